@@ -1,0 +1,67 @@
+# Two commands for a new machine: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help run demo test check lint typecheck contracts unit e2e screenshots snapshots-update bench fuzz browser-check clean
+
+help:
+	@echo "make run          installe puis lance ensap-tui sur sa base par défaut"
+	@echo "make demo         lance le mode démonstration (base séparée)"
+	@echo "make test         installe puis passe lint, types, contrats d'import et tous les tests"
+	@echo "make screenshots  régénère les captures SVG de screenshots/"
+	@echo "make bench        mesures de performance (BENCHMARKS.md)"
+	@echo "make fuzz         longues campagnes Hypothesis"
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ensap-tui demande Python 3.11 ou plus récent")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP) $@
+
+run: $(STAMP)
+	$(BIN)/ensap-tui
+
+demo: $(STAMP)
+	$(BIN)/ensap-tui --demo
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check ensap_tui tests scripts
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+contracts: $(DEV_STAMP)
+	$(BIN)/lint-imports
+
+unit: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q
+
+check: lint typecheck contracts
+
+test: check unit
+
+screenshots: $(DEV_STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+snapshots-update: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
+
+bench: $(DEV_STAMP)
+	$(BIN)/python scripts/bench.py
+
+fuzz: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k "hypothesis or property or stateful"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,208 @@
+"""Data the services hand to the UI, the command line and the store.
+
+Plain frozen dataclasses and enums: no behaviour that needs I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class AccountStatus(enum.StrEnum):
+    """Lifecycle of a secure space."""
+
+    PENDING = "pending"  # registered, waiting for its activation link
+    ACTIVE = "active"
+
+
+class TokenPurpose(enum.StrEnum):
+    """What a one-time token may be used for; a token works for its own purpose only."""
+
+    ACTIVATION = "activation"
+    RESET = "reset"
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """Contact details: e-mails normalised, phones in E.164 (empty string when not given)."""
+
+    email: str
+    email_backup: str = ""
+    phone: str = ""
+    phone_secondary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """What the store needs to create a pending account."""
+
+    nir: str
+    birth_name: str
+    birth_date: date
+    password_hash: str
+    contacts: Contacts
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A secure space as stored. ``nir`` is the 15 compact characters."""
+
+    id: int
+    nir: str
+    birth_name: str
+    birth_date: date
+    password_hash: str
+    contacts: Contacts
+    status: AccountStatus
+    created_at: datetime
+    activated_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """A one-time token as stored: only the SHA-256 of the token, never the token."""
+
+    id: int
+    account_id: int
+    purpose: TokenPurpose
+    token_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailureState:
+    """Sign-in throttling for one NIR (kept even when no account exists).
+
+    ``failures`` counts consecutive failures since the last block, success or reset;
+    ``blocks`` counts the blocks served in the current streak (it sets the next block's length);
+    ``blocked_until`` is the end of the current or last block.
+    """
+
+    nir: str
+    failures: int = 0
+    blocks: int = 0
+    blocked_until: datetime | None = None
+    last_failure_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    """A simulated e-mail kept in the outbox. ``link`` is empty for a plain notice."""
+
+    recipient: str
+    subject: str
+    body: str
+    sent_at: datetime
+    kind: str  # "activation", "notice", "reset", "reset-notice", "password-changed", ...
+    link: str = ""
+    nir: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of the append-only event log. Never holds a password or a token."""
+
+    at: datetime
+    kind: str
+    nir: str = ""
+    actor: str = ""  # "" for the person themself, else the agent's name or "systeme"
+    detail: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRequest:
+    """Everything the four creation steps collected (raw text; the service validates again)."""
+
+    nir: str
+    birth_name: str
+    birth_day: str
+    birth_month: str
+    birth_year: str
+    terms_accepted: bool
+    password: str
+    password_confirmation: str
+    email: str
+    email_confirmation: str
+    email_backup: str = ""
+    email_backup_confirmation: str = ""
+    phone: str = ""
+    phone_secondary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationReceipt:
+    """The one answer registration gives, whether or not the NIR already had a space."""
+
+    email: str
+    valid_until: datetime
+
+
+class ActivationOutcome(enum.StrEnum):
+    """Result of following an activation link."""
+
+    ACTIVATED = "activated"
+    EXPIRED = "expired"  # the registration was purged: start again
+    ALREADY_USED = "already-used"
+    UNKNOWN = "unknown"  # never issued, revoked by a newer link, or of another purpose
+
+
+class SignInStatus(enum.StrEnum):
+    """Result of a sign-in attempt."""
+
+    SIGNED_IN = "signed-in"
+    FAILED = "failed"  # the one message for unknown NIR, wrong password, pending with wrong password
+    BLOCKED = "blocked"
+    NOT_ACTIVATED = "not-activated"  # only after a correct password
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A signed-in person. ``previous_sign_in_at`` is the sign-in before this one, if any."""
+
+    account_id: int
+    nir: str
+    birth_name: str
+    signed_in_at: datetime
+    previous_sign_in_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """Outcome of :meth:`SignInService.sign_in`.
+
+    ``attempts_left`` is how many failures remain before a block (for FAILED);
+    ``blocked_until`` is set for BLOCKED; ``session`` for SIGNED_IN.
+    """
+
+    status: SignInStatus
+    session: Session | None = None
+    blocked_until: datetime | None = None
+    attempts_left: int | None = None
+
+
+class ResetOutcome(enum.StrEnum):
+    """Result of completing a password reset."""
+
+    DONE = "done"
+    EXPIRED = "expired"
+    ALREADY_USED = "already-used"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """One row of the help-desk search (issue 4) and of ``accounts list``."""
+
+    account: Account
+    link_expired: bool = False
+    blocked_until: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,138 @@
+"""The small interfaces the services are written against; adapters implement them."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Protocol
+
+from ensap_tui.services.models import (
+    Account,
+    AccountStatus,
+    Contacts,
+    Event,
+    FailureState,
+    MailMessage,
+    NewAccount,
+    TokenPurpose,
+    TokenRecord,
+)
+
+
+class Clock(Protocol):
+    """Tells the time. Every rule about time reads it."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class TokenSource(Protocol):
+    """Makes one-time tokens: at least 128 bits, URL-safe characters only ``[A-Za-z0-9_-]``."""
+
+    def new_token(self) -> str:
+        """A fresh token."""
+        ...
+
+
+class Hasher(Protocol):
+    """Password hashing (argon2id, peppered with the database's secret, in the adapter).
+
+    Every method receives the password already NFKC-normalised by the services.
+    """
+
+    def hash(self, password: str) -> str:
+        """The encoded hash to store."""
+        ...
+
+    def verify(self, encoded: str, password: str) -> bool:
+        """True when ``password`` matches ``encoded``; False otherwise, never raises on mismatch."""
+        ...
+
+    def needs_rehash(self, encoded: str) -> bool:
+        """True when ``encoded`` was made with weaker parameters than the current ones."""
+        ...
+
+    def dummy_verify(self, password: str) -> None:
+        """Costs as much as a real verification, for unknown identifiers."""
+        ...
+
+
+class StoreTx(Protocol):
+    """Operations inside one store transaction (see :meth:`Store.write` / :meth:`Store.read`)."""
+
+    # accounts
+    def account_by_nir(self, nir: str) -> Account | None: ...
+    def account_by_id(self, account_id: int) -> Account | None: ...
+    def insert_account(self, new: NewAccount) -> int: ...
+    def delete_account(self, account_id: int) -> None:
+        """Deletes the account and its tokens (the outbox and event log are kept)."""
+        ...
+    def set_status(self, account_id: int, status: AccountStatus, at: datetime) -> None:
+        """Sets the status; ``at`` is stored as ``activated_at`` when becoming active."""
+        ...
+    def set_password_hash(self, account_id: int, password_hash: str) -> None: ...
+    def set_contacts(self, account_id: int, contacts: Contacts) -> None: ...
+    def set_last_sign_in(self, account_id: int, at: datetime) -> None: ...
+    def list_accounts(self, status: AccountStatus | None = None, limit: int = 1000) -> list[Account]:
+        """Accounts, newest first."""
+        ...
+    def search_accounts(self, *, nir: str | None = None, name_prefix: str | None = None,
+                        limit: int = 50) -> list[Account]:
+        """By exact NIR, or by the start of the birth name ignoring case and accents."""
+        ...
+
+    # tokens (only SHA-256 hex digests are stored)
+    def insert_token(self, account_id: int, purpose: TokenPurpose, token_hash: str,
+                     issued_at: datetime, expires_at: datetime) -> int: ...
+    def revoke_tokens(self, account_id: int, purpose: TokenPurpose, at: datetime) -> None:
+        """Revokes every unused, unrevoked token of that account and purpose."""
+        ...
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None: ...
+    def consume_token(self, token_hash: str, purpose: TokenPurpose, now: datetime) -> int | None:
+        """One conditional UPDATE: marks the token used if it is of ``purpose``, unused,
+        unrevoked and ``now < expires_at``. Returns its account id, or None if nothing matched."""
+        ...
+    def latest_token(self, account_id: int, purpose: TokenPurpose) -> TokenRecord | None: ...
+
+    # throttling
+    def failure_state(self, nir: str) -> FailureState:
+        """The state for ``nir`` (a zero state when none is kept)."""
+        ...
+    def save_failure_state(self, state: FailureState) -> None: ...
+    def clear_failure_state(self, nir: str) -> None: ...
+
+    # simulated mail
+    def add_mail(self, message: MailMessage) -> int: ...
+    def list_mail(self, limit: int = 100) -> list[MailMessage]:
+        """Newest first."""
+        ...
+    def count_mail(self, nir: str, kind: str, since: datetime) -> int: ...
+
+    # event log (append-only)
+    def add_event(self, event: Event) -> int: ...
+    def list_events(self, nir: str | None = None, limit: int = 100) -> list[Event]:
+        """Newest first."""
+        ...
+
+    # settings kept in the database (secret check value, demo clock offset, ...)
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+class Store(Protocol):
+    """A database. ``write()`` runs its block in one ``BEGIN IMMEDIATE`` transaction (retrying
+    a bounded number of times when busy) and commits, or rolls back on any exception."""
+
+    def write(self) -> AbstractContextManager[StoreTx]: ...
+    def read(self) -> AbstractContextManager[StoreTx]: ...
+    def close(self) -> None: ...
+
+
+class StoreBusyError(RuntimeError):
+    """The database stayed locked by another process longer than the busy timeout."""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; ``args[0]`` is a French message for the user."""
+

@@ -1,0 +1,80 @@
+"""Shared fixtures: a real SQLite file in a temporary folder, a fixed clock, predictable tokens,
+cheap (but real) argon2, and a pinned environment so screens render the same everywhere."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from ensap_tui.adapters.clocks import FixedClock
+    from ensap_tui.adapters.tokens import SequenceTokenSource
+    from ensap_tui.services.container import Services
+
+# Times are shown in the user's zone: pin it, and keep the user's own locale/config out.
+os.environ["TZ"] = "Europe/Paris"
+time.tzset()
+os.environ.pop("NO_COLOR", None)
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile(
+    "fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+#: The instant every test starts at: 26/11/2026 14:02 in Paris.
+T0 = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database path in a fresh temporary folder (the file does not exist yet)."""
+    return tmp_path / "donnees" / "ensap.sqlite3"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock fixed at :data:`T0`; tests move it with ``advance()``."""
+    from ensap_tui.adapters.clocks import FixedClock
+
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def tokens() -> SequenceTokenSource:
+    """Predictable tokens (tests only)."""
+    from ensap_tui.adapters.tokens import SequenceTokenSource
+
+    return SequenceTokenSource()
+
+
+@pytest.fixture
+def services(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> Iterator[Services]:
+    """The real services on a real SQLite file, with cheap argon2 and no system keyring."""
+    from ensap_tui.bootstrap import Settings, open_services
+
+    built = open_services(db_path, clock=clock, token_source=tokens, settings=Settings.for_tests())
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def make_app(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> Any:
+    """Builds the real app on the test database: ``app = make_app()``."""
+    from ensap_tui.bootstrap import Settings
+    from ensap_tui.ui.app import create_app
+
+    def build(**kwargs: Any) -> Any:
+        return create_app(
+            db_path, clock=clock, token_source=tokens, settings=Settings.for_tests(), **kwargs
+        )
+
+    return build
