@@ -159,7 +159,8 @@ class SignInStatus(enum.StrEnum):
     """Result of a sign-in attempt."""
 
     SIGNED_IN = "signed-in"
-    FAILED = "failed"  # the one message for unknown NIR, wrong password, pending with wrong password
+    # the one message for unknown NIR, wrong password, pending with wrong password
+    FAILED = "failed"
     BLOCKED = "blocked"
     NOT_ACTIVATED = "not-activated"  # only after a correct password
 

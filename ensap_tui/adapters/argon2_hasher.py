@@ -1,0 +1,76 @@
+"""argon2id password hashing, peppered with the database's secret."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+
+class PepperedArgon2Hasher:
+    """Implements :class:`~ensap_tui.services.ports.Hasher`.
+
+    The argon2id input is ``base64(HMAC-SHA-256(secret, password as UTF-8))``: a stolen
+    database without its secret gives nothing to brute-force, and the fixed-length input
+    sidesteps argon2's handling of very long passwords. Defaults are RFC 9106's low-memory
+    profile (t=3, 64 MiB, p=4), the ``PasswordHasher`` defaults.
+    """
+
+    def __init__(
+        self,
+        secret: bytes,
+        time_cost: int = 3,
+        memory_cost: int = 65536,
+        parallelism: int = 4,
+    ) -> None:
+        if not secret:
+            raise ValueError("the pepper secret must not be empty")
+        self._secret = bytes(secret)
+        self._hasher = PasswordHasher(
+            time_cost=time_cost,
+            memory_cost=memory_cost,
+            parallelism=parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
+        )
+        self._dummy_hash: str | None = None
+        self._dummy_lock = threading.Lock()
+
+    def _peppered(self, password: str) -> str:
+        # surrogatepass: a stray surrogate must hash deterministically, not raise.
+        data = password.encode("utf-8", "surrogatepass")
+        digest = hmac.new(self._secret, data, hashlib.sha256).digest()
+        return base64.b64encode(digest).decode("ascii")
+
+    def hash(self, password: str) -> str:
+        """The encoded argon2id hash of the peppered password."""
+        return self._hasher.hash(self._peppered(password))
+
+    def verify(self, encoded: str, password: str) -> bool:
+        """True on a match; False on a mismatch or an unreadable hash (never raises)."""
+        try:
+            return self._hasher.verify(encoded, self._peppered(password))
+        except (VerificationError, InvalidHashError, ValueError, TypeError):
+            return False
+
+    def needs_rehash(self, encoded: str) -> bool:
+        """True when ``encoded`` was not made with the current parameters (or is unreadable)."""
+        try:
+            return self._hasher.check_needs_rehash(encoded)
+        except (InvalidHashError, ValueError, TypeError):
+            return True
+
+    def dummy_verify(self, password: str) -> None:
+        """One verification against a hash made once with the current parameters, so that an
+        unknown identifier costs as much as a known one."""
+        with self._dummy_lock:
+            if self._dummy_hash is None:
+                self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(32))
+            dummy = self._dummy_hash
+        self.verify(dummy, password)

@@ -1,0 +1,118 @@
+"""The SQLite schema, as numbered migrations applied in order by ``PRAGMA user_version``.
+
+Migration ``n`` (1-based) brings a database from ``user_version = n - 1`` to ``n``. Never edit
+a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Callable, Sequence
+
+#: ``PRAGMA application_id`` of an ensap-tui database ("ENSA" in ASCII), so that another
+#: program's SQLite file is recognised as not ours before anything is written to it.
+APPLICATION_ID = 0x454E5341
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run(conn: sqlite3.Connection, statements: Sequence[str]) -> None:
+    # One statement at a time: executescript() would commit the surrounding transaction.
+    for statement in statements:
+        conn.execute(statement)
+
+
+_V1_SCHEMA = (
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        nir TEXT NOT NULL UNIQUE CHECK (length(nir) = 15),
+        birth_name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        email TEXT NOT NULL,
+        email_backup TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        phone_secondary TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+        created_at TEXT NOT NULL,
+        activated_at TEXT,
+        last_sign_in_at TEXT
+    )""",
+    "CREATE INDEX accounts_name_key ON accounts (name_key)",
+    "CREATE INDEX accounts_created ON accounts (created_at)",
+    "CREATE INDEX accounts_status_created ON accounts (status, created_at)",
+    """CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('activation', 'reset')),
+        token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+        issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        revoked_at TEXT
+    )""",
+    "CREATE INDEX tokens_account_purpose ON tokens (account_id, purpose, issued_at)",
+    # No foreign key: failures are counted per NIR even when no account exists.
+    """CREATE TABLE login_failures (
+        nir TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        blocks INTEGER NOT NULL DEFAULT 0,
+        blocked_until TEXT,
+        last_failure_at TEXT
+    ) WITHOUT ROWID""",
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        link TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        nir TEXT NOT NULL DEFAULT '',
+        sent_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX outbox_nir_kind_sent ON outbox (nir, kind, sent_at)",
+    "CREATE INDEX outbox_sent ON outbox (sent_at)",
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        nir TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX events_nir_at ON events (nir, at)",
+    "CREATE INDEX events_at ON events (at)",
+    """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+    """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    """Every table, and the database's random identifier (names its secret in the keyring)."""
+    _run(conn, _V1_SCHEMA)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('db_id', ?)", (secrets.token_hex(16),))
+
+
+#: In order; the database's ``user_version`` is how many have been applied.
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
+
+#: The schema version this code writes.
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> int:
+    """Applies the migrations after ``current`` on ``conn``, inside the caller's transaction,
+    and sets ``user_version``. Returns the new version."""
+    for version in range(current + 1, LATEST_VERSION + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+    return max(current, LATEST_VERSION)

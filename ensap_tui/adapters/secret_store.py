@@ -1,0 +1,212 @@
+"""The per-database secret (the password pepper): in the system keyring, or in a 0600 file
+beside the database when no keyring works."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from ensap_tui.adapters.oserrors import french_reason
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+#: Keyring service name; the username is the database's ``db_id``.
+KEYRING_SERVICE = "ensap-tui"
+SECRET_BYTES = 32
+
+KEYRING_UNAVAILABLE_NOTICE = (
+    "Le trousseau système est indisponible : le secret de la base est conservé dans un "
+    "fichier protégé à côté de la base."
+)
+FILE_SECRET_NOTICE = (
+    "Le secret de la base est conservé dans un fichier protégé à côté de la base, "
+    "et non dans le trousseau système."
+)
+
+_CHECK_LABEL = b"ensap-tui secret check v1"
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class SecretResult:
+    """The secret, and a French notice for the user when it lives in a file."""
+
+    secret: bytes
+    notice: str | None = None
+
+
+class SecretError(Exception):
+    """The secret cannot be found or read; ``str()`` is a French clause saying why, written
+    to follow «Le secret de cette base est introuvable ou ne correspond pas : »."""
+
+
+class _KeyringUnavailable(Exception):
+    """No keyring backend answered properly (internal)."""
+
+
+def secret_file_path(db_path: Path) -> Path:
+    """Where the fallback secret file lives: ``<database file name>.secret`` beside it."""
+    return db_path.with_name(db_path.name + ".secret")
+
+
+def secret_check(secret: bytes) -> str:
+    """A check value of ``secret`` (HMAC of a fixed label) to keep in the database: it tells
+    a wrong secret without revealing it."""
+    return hmac.new(secret, _CHECK_LABEL, hashlib.sha256).hexdigest()
+
+
+def _encode(secret: bytes) -> str:
+    return base64.urlsafe_b64encode(secret).decode("ascii")
+
+
+def _decode(text: str, where: str) -> bytes:
+    try:
+        secret = base64.urlsafe_b64decode(text.strip().encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError) as error:
+        raise SecretError(f"le secret conservé {where} est illisible") from error
+    if len(secret) != SECRET_BYTES:
+        raise SecretError(f"le secret conservé {where} est illisible")
+    return secret
+
+
+def _with_timeout(work: Callable[[], _T], timeout: float) -> _T:
+    """Runs ``work`` in a daemon thread: a keyring backend that hangs (a locked D-Bus
+    session, an unanswered unlock prompt) is abandoned after ``timeout`` seconds."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # any failure of a backend means "no keyring"
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="ensap-tui-keyring", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise _KeyringUnavailable("the keyring did not answer in time")
+    if "error" in outcome:
+        raise _KeyringUnavailable("the keyring failed") from outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def _backend_or_raise() -> KeyringBackend:
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        raise _KeyringUnavailable("only keyring's fail backend is available")
+    return backend
+
+
+def _keyring_get(db_id: str) -> str | None:
+    backend = _backend_or_raise()
+    value = backend.get_password(KEYRING_SERVICE, db_id)
+    return None if value is None else str(value)
+
+
+def _keyring_put(db_id: str, encoded: str) -> str:
+    """Stores ``encoded`` and returns what the keyring then holds (another program may have
+    stored first; a backend that silently drops secrets is caught by the read-back)."""
+    backend = _backend_or_raise()
+    backend.set_password(KEYRING_SERVICE, db_id, encoded)
+    stored = backend.get_password(KEYRING_SERVICE, db_id)
+    if stored is None:
+        raise _KeyringUnavailable("the keyring did not keep the secret")
+    return str(stored)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SecretError(f"le fichier « {path} » ne peut pas être lu") from error
+    return _decode(text, f"dans « {path} »")
+
+
+def _write_file(path: Path, secret: bytes) -> bytes:
+    """Creates the 0600 secret file; if another program created it first, uses theirs."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_file(path)
+    except OSError as error:
+        raise SecretError(
+            f"le fichier « {path} » ne peut pas être créé ({french_reason(error)})"
+        ) from error
+    try:
+        try:
+            os.chmod(path, 0o600)  # whatever the umask
+            os.write(fd, (_encode(secret) + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        path.unlink(missing_ok=True)  # a half-written secret would be worse than none
+        raise SecretError(
+            f"le fichier « {path} » ne peut pas être écrit ({french_reason(error)})"
+        ) from error
+    return secret
+
+
+def load_secret(
+    db_path: Path,
+    db_id: str,
+    *,
+    use_keyring: bool,
+    timeout: float = 3.0,
+    create: bool = True,
+) -> SecretResult:
+    """The database's 32-byte secret.
+
+    With ``use_keyring``: from the system keyring (service ``ensap-tui``, username ``db_id``),
+    reached in a daemon thread for at most ``timeout`` seconds per call; when the keyring has
+    nothing but the file ``<db>.secret`` exists, from that file; when no backend works, a new
+    secret goes to that 0600 file, with a French notice. Without ``use_keyring``: the file only,
+    no notice. ``create=False`` (the database already has a check value) never makes a new
+    secret: nothing found raises :class:`SecretError`.
+    """
+    file = secret_file_path(db_path)
+    if not use_keyring:
+        if file.exists():
+            return SecretResult(_read_file(file))
+        if not create:
+            raise SecretError(f"le fichier « {file} » n'existe pas")
+        return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))
+
+    keyring_works = True
+    try:
+        stored = _with_timeout(lambda: _keyring_get(db_id), timeout)
+    except _KeyringUnavailable:
+        keyring_works, stored = False, None
+    if stored is not None:
+        return SecretResult(_decode(stored, "dans le trousseau système"))
+    if file.exists():
+        notice = FILE_SECRET_NOTICE if keyring_works else KEYRING_UNAVAILABLE_NOTICE
+        return SecretResult(_read_file(file), notice)
+    if not create:
+        raise SecretError(
+            f"ni le trousseau système ni un fichier « {file} » ne le contiennent"
+        )
+    secret = secrets.token_bytes(SECRET_BYTES)
+    if keyring_works:
+        encoded = _encode(secret)
+        try:
+            kept = _with_timeout(lambda: _keyring_put(db_id, encoded), timeout)
+        except _KeyringUnavailable:
+            pass
+        else:
+            return SecretResult(_decode(kept, "dans le trousseau système"))
+    return SecretResult(_write_file(file, secret), KEYRING_UNAVAILABLE_NOTICE)

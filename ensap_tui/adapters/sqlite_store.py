@@ -1,0 +1,731 @@
+"""The SQLite implementation of :class:`~ensap_tui.services.ports.Store`.
+
+WAL journal, ``synchronous=FULL``, foreign keys on, a 5-second busy timeout, every write in
+``BEGIN IMMEDIATE`` (retried a bounded number of times when another program holds the lock),
+reads in a deferred transaction, one connection per thread. Times are stored as fixed-width UTC
+text (``2026-11-26T13:02:00.000000Z``) so that text order is time order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
+from ensap_tui.adapters.oserrors import french_reason
+from ensap_tui.services.models import (
+    Account,
+    AccountStatus,
+    Contacts,
+    Event,
+    FailureState,
+    MailMessage,
+    NewAccount,
+    TokenPurpose,
+    TokenRecord,
+)
+from ensap_tui.services.ports import StoreBusyError, StoreError, StoreTx
+
+BUSY_MESSAGE = (
+    "La base de données est occupée par un autre programme. "
+    "Réessayez dans quelques instants."
+)
+
+#: Default wait of SQLite itself for a lock, in milliseconds.
+BUSY_TIMEOUT_MS = 5000
+#: How many times ``BEGIN IMMEDIATE`` is attempted before :class:`StoreBusyError`.
+BUSY_ATTEMPTS = 3
+
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_CANTOPEN: "le fichier ne peut pas être ouvert (droits ou dossier manquant)",
+    sqlite3.SQLITE_READONLY: "la base est en lecture seule",
+    sqlite3.SQLITE_PERM: "accès refusé",
+    sqlite3.SQLITE_FULL: "le disque est plein",
+    sqlite3.SQLITE_IOERR: "erreur de lecture ou d'écriture sur le disque",
+}
+
+# Ligatures that NFKD leaves whole, and apostrophe variants, so that a search typed on any
+# keyboard finds the name.
+_NAME_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'", "‘": "'"})
+
+
+def name_key(text: str) -> str:
+    """The search key of a birth name: case-folded, accents and ligatures removed
+    (``LEFÈVRE`` → ``lefevre``, ``Œuvray`` → ``oeuvray``)."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_NAME_FOLD))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _prefix_upper(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix`` (UTF-8 byte
+    order is code point order), or None when there is none."""
+    while prefix and prefix[-1] == "\U0010ffff":
+        prefix = prefix[:-1]
+    if not prefix:
+        return None
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates cannot be encoded; jump past them
+        last = 0xE000
+    return prefix[:-1] + chr(last)
+
+
+def _ts(at: datetime) -> str:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("the store needs timezone-aware datetimes")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _opt_dt(text: str | None) -> datetime | None:
+    return None if text is None else _dt(text)
+
+
+def _opt_ts(at: datetime | None) -> str | None:
+    return None if at is None else _ts(at)
+
+
+def _error_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return _error_code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+        "database is locked" in str(error)
+    )
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        # An error may already have ended the transaction inside SQLite.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _as_store_error(error: sqlite3.Error) -> StoreError | StoreBusyError:
+    if _is_busy(error):
+        return StoreBusyError(BUSY_MESSAGE)
+    return StoreError(
+        "La base de données a signalé une erreur ; l'opération n'a pas été enregistrée "
+        f"(détail technique : {error})."
+    )
+
+
+def _not_ensap(path: Path, why: str) -> StoreError:
+    return StoreError(
+        f"Le fichier « {path} » n'est pas une base ensap-tui lisible ({why}). "
+        "Indiquez un autre fichier, ou restaurez une sauvegarde."
+    )
+
+
+def _create_private_file(path: Path) -> bool:
+    """Creates ``path`` empty with mode 0600; False when it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
+    return True
+
+
+def _prepare_location(path: Path) -> bool:
+    """Makes the folder (0700 when we create it) and the file (0600 when we create it).
+    Returns True when the database file was created now."""
+    folder = path.parent
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass  # made meanwhile by someone else: not ours to chmod
+        else:
+            os.chmod(folder, 0o700)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    return _create_private_file(path)
+
+
+class SqliteStore:
+    """A SQLite database file, opened (created and migrated if needed) at construction.
+
+    Raises :class:`StoreError` (French message) when the file cannot be opened, is not an
+    ensap-tui database, is damaged, or comes from a newer version; :class:`StoreBusyError`
+    when another program keeps it locked.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        busy_attempts: int = BUSY_ATTEMPTS,
+    ) -> None:
+        self.path = Path(path).absolute()
+        self._busy_timeout_ms = int(busy_timeout_ms)
+        self._busy_attempts = max(1, int(busy_attempts))
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._closed = False
+        try:
+            created = _prepare_location(self.path)
+        except OSError as error:
+            raise StoreError(
+                f"Impossible de préparer la base de données « {self.path} » : "
+                f"{french_reason(error)}."
+            ) from error
+        try:
+            self._open(created)
+        except sqlite3.Error as error:
+            self.close()
+            raise self._open_error(error) from error
+        except BaseException:
+            self.close()
+            raise
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _open_error(self, error: sqlite3.Error) -> StoreError | StoreBusyError:
+        code = _error_code(error)
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            return _not_ensap(self.path, "fichier endommagé ou d'un autre type")
+        if _is_busy(error):
+            return StoreBusyError(BUSY_MESSAGE)
+        reason = _SQLITE_REASONS.get(code or -1, f"détail technique : {error}")
+        return StoreError(f"Impossible d'ouvrir la base de données « {self.path} » : {reason}.")
+
+    def _open(self, created: bool) -> None:
+        conn = self._connection()
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if len(rows) != 1 or rows[0][0] != "ok":
+            raise _not_ensap(self.path, "la vérification d'intégrité a échoué")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        if application_id != APPLICATION_ID:
+            has_objects = conn.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master)").fetchone()[0]
+            if version != 0 or has_objects:
+                raise _not_ensap(self.path, "il a été créé par un autre programme")
+        self._refuse_newer(version)
+        mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        if mode != "wal":
+            raise StoreError(
+                f"Impossible d'utiliser la base de données « {self.path} » : le journal WAL ne "
+                "peut pas être activé (disque réseau ou en lecture seule ?)."
+            )
+        if version < LATEST_VERSION:
+            self._begin(conn, "BEGIN IMMEDIATE")
+            try:
+                # Read again under the write lock: another program may have just migrated.
+                current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                self._refuse_newer(current)
+                migrate(conn, current)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        if created:
+            # SQLite gives -wal/-shm the database's mode; say it explicitly anyway.
+            for suffix in ("-wal", "-shm"):
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    os.chmod(side, 0o600)
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"La base « {self.path} » a été créée par une version plus récente d'ensap-tui "
+                f"(schéma {version} ; cette version connaît le schéma {LATEST_VERSION}). "
+                "Mettez ensap-tui à jour pour l'ouvrir."
+            )
+
+    # -- connections -----------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        # check_same_thread=False only so that close() may close every thread's connection;
+        # each connection is otherwise used by its own thread alone.
+        conn = sqlite3.connect(
+            os.fspath(self.path),
+            timeout=self._busy_timeout_ms / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA trusted_schema = OFF")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError("La base de données est fermée.")
+        conn: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if conn is None:
+            conn = self._connect()
+            with self._lock:
+                # Thread workers come and go: close the connections of finished threads.
+                alive = []
+                for thread, other in self._connections:
+                    if thread.is_alive():
+                        alive.append((thread, other))
+                    else:
+                        other.close()
+                alive.append((threading.current_thread(), conn))
+                self._connections = alive
+            self._local.connection = conn
+        return conn
+
+    def _begin(self, conn: sqlite3.Connection, statement: str) -> None:
+        if conn.in_transaction:
+            raise RuntimeError("a store transaction is already open on this thread")
+        for attempt in range(1, self._busy_attempts + 1):
+            try:
+                conn.execute(statement)
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                if attempt == self._busy_attempts:
+                    raise StoreBusyError(BUSY_MESSAGE) from error
+                time.sleep(0.05 * attempt)
+
+    # -- Store -----------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[StoreTx]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed at the end of the block, rolled back
+        on any exception. SQLite errors come out as :class:`StoreError`."""
+        yield from self._transaction("BEGIN IMMEDIATE", writable=True)
+
+    @contextmanager
+    def read(self) -> Iterator[StoreTx]:
+        """One deferred transaction (a consistent snapshot); writing in it is refused."""
+        yield from self._transaction("BEGIN", writable=False)
+
+    def _transaction(self, begin: str, *, writable: bool) -> Iterator[StoreTx]:
+        try:
+            conn = self._connection()
+            self._begin(conn, begin)
+        except sqlite3.Error as error:
+            raise _as_store_error(error) from error
+        tx = _Tx(conn, writable=writable)
+        try:
+            yield tx
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            _rollback(conn)
+            raise _as_store_error(error) from error
+        except BaseException:
+            _rollback(conn)
+            raise
+        finally:
+            tx.finished = True
+
+    def close(self) -> None:
+        """Closes every thread's connection. The store cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for _thread, conn in connections:
+            with contextlib.suppress(sqlite3.Error):  # best effort: the data is committed
+                conn.close()
+
+    def backup_to(self, path: Path) -> None:
+        """Copies the whole database, consistently, to a new file ``path`` (mode 0600) with
+        SQLite's backup API. Refuses to overwrite an existing file."""
+        target = Path(path).absolute()
+        try:
+            if not _create_private_file(target):
+                raise StoreError(f"Le fichier « {target} » existe déjà : choisissez un autre nom.")
+        except OSError as error:
+            raise StoreError(
+                f"Impossible de créer la copie « {target} » : {french_reason(error)}."
+            ) from error
+        try:
+            destination = sqlite3.connect(os.fspath(target))
+            try:
+                self._connection().backup(destination)
+            finally:
+                destination.close()
+        except BaseException as error:
+            target.unlink(missing_ok=True)  # our own partial copy, never the live database
+            if isinstance(error, sqlite3.Error):
+                raise _as_store_error(error) from error
+            raise
+
+
+# -- rows ----------------------------------------------------------------------------------
+
+_ACCOUNT_COLUMNS = (
+    "id, nir, birth_name, birth_date, password_hash, email, email_backup, phone, "
+    "phone_secondary, status, created_at, activated_at, last_sign_in_at"
+)
+_TOKEN_COLUMNS = "id, account_id, purpose, token_hash, issued_at, expires_at, used_at, revoked_at"
+_MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at"
+_EVENT_COLUMNS = "id, at, kind, nir, actor, detail"
+
+
+def _account(row: sqlite3.Row) -> Account:
+    return Account(
+        id=row["id"],
+        nir=row["nir"],
+        birth_name=row["birth_name"],
+        birth_date=date.fromisoformat(row["birth_date"]),
+        password_hash=row["password_hash"],
+        contacts=Contacts(
+            email=row["email"],
+            email_backup=row["email_backup"],
+            phone=row["phone"],
+            phone_secondary=row["phone_secondary"],
+        ),
+        status=AccountStatus(row["status"]),
+        created_at=_dt(row["created_at"]),
+        activated_at=_opt_dt(row["activated_at"]),
+        last_sign_in_at=_opt_dt(row["last_sign_in_at"]),
+    )
+
+
+def _token(row: sqlite3.Row) -> TokenRecord:
+    return TokenRecord(
+        id=row["id"],
+        account_id=row["account_id"],
+        purpose=TokenPurpose(row["purpose"]),
+        token_hash=row["token_hash"],
+        issued_at=_dt(row["issued_at"]),
+        expires_at=_dt(row["expires_at"]),
+        used_at=_opt_dt(row["used_at"]),
+        revoked_at=_opt_dt(row["revoked_at"]),
+    )
+
+
+def _mail(row: sqlite3.Row) -> MailMessage:
+    return MailMessage(
+        id=row["id"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        body=row["body"],
+        link=row["link"],
+        kind=row["kind"],
+        nir=row["nir"],
+        sent_at=_dt(row["sent_at"]),
+    )
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(
+        id=row["id"],
+        at=_dt(row["at"]),
+        kind=row["kind"],
+        nir=row["nir"],
+        actor=row["actor"],
+        detail=row["detail"],
+    )
+
+
+class _Tx:
+    """The :class:`StoreTx` of one transaction; usable only inside its ``with`` block."""
+
+    def __init__(self, conn: sqlite3.Connection, *, writable: bool) -> None:
+        self._conn = conn
+        self._writable = writable
+        self.finished = False
+
+    def _q(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        if self.finished:
+            raise RuntimeError("this store transaction has ended")
+        return self._conn.execute(sql, params)
+
+    def _w(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        if not self._writable:
+            raise RuntimeError("writing inside Store.read() is not allowed: use Store.write()")
+        return self._q(sql, params)
+
+    # accounts
+
+    def account_by_nir(self, nir: str) -> Account | None:
+        row = self._q(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE nir = ?", (nir,)).fetchone()
+        return None if row is None else _account(row)
+
+    def account_by_id(self, account_id: int) -> Account | None:
+        row = self._q(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE id = ?", (account_id,)
+        ).fetchone()
+        return None if row is None else _account(row)
+
+    def insert_account(self, new: NewAccount) -> int:
+        cursor = self._w(
+            "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
+            "email_backup, phone, phone_secondary, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.nir,
+                new.birth_name,
+                name_key(new.birth_name),
+                new.birth_date.isoformat(),
+                new.password_hash,
+                new.contacts.email,
+                new.contacts.email_backup,
+                new.contacts.phone,
+                new.contacts.phone_secondary,
+                AccountStatus.PENDING.value,
+                _ts(new.created_at),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def delete_account(self, account_id: int) -> None:
+        """Deletes the account; its tokens go with it (foreign key ON DELETE CASCADE)."""
+        self._w("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def set_status(self, account_id: int, status: AccountStatus, at: datetime) -> None:
+        """``activated_at`` becomes ``at`` when a non-active account becomes active (kept
+        when it already was), and is cleared when the account goes back to pending."""
+        # Every right-hand side reads the row as it was before this UPDATE.
+        self._w(
+            "UPDATE accounts SET status = :status, activated_at = CASE "
+            "WHEN :status = 'active' THEN "
+            "(CASE WHEN status = 'active' THEN activated_at ELSE :at END) "
+            "ELSE NULL END WHERE id = :id",
+            {"status": AccountStatus(status).value, "at": _ts(at), "id": account_id},
+        )
+
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        self._w("UPDATE accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id))
+
+    def set_contacts(self, account_id: int, contacts: Contacts) -> None:
+        self._w(
+            "UPDATE accounts SET email = ?, email_backup = ?, phone = ?, phone_secondary = ? "
+            "WHERE id = ?",
+            (
+                contacts.email,
+                contacts.email_backup,
+                contacts.phone,
+                contacts.phone_secondary,
+                account_id,
+            ),
+        )
+
+    def set_last_sign_in(self, account_id: int, at: datetime) -> None:
+        self._w("UPDATE accounts SET last_sign_in_at = ? WHERE id = ?", (_ts(at), account_id))
+
+    def list_accounts(
+        self, status: AccountStatus | None = None, limit: int = 1000
+    ) -> list[Account]:
+        if status is None:
+            rows = self._q(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts "
+                "ORDER BY created_at DESC, id DESC LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = self._q(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE status = ? "
+                "ORDER BY created_at DESC, id DESC LIMIT ?",
+                (AccountStatus(status).value, limit),
+            )
+        return [_account(row) for row in rows]
+
+    def search_accounts(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[Account]:
+        """By exact NIR and/or birth-name prefix (ignoring case, accents and ligatures:
+        «lefevre» finds LEFÈVRE); by name order when a prefix is given, else newest first.
+        The prefix is an index range scan on ``name_key``."""
+        where: list[str] = []
+        params: list[Any] = []
+        order = "created_at DESC, id DESC"
+        if nir is not None:
+            where.append("nir = ?")
+            params.append(nir)
+        if name_prefix is not None:
+            key = name_key(name_prefix)
+            order = "name_key, id"
+            if key:
+                where.append("name_key >= ?")
+                params.append(key)
+                upper = _prefix_upper(key)
+                if upper is not None:
+                    where.append("name_key < ?")
+                    params.append(upper)
+        sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order} LIMIT ?"
+        params.append(limit)
+        return [_account(row) for row in self._q(sql, params)]
+
+    # tokens
+
+    def insert_token(
+        self,
+        account_id: int,
+        purpose: TokenPurpose,
+        token_hash: str,
+        issued_at: datetime,
+        expires_at: datetime,
+    ) -> int:
+        cursor = self._w(
+            "INSERT INTO tokens (account_id, purpose, token_hash, issued_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                account_id,
+                TokenPurpose(purpose).value,
+                token_hash,
+                _ts(issued_at),
+                _ts(expires_at),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def revoke_tokens(self, account_id: int, purpose: TokenPurpose, at: datetime) -> None:
+        self._w(
+            "UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND purpose = ? "
+            "AND used_at IS NULL AND revoked_at IS NULL",
+            (_ts(at), account_id, TokenPurpose(purpose).value),
+        )
+
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        row = self._q(
+            f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        return None if row is None else _token(row)
+
+    def consume_token(self, token_hash: str, purpose: TokenPurpose, now: datetime) -> int | None:
+        rows = self._w(
+            "UPDATE tokens SET used_at = :now WHERE token_hash = :hash AND purpose = :purpose "
+            "AND used_at IS NULL AND revoked_at IS NULL AND :now < expires_at "
+            "RETURNING account_id",
+            {"now": _ts(now), "hash": token_hash, "purpose": TokenPurpose(purpose).value},
+        ).fetchall()  # read to the end so that the UPDATE completes
+        return int(rows[0][0]) if rows else None
+
+    def latest_token(self, account_id: int, purpose: TokenPurpose) -> TokenRecord | None:
+        row = self._q(
+            f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE account_id = ? AND purpose = ? "
+            "ORDER BY issued_at DESC, id DESC LIMIT 1",
+            (account_id, TokenPurpose(purpose).value),
+        ).fetchone()
+        return None if row is None else _token(row)
+
+    # throttling
+
+    def failure_state(self, nir: str) -> FailureState:
+        row = self._q(
+            "SELECT failures, blocks, blocked_until, last_failure_at FROM login_failures "
+            "WHERE nir = ?",
+            (nir,),
+        ).fetchone()
+        if row is None:
+            return FailureState(nir=nir)
+        return FailureState(
+            nir=nir,
+            failures=row["failures"],
+            blocks=row["blocks"],
+            blocked_until=_opt_dt(row["blocked_until"]),
+            last_failure_at=_opt_dt(row["last_failure_at"]),
+        )
+
+    def save_failure_state(self, state: FailureState) -> None:
+        self._w(
+            "INSERT INTO login_failures (nir, failures, blocks, blocked_until, last_failure_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (nir) DO UPDATE SET "
+            "failures = excluded.failures, blocks = excluded.blocks, "
+            "blocked_until = excluded.blocked_until, last_failure_at = excluded.last_failure_at",
+            (
+                state.nir,
+                state.failures,
+                state.blocks,
+                _opt_ts(state.blocked_until),
+                _opt_ts(state.last_failure_at),
+            ),
+        )
+
+    def clear_failure_state(self, nir: str) -> None:
+        self._w("DELETE FROM login_failures WHERE nir = ?", (nir,))
+
+    # simulated mail
+
+    def add_mail(self, message: MailMessage) -> int:
+        """Stores the message (its ``id`` is ignored) and returns the new id."""
+        cursor = self._w(
+            "INSERT INTO outbox (recipient, subject, body, link, kind, nir, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.recipient,
+                message.subject,
+                message.body,
+                message.link,
+                message.kind,
+                message.nir,
+                _ts(message.sent_at),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def list_mail(self, limit: int = 100) -> list[MailMessage]:
+        rows = self._q(
+            f"SELECT {_MAIL_COLUMNS} FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?", (limit,)
+        )
+        return [_mail(row) for row in rows]
+
+    def count_mail(self, nir: str, kind: str, since: datetime) -> int:
+        """Messages of ``kind`` for ``nir`` sent at or after ``since``."""
+        row = self._q(
+            "SELECT count(*) FROM outbox WHERE nir = ? AND kind = ? AND sent_at >= ?",
+            (nir, kind, _ts(since)),
+        ).fetchone()
+        return int(row[0])
+
+    # event log
+
+    def add_event(self, event: Event) -> int:
+        """Appends the event (its ``id`` is ignored) and returns the new id."""
+        cursor = self._w(
+            "INSERT INTO events (at, kind, nir, actor, detail) VALUES (?, ?, ?, ?, ?)",
+            (_ts(event.at), event.kind, event.nir, event.actor, event.detail),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def list_events(self, nir: str | None = None, limit: int = 100) -> list[Event]:
+        if nir is None:
+            rows = self._q(
+                f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY at DESC, id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = self._q(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE nir = ? "
+                "ORDER BY at DESC, id DESC LIMIT ?",
+                (nir, limit),
+            )
+        return [_event(row) for row in rows]
+
+    # meta
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._q("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._w(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

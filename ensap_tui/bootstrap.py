@@ -1,0 +1,150 @@
+"""The composition root: the only module that knows both the adapters and the services.
+
+``open_services`` opens (creating and migrating if needed) a database, finds its secret,
+and returns the :class:`~ensap_tui.services.container.Services` the UI and the command line use.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import platformdirs
+
+from ensap_tui.adapters.argon2_hasher import PepperedArgon2Hasher
+from ensap_tui.adapters.clocks import SystemClock
+from ensap_tui.adapters.oserrors import french_reason
+from ensap_tui.adapters.secret_store import SecretError, load_secret, secret_check
+from ensap_tui.adapters.sqlite_store import SqliteStore
+from ensap_tui.adapters.tokens import SecretsTokenSource
+from ensap_tui.services.container import Services
+from ensap_tui.services.ports import Clock, StoreBusyError, StoreError, TokenSource
+
+#: Meta keys this module owns.
+META_DB_ID = "db_id"
+META_SECRET_CHECK = "secret_check"
+
+_SECRET_MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
+_SECRET_REMEDY = (
+    " Restaurez le fichier du secret (« .secret » à côté de la base) ou l'entrée « ensap-tui » "
+    "du trousseau système, ou ouvrez une autre base."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the services are built. The defaults are the production ones."""
+
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536  # KiB
+    argon2_parallelism: int = 4
+    use_keyring: bool = True
+    keyring_timeout: float = 3.0  # seconds
+    idle_timeout: timedelta = timedelta(minutes=10)
+    demo: bool = False
+
+    @classmethod
+    def for_tests(cls) -> Settings:
+        """Cheapest argon2id argon2-cffi accepts (t=1, 8 KiB, p=1) and no system keyring (the
+        secret goes to a file beside the test database)."""
+        return cls(
+            argon2_time_cost=1,
+            argon2_memory_cost=8,
+            argon2_parallelism=1,
+            use_keyring=False,
+        )
+
+
+class StartupError(Exception):
+    """The services cannot start; ``str()`` is a French message for the user."""
+
+
+def default_db_path() -> Path:
+    """``ensap.sqlite3`` in the user's data folder for ensap-tui (platformdirs)."""
+    return platformdirs.user_data_path("ensap-tui", appauthor=False) / "ensap.sqlite3"
+
+
+def open_services(
+    db_path: Path,
+    *,
+    clock: Clock | None = None,
+    token_source: TokenSource | None = None,
+    settings: Settings | None = None,
+) -> Services:
+    """Opens the database at ``db_path`` (created 0600 in a 0700 folder if missing), loads its
+    secret, checks it against the database's check value (stored on first use), and builds
+    the services. Raises :class:`StartupError` with a French message when anything fails.
+    The caller closes the result with ``Services.close()``."""
+    settings = settings or Settings()
+    try:
+        store = SqliteStore(db_path)
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
+    except OSError as error:
+        raise StartupError(
+            f"Impossible d'ouvrir la base de données « {db_path} » : {french_reason(error)}."
+        ) from error
+    try:
+        secret, notices = _secret(store, settings)
+        hasher = PepperedArgon2Hasher(
+            secret,
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_cost,
+            parallelism=settings.argon2_parallelism,
+        )
+        return Services.build(
+            store=store,
+            hasher=hasher,
+            clock=clock or SystemClock(),
+            tokens=token_source or SecretsTokenSource(),
+            idle_timeout=settings.idle_timeout,
+            notices=notices,
+        )
+    except BaseException:
+        store.close()
+        raise
+
+
+def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
+    try:
+        with store.read() as tx:
+            db_id = tx.get_meta(META_DB_ID)
+            expected = tx.get_meta(META_SECRET_CHECK)
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
+    if not db_id:
+        raise StartupError(
+            f"La base « {store.path} » n'a pas d'identifiant : elle n'est pas utilisable."
+        )
+    try:
+        # A database that already has a check value never gets a new secret: a fresh one
+        # would not match, and writing it to the keyring would hide the real one.
+        result = load_secret(
+            store.path,
+            db_id,
+            use_keyring=settings.use_keyring,
+            timeout=settings.keyring_timeout,
+            create=expected is None,
+        )
+    except SecretError as error:
+        if expected is None:
+            raise StartupError(f"Impossible de créer le secret de cette base : {error}.") from error
+        raise StartupError(f"{_SECRET_MISMATCH}{error}.{_SECRET_REMEDY}") from error
+    check = secret_check(result.secret)
+    if expected is None:
+        try:
+            with store.write() as tx:
+                # Another program may have stored its check value since we read.
+                expected = tx.get_meta(META_SECRET_CHECK)
+                if expected is None:
+                    tx.set_meta(META_SECRET_CHECK, check)
+                    expected = check
+        except (StoreError, StoreBusyError) as error:
+            raise StartupError(str(error)) from error
+    if not hmac.compare_digest(expected, check):
+        raise StartupError(
+            f"{_SECRET_MISMATCH}le secret trouvé n'est pas celui de cette base.{_SECRET_REMEDY}"
+        )
+    return result.secret, [result.notice] if result.notice else []
