@@ -1,0 +1,94 @@
+"""``ensap-tui outbox``: the simulated e-mails, so a link can be read from another terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from ensap_tui.commands import EXIT_OK, open_services, positive_int
+
+if TYPE_CHECKING:
+    from ensap_tui.services.models import MailMessage
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``outbox`` to the command line."""
+    parser = commands.add_parser(
+        "outbox",
+        parents=[common],
+        help="affiche les courriels simulés (boîte d'envoi)",
+        description=(
+            "Affiche les courriels envoyés par le simulateur, du plus récent au plus ancien."
+        ),
+    )
+    parser.add_argument(
+        "--last", action="store_true", help="seulement le dernier courriel, en entier"
+    )
+    parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    parser.add_argument(
+        "--limit", type=positive_int, default=20, metavar="N", help="nombre de courriels (20)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def mail_json(message: MailMessage) -> dict[str, Any]:
+    """One mail as the JSON object ``outbox --json`` prints."""
+    return {
+        "recu": message.sent_at.isoformat(),
+        "destinataire": message.recipient,
+        "objet": message.subject,
+        "type": message.kind,
+        "lien": message.link,
+        "texte": message.body,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Prints the outbox as a table, the last mail in full, or JSON."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ensap_tui.domain.timefmt import format_datetime, format_short
+
+    services = open_services(args)
+    try:
+        messages = services.mailbox.messages(limit=1 if args.last else args.limit)
+    finally:
+        services.close()
+    if args.json:
+        payload: Any = [mail_json(m) for m in messages]
+        if args.last:
+            payload = payload[0] if payload else None
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    console = Console()
+    if not messages:
+        console.print("La boîte d'envoi est vide : aucun courriel n'a encore été envoyé.")
+        return EXIT_OK
+    if args.last:
+        message = messages[0]
+        console.print(Text(f"Reçu le {format_datetime(message.sent_at)}", style="bold"))
+        console.print(Text(f"À : {message.recipient}"))
+        console.print(Text(f"Objet : {message.subject}"))
+        console.print()
+        console.print(Text(message.body))
+        if message.link:
+            console.print()
+            console.print(Text(message.link, style="bold"))
+        return EXIT_OK
+    table = Table(title="Boîte d'envoi (simulée)")
+    table.add_column("Reçu", no_wrap=True)
+    table.add_column("À")
+    table.add_column("Objet")
+    table.add_column("Lien", overflow="fold")
+    for message in messages:
+        table.add_row(
+            format_short(message.sent_at),
+            Text(message.recipient),
+            Text(message.subject),
+            Text(message.link or "—"),
+        )
+    console.print(table)
+    return EXIT_OK
