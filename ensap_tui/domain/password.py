@@ -1,0 +1,321 @@
+"""Password policy and the «Niveau de sécurité» shown while a password is typed.
+
+A password is **acceptable** when, after NFKC normalisation:
+
+- it has 8 to 128 characters and no control or invisible direction characters;
+- it mixes at least 3 of the 4 kinds: upper case, lower case, digits, other characters
+  (Unicode-aware: «É» is upper case, a space or «€» is another character);
+- it is not one of the common passwords bundled in ``data/common-passwords.txt`` (compared in
+  lower case);
+- it contains none of the account's personal information: the NIR or any run of 6 of its digits,
+  the birth date written JJMMAAAA, JJMMAA or AAAAMMJJ, the birth name or any of its words of at
+  least 3 letters, the local part of the e-mail address (at least 3 characters). Names and e-mail
+  are compared without case or accents; the password is also compared with its spaces, dots,
+  hyphens, underscores and slashes removed.
+
+The level is:
+
+- **Fort** exactly when the password is acceptable;
+- **Faible** when it is not and it is shorter than 8 characters, or uses fewer than 2 kinds, or
+  is a common password, or contains personal information;
+- **Moyen** otherwise (long enough and varied, but only 2 kinds, or a control character, or more
+  than 128 characters).
+
+:func:`assess` never raises, and its cost is bounded whatever the input: text beyond 4 × 128
+characters is never normalised (NFKC cannot shrink text more than fourfold, so it is too long
+anyway), at most 512 characters are normalised, and every check is a linear scan or a substring
+test on at most 129 characters.
+
+Checklist (:attr:`Assessment.rules`): ``longueur`` holds for 8 to 128 characters; ``courant`` and
+``personnel`` hold only for a non-empty password, so an empty field ticks nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from typing import Literal
+
+from ensap_tui.domain.errors import FieldError
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+#: A composed character decomposes into at most 4 code points, so NFKC never divides a length
+#: by more than 4: longer raw text is too long without being normalised.
+_RAW_LIMIT = 4 * MAX_LENGTH
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+#: Invisible characters that reorder text on screen (bidirectional controls).
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_SEPARATORS = frozenset(" ._-/\u00a0\u202f")
+_NAME_MIN = 3
+_EMAIL_LOCAL_MIN = 3
+_NIR_RUN = 6
+
+Level = Literal["Faible", "Moyen", "Fort"]
+
+MSG_EMPTY = "Saisissez un mot de passe."
+MSG_TOO_SHORT = f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractères."
+MSG_TOO_LONG = f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères."
+MSG_CONTROL = (
+    "Le mot de passe contient un caractère de contrôle ou invisible "
+    "(tabulation, retour à la ligne…) : retirez-le."
+)
+MSG_KINDS = (
+    "Le mot de passe doit mélanger au moins 3 des 4 types de caractères : majuscules, "
+    "minuscules, chiffres et caractères spéciaux."
+)
+MSG_COMMON = (
+    "Ce mot de passe fait partie des mots de passe les plus courants : choisissez-en un autre."
+)
+MSG_NIR = "Le mot de passe ne doit pas contenir votre numéro de sécurité sociale, même en partie."
+MSG_BIRTH_DATE = "Le mot de passe ne doit pas contenir votre date de naissance."
+MSG_BIRTH_NAME = "Le mot de passe ne doit pas contenir votre nom de naissance."
+MSG_EMAIL = "Le mot de passe ne doit pas contenir l'identifiant de votre adresse électronique."
+MSG_CONFIRMATION_EMPTY = "Saisissez une seconde fois le mot de passe pour le confirmer."
+MSG_CONFIRMATION = "Les deux mots de passe ne sont pas identiques."
+
+
+@dataclass(frozen=True)
+class PersonalInfo:
+    """What a password must not contain. Empty fields are not checked."""
+
+    nir: str = ""
+    birth_name: str = ""
+    birth_date: date | None = None
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the live checklist: a stable ``key``, its French ``label``, whether it holds."""
+
+    key: str
+    label: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The verdict on one password (see the module docstring for the levels).
+
+    ``rules`` are the checklist lines in display order; ``kinds`` is how many of the 4 kinds the
+    password uses; ``problems`` are the French reasons it is refused, most basic first (empty
+    exactly when ``acceptable``).
+    """
+
+    level: Level
+    acceptable: bool
+    rules: tuple[Rule, ...]
+    kinds: int
+    problems: tuple[str, ...]
+
+
+def normalise_password(password: str) -> str:
+    """The NFKC form every check and the hash use. Never trims, folds case or truncates."""
+    return unicodedata.normalize("NFKC", password)
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The bundled list, read once on first use (start-up does not pay for it)."""
+    from importlib import resources
+
+    text = (
+        resources.files("ensap_tui.domain")
+        .joinpath("data", "common-passwords.txt")
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(
+        line for line in (raw.strip() for raw in text.splitlines()) if line and line[0] != "#"
+    )
+
+
+def is_common(password: str) -> bool:
+    """Whether ``password`` (after NFKC, in lower case) is in the bundled common-password list."""
+    if len(password) > _RAW_LIMIT:
+        return False
+    return normalise_password(password).lower() in _common_passwords()
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: «Éloïse» and «eloise» fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _without_separators(text: str) -> str:
+    return "".join(c for c in text if c not in _SEPARATORS)
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name, folded: split on anything that is not a letter."""
+    words: list[str] = []
+    current: list[str] = []
+    for c in _fold(text):
+        if c.isalpha():
+            current.append(c)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
+
+
+@dataclass(frozen=True)
+class _Needles:
+    """What to look for in a password, derived once per :class:`PersonalInfo`."""
+
+    nir: str  # the NIR, upper case, separators removed
+    nir_runs: tuple[str, ...]  # its runs of 6 ASCII digits
+    dates: tuple[str, ...]  # JJMMAAAA, JJMMAA, AAAAMMJJ
+    names: tuple[str, ...]  # folded words of the birth name (>= 3 letters) and the whole name
+    email: tuple[str, ...]  # folded local part of the e-mail, with and without separators
+
+
+@lru_cache(maxsize=64)
+def _needles(personal: PersonalInfo) -> _Needles:
+    # Inputs are cut first so that a huge field cannot make this slow.
+    nir = _without_separators(personal.nir[:64]).upper()[:15]
+    runs = tuple(
+        run
+        for run in (nir[i : i + _NIR_RUN] for i in range(len(nir) - _NIR_RUN + 1))
+        if run.isascii() and run.isdigit()
+    )
+    born = personal.birth_date
+    dates: tuple[str, ...] = ()
+    if born is not None:
+        dd, mm, yyyy = f"{born.day:02d}", f"{born.month:02d}", f"{born.year:04d}"
+        dates = (dd + mm + yyyy, dd + mm + yyyy[-2:], yyyy + mm + dd)
+    words = _name_words(personal.birth_name[:_RAW_LIMIT])
+    names = [w for w in words if len(w) >= _NAME_MIN]
+    whole = "".join(words)
+    if len(whole) >= _NAME_MIN:
+        names.append(whole)
+    email = personal.email[:_RAW_LIMIT].strip()
+    local = _fold(email.rpartition("@")[0]) if "@" in email else ""
+    locals_ = {local, _without_separators(local)}
+    return _Needles(
+        nir=nir if len(nir) >= _NIR_RUN else "",
+        nir_runs=runs,
+        dates=dates,
+        names=tuple(names),
+        email=tuple(sorted(c for c in locals_ if len(c) >= _EMAIL_LOCAL_MIN)),
+    )
+
+
+def _personal_problems(text: str, personal: PersonalInfo) -> list[str]:
+    """The French reasons ``text`` (NFKC, at most 129 characters) contains personal data."""
+    needles = _needles(personal)
+    plain = _without_separators(text)
+    problems: list[str] = []
+    upper = plain.upper()
+    if (needles.nir and needles.nir in upper) or any(run in plain for run in needles.nir_runs):
+        problems.append(MSG_NIR)
+    if any(form in plain for form in needles.dates):
+        problems.append(MSG_BIRTH_DATE)
+    if needles.names or needles.email:
+        folded = _fold(text)
+        folded_plain = _without_separators(folded)
+        if any(n in folded or n in folded_plain for n in needles.names):
+            problems.append(MSG_BIRTH_NAME)
+        if any(n in folded or n in folded_plain for n in needles.email):
+            problems.append(MSG_EMAIL)
+    return problems
+
+
+def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
+    """Checks ``password`` against the policy for the account described by ``personal``.
+
+    Never raises, whatever the input; see the module docstring for the rules and levels.
+    """
+    if not isinstance(password, str):
+        password = ""
+    if personal is None:
+        personal = PersonalInfo()
+    if len(password) > _RAW_LIMIT:
+        length = len(password)
+        text = normalise_password(password[:_RAW_LIMIT])[: MAX_LENGTH + 1]
+    else:
+        text = normalise_password(password)
+        length = len(text)
+        text = text[: MAX_LENGTH + 1]
+
+    upper = lower = digit = other = control = False
+    for c in text:
+        category = unicodedata.category(c)
+        if category in ("Lu", "Lt"):
+            upper = True
+        elif category == "Ll":
+            lower = True
+        elif category == "Nd":
+            digit = True
+        elif category in _CONTROL_CATEGORIES or c in _BIDI_CONTROLS:
+            control = True
+        else:
+            other = True
+    kinds = upper + lower + digit + other
+
+    common = 0 < length <= MAX_LENGTH and text.lower() in _common_passwords()
+    personal_problems = _personal_problems(text, personal) if length else []
+
+    problems: list[str] = []
+    if length == 0:
+        problems.append(MSG_EMPTY)
+    elif length < MIN_LENGTH:
+        problems.append(MSG_TOO_SHORT)
+    elif length > MAX_LENGTH:
+        problems.append(MSG_TOO_LONG)
+    if control:
+        problems.append(MSG_CONTROL)
+    if kinds < 3:
+        problems.append(MSG_KINDS)
+    if common:
+        problems.append(MSG_COMMON)
+    problems.extend(personal_problems)
+
+    acceptable = not problems
+    level: Level
+    if acceptable:
+        level = "Fort"
+    elif length < MIN_LENGTH or kinds < 2 or common or personal_problems:
+        level = "Faible"
+    else:
+        level = "Moyen"
+    rules = (
+        Rule("longueur", "8 caractères minimum", MIN_LENGTH <= length <= MAX_LENGTH),
+        Rule("majuscules", "majuscules", upper),
+        Rule("minuscules", "minuscules", lower),
+        Rule("chiffres", "chiffres", digit),
+        Rule("speciaux", "caractères spéciaux", other),
+        Rule("types", "3 des 4 types", kinds >= 3),
+        Rule("courant", "pas un mot de passe courant", length > 0 and not common),
+        Rule("personnel", "sans information personnelle", length > 0 and not personal_problems),
+    )
+    return Assessment(level, acceptable, rules, kinds, tuple(problems))
+
+
+def check_password(
+    password: str,
+    confirmation: str,
+    personal: PersonalInfo | None = None,
+    field: str = "mot-de-passe",
+) -> None:
+    """Raises :class:`FieldError` when the password cannot be set.
+
+    First the policy (the first problem of :func:`assess`, on ``field``), then the confirmation,
+    compared after NFKC, on ``"confirmation-mot-de-passe"``.
+    """
+    assessment = assess(password, personal)
+    if assessment.problems:
+        raise FieldError(field, assessment.problems[0])
+    if not confirmation:
+        raise FieldError("confirmation-mot-de-passe", MSG_CONFIRMATION_EMPTY)
+    if len(confirmation) > _RAW_LIMIT or normalise_password(confirmation) != normalise_password(
+        password
+    ):
+        raise FieldError("confirmation-mot-de-passe", MSG_CONFIRMATION)
