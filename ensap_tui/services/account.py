@@ -1,0 +1,114 @@
+"""The signed-in space: the account's data, changing the password and the contact details."""
+
+from __future__ import annotations
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.password import PersonalInfo, normalise_password
+from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.services.models import (
+    Account,
+    AccountStatus,
+    Contacts,
+    Event,
+    MailMessage,
+    Session,
+    TokenPurpose,
+)
+from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
+
+WRONG_CURRENT = (
+    "Le mot de passe actuel est incorrect : saisissez celui que vous utilisez aujourd'hui."
+)
+SAME_AS_CURRENT = "Le nouveau mot de passe doit être différent du mot de passe actuel."
+
+
+def _session_account(tx: StoreTx, session: Session) -> Account:
+    account = tx.account_by_id(session.account_id)
+    if account is None or account.nir != session.nir or account.status is not AccountStatus.ACTIVE:
+        raise NotSignedIn("La session a pris fin : reconnectez-vous.")
+    return account
+
+
+class AccountService:
+    """What a signed-in person can see and change."""
+
+    def __init__(self, store: Store, hasher: Hasher, clock: Clock) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._clock = clock
+
+    def account(self, session: Session) -> Account:
+        """The session's account; raises :class:`NotSignedIn` when it is gone."""
+        with self._store.read() as tx:
+            return _session_account(tx, session)
+
+    def change_password(self, session: Session, current: str, new: str, confirmation: str) -> None:
+        """Replaces the password after checking the current one.
+
+        Raises :class:`ValidationFailed` on fields "mot-de-passe-actuel", "mot-de-passe",
+        "confirmation-mot-de-passe" (in that order). Revokes every reset link and mails a notice.
+        """
+        account = self.account(session)
+        current_norm = normalise_password(current)
+        errors: list[FieldError] = []
+        if not self._hasher.verify(account.password_hash, current_norm):
+            errors.append(FieldError("mot-de-passe-actuel", WRONG_CURRENT))
+        personal = PersonalInfo(
+            account.nir, account.birth_name, account.birth_date, account.contacts.email
+        )
+        new_errors = _checks.check_new_password(new, confirmation, personal)
+        if not errors and not new_errors and normalise_password(new) == current_norm:
+            new_errors.insert(0, FieldError("mot-de-passe", SAME_AS_CURRENT))
+        errors += new_errors
+        if errors:
+            raise ValidationFailed(errors)
+        password_hash = self._hasher.hash(normalise_password(new))
+        now = self._clock.now()
+        with self._store.write() as tx:
+            fresh = _session_account(tx, session)
+            if fresh.password_hash != account.password_hash:
+                # Changed by another terminal since "current" was verified: verify again.
+                raise ValidationFailed([FieldError("mot-de-passe-actuel", WRONG_CURRENT)])
+            tx.set_password_hash(fresh.id, password_hash)
+            tx.revoke_tokens(fresh.id, TokenPurpose.RESET, now)
+            tx.add_event(Event(at=now, kind=events.PASSWORD_CHANGED, nir=fresh.nir))
+            subject, body = mail_texts.password_changed(now, by_reset=False)
+            tx.add_mail(
+                MailMessage(
+                    recipient=fresh.contacts.email,
+                    subject=subject,
+                    body=body,
+                    sent_at=now,
+                    kind=mail_texts.PASSWORD_CHANGED,
+                    nir=fresh.nir,
+                )
+            )
+
+    def change_contacts(
+        self,
+        session: Session,
+        email: str,
+        email_confirmation: str,
+        email_backup: str,
+        email_backup_confirmation: str,
+        phone: str,
+        phone_secondary: str,
+    ) -> Contacts:
+        """Replaces the contact details with the same checks as creation step 3.
+
+        Raises :class:`ValidationFailed` (fields as in
+        :meth:`RegistrationService.check_contacts`) or :class:`NotSignedIn`.
+        """
+        contacts, errors = _checks.check_contacts(
+            email, email_confirmation, email_backup, email_backup_confirmation, phone,
+            phone_secondary,
+        )
+        if errors or contacts is None:
+            raise ValidationFailed(errors)
+        now = self._clock.now()
+        with self._store.write() as tx:
+            account = _session_account(tx, session)
+            tx.set_contacts(account.id, contacts)
+            tx.add_event(Event(at=now, kind=events.CONTACTS_CHANGED, nir=account.nir))
+        return contacts

@@ -1,0 +1,78 @@
+"""Activating a secure space with the link of the activation mail.
+
+A link works until exactly 24 hours after it was issued, once; a newer link revokes the older
+ones. Following an expired link purges the pending registration so the procedure can start again.
+"""
+
+from __future__ import annotations
+
+from ensap_tui.domain import links, nir
+from ensap_tui.services import _checks, events
+from ensap_tui.services.models import AccountStatus, ActivationOutcome, Event, TokenPurpose
+from ensap_tui.services.ports import Clock, Store, TokenSource
+from ensap_tui.services.registration import registration_expired, send_activation
+
+
+class ActivationService:
+    """Following activation links, and re-sending them (help desk)."""
+
+    def __init__(self, store: Store, clock: Clock, tokens: TokenSource | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self._tokens = tokens
+
+    def activate(self, link_text: str) -> ActivationOutcome:
+        """Activates the space the link belongs to.
+
+        Raises ``FieldError("lien")`` for input that is neither a link nor a token.
+        """
+        token = links.parse_link(link_text, links.ACTIVATION, field="lien")
+        digest = _checks.token_hash(token)
+        now = self._clock.now()
+        with self._store.write() as tx:
+            account_id = tx.consume_token(digest, TokenPurpose.ACTIVATION, now)
+            if account_id is not None:
+                account = tx.account_by_id(account_id)
+                tx.set_status(account_id, AccountStatus.ACTIVE, now)
+                tx.add_event(
+                    Event(at=now, kind=events.ACCOUNT_ACTIVATED,
+                          nir=account.nir if account is not None else "")
+                )
+                return ActivationOutcome.ACTIVATED
+            record = tx.token_by_hash(digest)
+            state = _checks.token_state(record, TokenPurpose.ACTIVATION, now)
+            if state == _checks.TokenState.USED:
+                return ActivationOutcome.ALREADY_USED
+            if state != _checks.TokenState.EXPIRED or record is None:
+                return ActivationOutcome.UNKNOWN
+            account = tx.account_by_id(record.account_id)
+            if account is not None and registration_expired(tx, account, now):
+                tx.delete_account(account.id)
+                tx.add_event(
+                    Event(at=now, kind=events.REGISTRATION_PURGED, nir=account.nir,
+                          actor="systeme", detail="lien d'activation expiré")
+                )
+            return ActivationOutcome.EXPIRED
+
+    def resend_activation(self, nir_text: str, *, actor: str = "") -> bool:
+        """Mails a new activation link (valid 24 hours from now) to a pending account,
+        revoking the older ones. False when the NIR has no pending account.
+
+        ``actor`` names who asked (the help-desk agent); raises ``FieldError("nir")`` for a
+        malformed NIR.
+        """
+        if self._tokens is None:
+            raise RuntimeError("ActivationService was built without a token source")
+        compact = nir.parse_nir(nir_text, field="nir")
+        token = self._tokens.new_token()
+        now = self._clock.now()
+        with self._store.write() as tx:
+            account = tx.account_by_nir(compact)
+            if account is None or account.status is not AccountStatus.PENDING:
+                return False
+            send_activation(tx, account.id, compact, account.contacts.email, token, now)
+            tx.add_event(
+                Event(at=now, kind=events.ACTIVATION_SENT, nir=compact, actor=actor,
+                      detail="nouveau lien d'activation envoyé")
+            )
+        return True

@@ -1,0 +1,43 @@
+"""Kinds of the append-only event log (``Event.kind``), short kebab-case strings.
+
+=========================  ==========================================================
+kind                       when
+=========================  ==========================================================
+``registration-created``   a pending account and its activation mail were created
+``registration-duplicate`` a registration for a NIR that already has a space (notice)
+``registration-purged``    an expired pending registration was deleted
+``activation-sent``        a new activation link was sent (help desk); older revoked
+``account-activated``      an activation link was followed in time
+``sign-in``                a successful sign-in
+``sign-in-failed``         a counted failure (unknown NIR or wrong password)
+``sign-in-blocked``        a third failure started a block (``detail``: its length)
+``sign-in-not-activated``  the right password for a pending account
+``sign-out``               the person left (``detail``: why, e.g. inactivity)
+``reset-requested``        a reset link was mailed
+``reset-refused``          a reset was asked but no mail sent (``detail``: why)
+``password-reset``         a password was set through a reset link (unblocks)
+``password-changed``       a password was changed from the signed-in space
+``contacts-changed``       contact details were changed from the signed-in space
+=========================  ==========================================================
+
+An event never holds a password, a token or a link; ``detail`` is short French text for the
+help desk.
+"""
+
+from __future__ import annotations
+
+REGISTRATION_CREATED = "registration-created"
+REGISTRATION_DUPLICATE = "registration-duplicate"
+REGISTRATION_PURGED = "registration-purged"
+ACTIVATION_SENT = "activation-sent"
+ACCOUNT_ACTIVATED = "account-activated"
+SIGN_IN = "sign-in"
+SIGN_IN_FAILED = "sign-in-failed"
+SIGN_IN_BLOCKED = "sign-in-blocked"
+SIGN_IN_NOT_ACTIVATED = "sign-in-not-activated"
+SIGN_OUT = "sign-out"
+RESET_REQUESTED = "reset-requested"
+RESET_REFUSED = "reset-refused"
+PASSWORD_RESET = "password-reset"
+PASSWORD_CHANGED = "password-changed"
+CONTACTS_CHANGED = "contacts-changed"

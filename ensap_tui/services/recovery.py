@@ -1,0 +1,148 @@
+"""«Mot de passe oublié»: the reset mail, then a new password through its link.
+
+Asking always gives the same answer. Only an active space gets a mail, at most 3 per NIR per
+hour; a link works 30 minutes, once, and a newer link revokes the older ones. A completed reset
+lifts any sign-in block.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ensap_tui.domain import links, nir
+from ensap_tui.domain.password import PersonalInfo, normalise_password
+from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services.errors import ValidationFailed
+from ensap_tui.services.models import (
+    Account,
+    AccountStatus,
+    Event,
+    MailMessage,
+    ResetOutcome,
+    TokenPurpose,
+)
+from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
+
+#: Reset mails per NIR within :data:`MAIL_WINDOW`.
+MAX_RESET_MAILS = 3
+MAIL_WINDOW = timedelta(hours=1)
+
+_OUTCOMES = {
+    _checks.TokenState.UNKNOWN: ResetOutcome.UNKNOWN,
+    _checks.TokenState.USED: ResetOutcome.ALREADY_USED,
+    _checks.TokenState.EXPIRED: ResetOutcome.EXPIRED,
+}
+
+
+def _personal(account: Account) -> PersonalInfo:
+    return PersonalInfo(
+        account.nir, account.birth_name, account.birth_date, account.contacts.email
+    )
+
+
+class RecoveryService:
+    """Password recovery by a mailed link."""
+
+    def __init__(self, store: Store, hasher: Hasher, clock: Clock, tokens: TokenSource) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._clock = clock
+        self._tokens = tokens
+
+    def request_reset(self, nir_text: str) -> None:
+        """Mails a reset link when the NIR has an active space and fewer than 3 reset mails
+        went out in the last hour; otherwise does nothing visible. Always the same answer.
+
+        Raises ``FieldError("identifiant")`` for a malformed NIR. Works during a sign-in block.
+        """
+        compact = nir.parse_nir(nir_text, field="identifiant")
+        token = self._tokens.new_token()
+        now = self._clock.now()
+        with self._store.write() as tx:
+            account = tx.account_by_nir(compact)
+            if account is None or account.status is not AccountStatus.ACTIVE:
+                refused = "aucun espace actif pour ce numéro"
+            elif tx.count_mail(compact, mail_texts.RESET, now - MAIL_WINDOW) >= MAX_RESET_MAILS:
+                refused = "limite de 3 courriels par heure atteinte"
+            else:
+                valid_until = now + _checks.RESET_VALIDITY
+                tx.revoke_tokens(account.id, TokenPurpose.RESET, now)
+                tx.insert_token(
+                    account.id, TokenPurpose.RESET, _checks.token_hash(token), now, valid_until
+                )
+                link = links.make_link(links.RESET, token)
+                subject, body = mail_texts.reset(link, valid_until)
+                tx.add_mail(
+                    MailMessage(
+                        recipient=account.contacts.email,
+                        subject=subject,
+                        body=body,
+                        sent_at=now,
+                        kind=mail_texts.RESET,
+                        link=link,
+                        nir=compact,
+                    )
+                )
+                tx.add_event(Event(at=now, kind=events.RESET_REQUESTED, nir=compact))
+                return
+            tx.add_event(Event(at=now, kind=events.RESET_REFUSED, nir=compact, detail=refused))
+
+    def _check_link(self, tx: StoreTx, digest: str) -> Account | ResetOutcome:
+        record = tx.token_by_hash(digest)
+        state = _checks.token_state(record, TokenPurpose.RESET, self._clock.now())
+        if state != _checks.TokenState.VALID or record is None:
+            return _OUTCOMES.get(state, ResetOutcome.UNKNOWN)
+        account = tx.account_by_id(record.account_id)
+        return ResetOutcome.UNKNOWN if account is None else account
+
+    def personal_for_reset(self, link_text: str) -> PersonalInfo | ResetOutcome:
+        """The reset link's account data (for the live strength meter), or why the link
+        cannot be used. Raises ``FieldError("lien")`` for malformed input."""
+        digest = _checks.token_hash(links.parse_link(link_text, links.RESET, field="lien"))
+        with self._store.read() as tx:
+            found = self._check_link(tx, digest)
+        return found if isinstance(found, ResetOutcome) else _personal(found)
+
+    def reset_password(self, link_text: str, password: str, confirmation: str) -> ResetOutcome:
+        """Sets a new password through a reset link.
+
+        Raises ``FieldError("lien")`` for malformed input, :class:`ValidationFailed` (fields
+        "mot-de-passe", "confirmation-mot-de-passe") for an unacceptable password. On DONE the
+        link is used up, every reset link of the account revoked, the sign-in block lifted, and
+        a notice mailed.
+        """
+        digest = _checks.token_hash(links.parse_link(link_text, links.RESET, field="lien"))
+        with self._store.read() as tx:
+            found = self._check_link(tx, digest)
+        if isinstance(found, ResetOutcome):
+            return found
+        errors = _checks.check_new_password(password, confirmation, _personal(found))
+        if errors:
+            raise ValidationFailed(errors)
+        password_hash = self._hasher.hash(normalise_password(password))
+        now = self._clock.now()
+        with self._store.write() as tx:
+            account_id = tx.consume_token(digest, TokenPurpose.RESET, now)
+            if account_id is None:
+                # Used or revoked by another terminal meanwhile, or expired during hashing.
+                again = self._check_link(tx, digest)
+                return again if isinstance(again, ResetOutcome) else ResetOutcome.UNKNOWN
+            account = tx.account_by_id(account_id)
+            if account is None:  # pragma: no cover - tokens are deleted with their account
+                return ResetOutcome.UNKNOWN
+            tx.set_password_hash(account_id, password_hash)
+            tx.revoke_tokens(account_id, TokenPurpose.RESET, now)
+            tx.clear_failure_state(account.nir)
+            tx.add_event(Event(at=now, kind=events.PASSWORD_RESET, nir=account.nir))
+            subject, body = mail_texts.password_changed(now, by_reset=True)
+            tx.add_mail(
+                MailMessage(
+                    recipient=account.contacts.email,
+                    subject=subject,
+                    body=body,
+                    sent_at=now,
+                    kind=mail_texts.PASSWORD_CHANGED,
+                    nir=account.nir,
+                )
+            )
+        return ResetOutcome.DONE

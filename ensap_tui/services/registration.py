@@ -1,0 +1,211 @@
+"""Creating a secure space: the checks of the first three steps, then the registration itself.
+
+Registration always gives the same answer, whether or not the NIR already has a space: a NIR
+with an active account or a pending, unexpired registration gets a notice mail (no link) at the
+address on file, and no second account.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ensap_tui.domain import links
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.password import PersonalInfo, normalise_password
+from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services.errors import ValidationFailed
+from ensap_tui.services.models import (
+    Account,
+    AccountStatus,
+    Event,
+    MailMessage,
+    NewAccount,
+    RegistrationReceipt,
+    RegistrationRequest,
+    TokenPurpose,
+)
+from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
+
+
+def registration_expired(tx: StoreTx, account: Account, now: datetime) -> bool:
+    """True when ``account`` is pending and its newest activation link has expired.
+
+    Without any link (should not happen), the 24 hours run from the account's creation.
+    """
+    if account.status is not AccountStatus.PENDING:
+        return False
+    latest = tx.latest_token(account.id, TokenPurpose.ACTIVATION)
+    ends = (
+        latest.expires_at
+        if latest is not None
+        else account.created_at + _checks.ACTIVATION_VALIDITY
+    )
+    return now >= ends
+
+
+def send_activation(
+    tx: StoreTx, account_id: int, nir: str, email: str, token: str, now: datetime
+) -> datetime:
+    """Stores a new activation token for the account and mails its link; returns its expiry.
+
+    Older activation links of the account are revoked first.
+    """
+    valid_until = now + _checks.ACTIVATION_VALIDITY
+    tx.revoke_tokens(account_id, TokenPurpose.ACTIVATION, now)
+    tx.insert_token(
+        account_id, TokenPurpose.ACTIVATION, _checks.token_hash(token), now, valid_until
+    )
+    link = links.make_link(links.ACTIVATION, token)
+    subject, body = mail_texts.activation(link, valid_until)
+    tx.add_mail(
+        MailMessage(
+            recipient=email,
+            subject=subject,
+            body=body,
+            sent_at=now,
+            kind=mail_texts.ACTIVATION,
+            link=link,
+            nir=nir,
+        )
+    )
+    return valid_until
+
+
+class RegistrationService:
+    """The four creation steps (see :mod:`ensap_tui.services.events` for the events logged)."""
+
+    def __init__(self, store: Store, hasher: Hasher, clock: Clock, tokens: TokenSource) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._clock = clock
+        self._tokens = tokens
+
+    def check_identity(
+        self,
+        nir: str,
+        birth_name: str,
+        day: str,
+        month: str,
+        year: str,
+        terms_accepted: bool,
+    ) -> list[FieldError]:
+        """Step 1. Fields: "nir", "nom-naissance", "date-naissance", "cgu", in that order.
+
+        Includes the NIR/birth date cross-check (reported on "nir").
+        """
+        today = _checks.local_today(self._clock.now())
+        _, errors = _checks.check_identity(
+            nir, birth_name, day, month, year, terms_accepted, today
+        )
+        return errors
+
+    def check_password(
+        self, password: str, confirmation: str, personal: PersonalInfo
+    ) -> list[FieldError]:
+        """Step 2. Fields: "mot-de-passe", "confirmation-mot-de-passe", in that order."""
+        return _checks.check_new_password(password, confirmation, personal)
+
+    def check_contacts(
+        self,
+        email: str,
+        email_confirmation: str,
+        email_backup: str,
+        email_backup_confirmation: str,
+        phone: str,
+        phone_secondary: str,
+    ) -> list[FieldError]:
+        """Step 3. Fields: "courriel", "confirmation-courriel", "courriel-secours",
+        "confirmation-courriel-secours", "telephone", "telephone-secondaire", in that order.
+
+        Confirmations compare without case; the backup address must differ from the main one.
+        """
+        _, errors = _checks.check_contacts(
+            email, email_confirmation, email_backup, email_backup_confirmation, phone,
+            phone_secondary,
+        )
+        return errors
+
+    def register(self, request: RegistrationRequest) -> RegistrationReceipt:
+        """Validates everything again (raises :class:`ValidationFailed`), hashes the password,
+        then in one transaction creates the pending account, its activation token and mail, or,
+        when the NIR already has an active space or a pending unexpired one, mails a notice to
+        the address on file. An expired pending registration of that NIR is purged first.
+
+        The receipt is the same in both cases: the typed e-mail and now + 24 hours.
+        """
+        now = self._clock.now()
+        ident, errors = _checks.check_identity(
+            request.nir,
+            request.birth_name,
+            request.birth_day,
+            request.birth_month,
+            request.birth_year,
+            request.terms_accepted,
+            _checks.local_today(now),
+        )
+        contacts, contact_errors = _checks.check_contacts(
+            request.email,
+            request.email_confirmation,
+            request.email_backup,
+            request.email_backup_confirmation,
+            request.phone,
+            request.phone_secondary,
+        )
+        if ident is not None:
+            # With the e-mail known, the password must not contain its local part either.
+            personal = PersonalInfo(
+                ident.nir, ident.birth_name, ident.birth_date,
+                contacts.email if contacts is not None else "",
+            )
+            errors += _checks.check_new_password(
+                request.password, request.password_confirmation, personal
+            )
+        errors += contact_errors
+        if errors or ident is None or contacts is None:
+            raise ValidationFailed(errors)
+
+        # argon2 is slow on purpose: never inside the write transaction.
+        password_hash = self._hasher.hash(normalise_password(request.password))
+        token = self._tokens.new_token()
+        valid_until = now + _checks.ACTIVATION_VALIDITY
+        with self._store.write() as tx:
+            existing = tx.account_by_nir(ident.nir)
+            if existing is not None and registration_expired(tx, existing, now):
+                tx.delete_account(existing.id)
+                tx.add_event(
+                    Event(at=now, kind=events.REGISTRATION_PURGED, nir=ident.nir,
+                          actor="systeme", detail="lien d'activation expiré")
+                )
+                existing = None
+            if existing is None:
+                account_id = tx.insert_account(
+                    NewAccount(
+                        nir=ident.nir,
+                        birth_name=ident.birth_name,
+                        birth_date=ident.birth_date,
+                        password_hash=password_hash,
+                        contacts=contacts,
+                        created_at=now,
+                    )
+                )
+                send_activation(tx, account_id, ident.nir, contacts.email, token, now)
+                tx.add_event(Event(at=now, kind=events.REGISTRATION_CREATED, nir=ident.nir))
+            else:
+                subject, body = mail_texts.registration_notice(
+                    now, active=existing.status is AccountStatus.ACTIVE
+                )
+                tx.add_mail(
+                    MailMessage(
+                        recipient=existing.contacts.email,
+                        subject=subject,
+                        body=body,
+                        sent_at=now,
+                        kind=mail_texts.NOTICE,
+                        nir=ident.nir,
+                    )
+                )
+                tx.add_event(
+                    Event(at=now, kind=events.REGISTRATION_DUPLICATE, nir=ident.nir,
+                          detail="avis envoyé à l'adresse enregistrée")
+                )
+        return RegistrationReceipt(email=contacts.email, valid_until=valid_until)
