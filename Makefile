@@ -55,7 +55,7 @@ screenshots: $(DEV_STAMP)
 	$(BIN)/python scripts/screenshots.py
 
 snapshots-update: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
+	$(BIN)/python -m pytest -q tests -k snapshot --snapshot-update
 
 bench: $(DEV_STAMP)
 	$(BIN)/python scripts/bench.py

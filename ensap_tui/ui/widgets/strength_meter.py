@@ -1,0 +1,106 @@
+"""The live «Niveau de sécurité» of a password: a bar and the word."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import RenderResult
+from textual.reactive import reactive
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from ensap_tui.domain.password import Assessment
+
+#: How much of the bar each level fills, in thirds.
+_THIRDS = {"Faible": 1, "Moyen": 2, "Fort": 3}
+_LABEL = "Niveau de sécurité"
+_NO_LEVEL = "—"
+
+
+class StrengthMeter(Widget, can_focus=False):
+    """«Niveau de sécurité ██████░░░░░░ Moyen»: one line, redrawn in the frame of each change.
+
+    Modelled on Textual's ``ProgressBar``: set :attr:`assessment` (the result of
+    ``ensap_tui.domain.password.assess``), or ``None`` while nothing is typed (empty bar, «—»).
+    :attr:`level` derives from it (``""``, ``"Faible"``, ``"Moyen"`` or ``"Fort"``) and the
+    widget carries the matching state class ``-faible`` / ``-moyen`` / ``-fort``. The level is
+    always written as a word, so colour is never the only sign. Nothing here calls
+    ``Static.update``: :meth:`render` draws from the reactive values.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "strength-meter--label",
+        "strength-meter--bar",
+        "strength-meter--empty",
+        "strength-meter--level",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `strength-meter--label` | «Niveau de sécurité». |
+    | `strength-meter--bar` | The filled part of the bar (coloured by the state class). |
+    | `strength-meter--empty` | The rest of the bar. |
+    | `strength-meter--level` | The word: Faible, Moyen, Fort. |
+    """
+
+    DEFAULT_CSS = """
+    StrengthMeter {
+        height: 1;
+        width: 1fr;
+        & > .strength-meter--label { text-style: bold; }
+        & > .strength-meter--empty { color: $foreground 30%; }
+        & > .strength-meter--bar { color: $foreground 50%; }
+        & > .strength-meter--level { text-style: bold; }
+        &.-faible > .strength-meter--bar { color: $error; }
+        &.-faible > .strength-meter--level { color: $text-error; }
+        &.-moyen > .strength-meter--bar { color: $warning; }
+        &.-moyen > .strength-meter--level { color: $text-warning; }
+        &.-fort > .strength-meter--bar { color: $success; }
+        &.-fort > .strength-meter--level { color: $text-success; }
+    }
+    """
+
+    #: The widest the bar gets, in cells.
+    BAR_MAX_WIDTH: ClassVar[int] = 36
+
+    assessment: reactive[Assessment | None] = reactive(None)
+    """The password's assessment, or ``None`` while the field is empty."""
+
+    level: reactive[str] = reactive("")
+    """The level word derived from :attr:`assessment` (``""`` when there is none)."""
+
+    def __init__(
+        self,
+        assessment: Assessment | None = None,
+        *,
+        id: str | None = "niveau-securite",
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(StrengthMeter.assessment, assessment)
+
+    def _compute_level(self) -> str:
+        return "" if self.assessment is None else str(self.assessment.level)
+
+    def watch_level(self, level: str) -> None:
+        for name in _THIRDS:
+            self.set_class(level == name, f"-{name.lower()}")
+
+    def on_mount(self) -> None:
+        self.watch_level(self.level)
+
+    def render(self) -> RenderResult:
+        level = self.level
+        word = level or _NO_LEVEL
+        width = self.content_size.width
+        bar_width = max(3, min(self.BAR_MAX_WIDTH, width - len(_LABEL) - len("Faible") - 6))
+        filled = bar_width * _THIRDS.get(level, 0) // 3
+        return Text.assemble(
+            (_LABEL, self.get_component_rich_style("strength-meter--label")),
+            "   ",
+            ("█" * filled, self.get_component_rich_style("strength-meter--bar")),
+            ("░" * (bar_width - filled), self.get_component_rich_style("strength-meter--empty")),
+            "   ",
+            (word, self.get_component_rich_style("strength-meter--level")),
+        )
