@@ -47,6 +47,10 @@ class EnsapScreen(Screen[object]):
     """
 
     HELP_TOPIC: ClassVar[str] = "accueil"
+    #: Focus goes to the first focusable field inside the body as soon as the screen is
+    #: composed (not the scrolling body itself, and not later in on_mount, where it would
+    #: steal the focus back from a user who already typed Tab on a slow machine).
+    AUTO_FOCUS: ClassVar[str | None] = "#corps *"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {}
 
     def compose(self) -> ComposeResult:

@@ -116,7 +116,6 @@ class ContactsScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#travail-en-cours").display = False
-        self.query_one("#courriel", Input).focus()
 
     def save(self) -> None:
         """Copies the six fields into the draft."""

@@ -25,6 +25,7 @@ class FinalisationScreen(EnsapScreen):
 
     STEP: ClassVar[int] = 4
     HELP_TOPIC: ClassVar[str] = "finalisation"
+    AUTO_FOCUS: ClassVar[str | None] = "#ouvrir-boite"
 
     def __init__(self, receipt: RegistrationReceipt) -> None:
         super().__init__()
@@ -69,9 +70,6 @@ class FinalisationScreen(EnsapScreen):
             )
             yield Static(classes="espace")
             yield Button("Retour à l'accueil", id="retour-accueil")
-
-    def on_mount(self) -> None:
-        self.query_one("#ouvrir-boite", Button).focus()
 
     def go_back(self) -> None:
         """The space is created: going back leads home, not to step 3."""

@@ -16,7 +16,8 @@ from ensap_tui.ui.screens.base import EnsapScreen
 class HomeScreen(EnsapScreen):
     """The home page: create, sign in, activate, or read the simulated mailbox.
 
-    Buttons: ``#creer-espace``, ``#acceder-espace``, ``#activer-espace``, ``#boite-reception``.
+    Buttons: ``#creer-espace``, ``#acceder-espace``, ``#activer-espace``, ``#boite-reception``,
+    ``#espace-assistance`` (the help desk's sign-in).
     It is the bottom of the screen stack: Escape does nothing here.
     """
 
@@ -43,9 +44,11 @@ class HomeScreen(EnsapScreen):
             yield Static("collez le lien reçu par courriel", classes="explication")
             yield Button("Boîte de réception (simulée)", id="boite-reception")
             yield Static("les courriels envoyés par le simulateur", classes="explication")
-
-    def on_mount(self) -> None:
-        self.query_one("#creer-espace", Button).focus()
+            yield Button("Espace assistance", id="espace-assistance")
+            yield Static(
+                "agents d'assistance : retrouver un espace, le débloquer…",
+                classes="explication",
+            )
 
     def go_back(self) -> None:
         """Nothing is under the home page."""
@@ -73,3 +76,9 @@ class HomeScreen(EnsapScreen):
         from ensap_tui.ui.screens.mailbox import MailboxScreen
 
         self.app.push_screen(MailboxScreen())
+
+    @on(Button.Pressed, "#espace-assistance")
+    def _assistance(self) -> None:
+        from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+
+        self.app.push_screen(AgentSignInScreen())

@@ -127,9 +127,6 @@ class IdentityScreen(FormScreen):
             yield Static(classes="espace")
             yield Button("Continuer", id="continuer", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#nir", Input).focus()
-
     def save(self) -> None:
         """Copies the fields into the draft."""
         self.draft.nir = self.query_one("#nir", Input).value

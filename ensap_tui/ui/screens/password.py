@@ -68,9 +68,6 @@ class PasswordScreen(FormScreen):
             yield Static(classes="espace")
             yield Button("Valider et Continuer", id="valider", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#mot-de-passe", Input).focus()
-
     @on(Input.Changed, "#mot-de-passe")
     def _assess(self, event: Input.Changed) -> None:
         assessment = password.assess(event.value, self._personal)
