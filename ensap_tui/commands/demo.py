@@ -1,0 +1,168 @@
+"""``ensap-tui demo``: the trainer's commands on the demo database (``--db`` to choose another).
+
+``demo reset`` puts the demo accounts back as seeded, ``demo clock`` shows or moves the demo
+clock that the app on the same database reads too, ``demo accounts`` lists the demo accounts
+with their passwords (fictitious).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import Any
+
+from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, open_services
+
+#: ``demo clock`` steps: the word typed, and how far it moves the clock (None: real time).
+CLOCK_STEPS: dict[str, timedelta | None] = {
+    "+1h": timedelta(hours=1),
+    "+24h": timedelta(hours=24),
+    "reel": None,
+    "réel": None,
+}
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``demo reset``, ``demo clock`` and ``demo accounts`` to the command line."""
+    parser = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="mode démonstration : réinitialiser, horloge, comptes fictifs",
+        description=(
+            "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
+            "ou celle de --db)."
+        ),
+    )
+    parser.set_defaults(handler=_missing_action(parser))
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    reset = actions.add_parser(
+        "reset",
+        parents=[common],
+        help="remet les comptes de démonstration dans leur état de départ",
+        description=(
+            "Supprime les espaces, courriels simulés et blocages de la base de démonstration, "
+            "recrée les comptes fictifs et remet l'horloge de démonstration à l'heure réelle. "
+            "Le journal des événements est conservé."
+        ),
+    )
+    reset.set_defaults(handler=run_reset)
+
+    clock = actions.add_parser(
+        "clock",
+        parents=[common],
+        help="affiche ou avance l'horloge de démonstration",
+        description=(
+            "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
+            "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
+            "« reel » la remet à l'heure réelle."
+        ),
+    )
+    clock.add_argument(
+        "step",
+        nargs="?",
+        choices=list(CLOCK_STEPS),
+        metavar="{+1h,+24h,reel}",
+        help="avancer d'1 heure, de 24 heures, ou revenir à l'heure réelle",
+    )
+    clock.set_defaults(handler=run_clock)
+
+    accounts = actions.add_parser(
+        "accounts",
+        parents=[common],
+        help="liste les comptes de démonstration et leurs mots de passe (fictifs)",
+        description="Les comptes fictifs de la démonstration, leur état et leur mot de passe.",
+    )
+    accounts.set_defaults(handler=run_accounts)
+
+
+def _missing_action(parser: argparse.ArgumentParser) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        parser.print_usage()
+        raise CommandError("précisez l'action : reset, clock ou accounts.", EXIT_USAGE)
+
+    return run
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    """Resets the demo database and says so."""
+    from ensap_tui.services.demo import NotDemoDatabase
+
+    services = open_services(args, demo=True)
+    try:
+        # A database seeded by this very opening is already as new.
+        if not services.demo.just_seeded:
+            services.demo.reset()
+        clock = services.demo.clock_text()
+        count = len(services.demo.people)
+        agent = services.demo.agent_name
+    except NotDemoDatabase as error:
+        raise CommandError(f"{error}") from None
+    finally:
+        services.close()
+    print(
+        f"Démonstration réinitialisée : {count} comptes fictifs et l'agent « {agent} » "
+        f"recréés ; horloge de démonstration : {clock}."
+    )
+    return EXIT_OK
+
+
+def run_clock(args: argparse.Namespace) -> int:
+    """Shows the demo clock, or moves it and shows where it is."""
+    from ensap_tui.services.demo import DemoClockError, NotDemoDatabase, describe_step
+
+    step: str | None = args.step
+    services = open_services(args, demo=True)
+    try:
+        if step is None:
+            print(f"Horloge de démonstration : {services.demo.clock_text()}.")
+            return EXIT_OK
+        delta = CLOCK_STEPS[step]
+        if delta is None:
+            services.demo.real_time()
+            print(f"Horloge de démonstration remise à l'heure réelle : "
+                  f"{services.demo.clock_text()}.")
+        else:
+            services.demo.advance(delta)
+            print(f"Horloge de démonstration avancée {describe_step(delta)} : "
+                  f"{services.demo.clock_text()}.")
+    except (DemoClockError, NotDemoDatabase) as error:
+        raise CommandError(f"{error}") from None
+    finally:
+        services.close()
+    return EXIT_OK
+
+
+def run_accounts(args: argparse.Namespace) -> int:
+    """Prints the demo accounts (fictitious NIRs and passwords) and the demo agent."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ensap_tui.domain.nir import format_nir
+
+    services = open_services(args, demo=True)
+    try:
+        views = services.demo.accounts()
+        clock = services.demo.clock_text()
+        agent = (services.demo.agent_name, services.demo.agent_password)
+    finally:
+        services.close()
+    # Light borders and no wrapping of what is typed: it fits an 80-column terminal.
+    table = Table(title=f"Comptes de démonstration (fictifs) — {clock}", box=box.SIMPLE_HEAD)
+    table.add_column("Nom de naissance", no_wrap=True)
+    table.add_column("N° de sécurité sociale", no_wrap=True)
+    table.add_column("Mot de passe", no_wrap=True)
+    table.add_column("État")
+    for view in views:
+        table.add_row(
+            Text(view.person.birth_name),
+            format_nir(view.person.nir),
+            Text(view.person.password),
+            Text(view.label),
+        )
+    console = Console()
+    console.print(table)
+    console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
+    return EXIT_OK

@@ -1,0 +1,278 @@
+"""Page démo (F2, demo mode only): the fictitious accounts with their passwords, the demo agent,
+and the demo clock's commands; plus the helpers the app and the command palette share to move
+the demo clock and show it in the header line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.widgets import Button, DataTable, Static
+
+from ensap_tui.domain.nir import format_nir
+from ensap_tui.domain.timefmt import format_short, local
+from ensap_tui.services.demo import (
+    ONE_DAY,
+    ONE_HOUR,
+    DemoAccountView,
+    DemoClockError,
+    NotDemoDatabase,
+    describe_step,
+)
+from ensap_tui.services.ports import StoreBusyError, StoreError
+from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.widgets.notice import Notice
+
+if TYPE_CHECKING:
+    from ensap_tui.services.container import Services
+
+#: The keys of the demo clock, everywhere in demo mode (bound by the app).
+KEY_ADVANCE_HOUR, KEY_ADVANCE_DAY, KEY_REAL_TIME, KEY_DEMO_PAGE = "f6", "f7", "f8", "f2"
+
+INTRO = (
+    "Comptes fictifs pour la démonstration : leurs numéros de sécurité sociale et leurs mots de "
+    "passe n'appartiennent à personne. Avancez l'horloge de démonstration pour montrer un lien "
+    "qui expire ou un blocage qui prend fin : les règles habituelles s'appliquent."
+)
+NONE = "—"
+
+
+class _DemoApp(Protocol):
+    services: Services
+    demo: bool
+
+
+def _services(app: App[Any]) -> Services:
+    return cast(_DemoApp, app).services
+
+
+def header_clock_text(app: App[Any]) -> str:
+    """``"Simulateur — Démo — 27/11/2026 14:02"``: the right of the header line in demo mode."""
+    d = local(_services(app).demo.now())
+    return (
+        f"Simulateur — Démo — {d.day:02d}/{d.month:02d}/{d.year:04d} "
+        f"{d.hour:02d}:{d.minute:02d}"
+    )
+
+
+def show_demo_clock(app: App[Any]) -> None:
+    """Writes the demo clock in the header line of the current screen and refreshes the demo
+    pages of the stack. Does nothing outside the demo mode."""
+    if not getattr(app, "demo", False):
+        return
+    try:
+        text = header_clock_text(app)
+    except (StoreError, StoreBusyError):
+        return  # shown again at the next tick
+    for tag in app.screen.query("#entete-simulateur").results(Static):
+        tag.update(text)
+    for open_screen in app.screen_stack:
+        if isinstance(open_screen, DemoScreen):
+            open_screen.refresh_page()
+
+
+def move_demo_clock(app: App[Any], step: timedelta | None) -> bool:
+    """Advances the demo clock by ``step``, or puts it back on the real time (``None``); says
+    where it is now in a notification. False (and an error notification) when it cannot move."""
+    if not getattr(app, "demo", False):
+        return False
+    demo = _services(app).demo
+    try:
+        if step is None:
+            demo.real_time()
+            message = f"Horloge de démonstration remise à l'heure réelle : {demo.clock_text()}."
+        else:
+            demo.advance(step)
+            message = (
+                f"Horloge de démonstration avancée {describe_step(step)} : {demo.clock_text()}."
+            )
+    except (DemoClockError, NotDemoDatabase, StoreError, StoreBusyError) as error:
+        app.notify(str(error), title="Horloge de démonstration", severity="error", markup=False)
+        return False
+    app.notify(message, title="Horloge de démonstration", markup=False)
+    show_demo_clock(app)
+    return True
+
+
+def open_demo_page(app: App[Any]) -> None:
+    """Shows the demo page: the one already open (closing what is above it), or a new one."""
+    if not getattr(app, "demo", False) or isinstance(app.screen, DemoScreen):
+        return
+    for screen in reversed(app.screen_stack[:-1]):
+        if isinstance(screen, DemoScreen):
+            screen.pop_until_active()
+            return
+    app.push_screen(DemoScreen())
+
+
+class DemoScreen(EnsapScreen):
+    """The demo page. Table ``#comptes-demo`` (birth name, NIR, password, state, last sign-in),
+    clock line ``#horloge-demo``, buttons ``#avancer-1h``, ``#avancer-24h``, ``#heure-reelle``,
+    ``#reinitialiser-demo``, the demo agent in ``#agent-demo``, the outcome in
+    ``#message-demo``. What it shows is read again every second and after each clock move.
+    """
+
+    HELP_TOPIC: ClassVar[str] = "demo"
+
+    DEFAULT_CSS = """
+    DemoScreen #horloge-demo {
+        text-style: bold;
+        color: $text-primary;
+        border: round $primary;
+        padding: 0 1;
+        width: auto;
+    }
+    DemoScreen .actions Button {
+        margin: 0 1 0 0;
+        padding: 0 1;
+        min-width: 0;
+    }
+    DemoScreen #comptes-demo {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    DemoScreen #agent-demo {
+        margin: 1 0 0 0;
+    }
+    DemoScreen #scenarios-demo {
+        color: $text-muted;
+        padding: 0 0 0 2;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[tuple[str, ...]] = []
+        self._ready = False
+
+    def compose_body(self) -> ComposeResult:
+        demo = self.services.demo
+        yield Static("Page démo — comptes fictifs", classes="titre-page")
+        yield Static(INTRO, classes="introduction", markup=False)
+        yield Static(id="horloge-demo", markup=False)
+        with Horizontal(classes="actions"):
+            yield Button("+1 heure (F6)", id="avancer-1h", variant="primary")
+            yield Button("+24 heures (F7)", id="avancer-24h", variant="primary")
+            yield Button("Heure réelle (F8)", id="heure-reelle")
+            yield Button("Réinitialiser la démo", id="reinitialiser-demo", variant="error")
+        yield Notice(id="message-demo")
+        table: DataTable[Text] = DataTable(
+            id="comptes-demo", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Static(
+            Text.assemble(
+                ("Agent d'assistance : ", "bold"),
+                f"identifiant « {demo.agent_name} », mot de passe « {demo.agent_password} »",
+            ),
+            id="agent-demo",
+        )
+        yield Static("Ce que montre chaque compte", classes="sous-titre")
+        yield Static(
+            Text("\n".join(f"• {p.birth_name} : {p.scenario}" for p in demo.people)),
+            id="scenarios-demo",
+        )
+
+    def on_mount(self) -> None:
+        table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
+        # Short headings: the five columns fit 100 columns without scrolling sideways.
+        table.add_column("Nom", key="nom")
+        table.add_column("N° sécurité sociale", key="nir")
+        table.add_column("Mot de passe", key="mot-de-passe")
+        table.add_column("État", key="etat")
+        table.add_column("Connexion", key="derniere-connexion")
+        self._ready = True
+        self.refresh_page()
+        self.set_interval(1.0, self.refresh_page)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_page()
+
+    def refresh_page(self) -> None:
+        """Reads the demo clock and the accounts again (the table is rebuilt only when a row
+        changed, so the selected row stays)."""
+        if not self._ready:
+            return  # the clock may move before the table has its columns
+        demo = self.services.demo
+        try:
+            clock = demo.clock_text()
+            views = demo.accounts()
+        except (StoreError, StoreBusyError):
+            return  # read again at the next tick
+        try:
+            line = self.query_one("#horloge-demo", Static)
+            table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
+        except NoMatches:
+            return  # the page is being closed
+        line.update(f"Horloge de démonstration : {clock}")
+        rows = [_row(view) for view in views]
+        if rows == self._rows:
+            return
+        self._rows = rows
+        cursor = table.cursor_row
+        table.clear()
+        for view, row in zip(views, rows, strict=True):
+            table.add_row(*(Text(cell) for cell in row), key=view.person.key)
+        if rows:
+            table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), animate=False)
+
+    @on(Button.Pressed, "#avancer-1h")
+    def _advance_hour(self) -> None:
+        move_demo_clock(self.app, ONE_HOUR)
+
+    @on(Button.Pressed, "#avancer-24h")
+    def _advance_day(self) -> None:
+        move_demo_clock(self.app, ONE_DAY)
+
+    @on(Button.Pressed, "#heure-reelle")
+    def _real_time(self) -> None:
+        move_demo_clock(self.app, None)
+
+    @on(Button.Pressed, "#reinitialiser-demo")
+    def _reset(self) -> None:
+        self.query_one("#message-demo", Notice).show(
+            "Réinitialisation en cours : les comptes fictifs sont recréés…", "info"
+        )
+        self.query_one("#reinitialiser-demo", Button).disabled = True
+        self._run_reset()
+
+    @work(thread=True, exclusive=True, group="demo-reset")
+    def _run_reset(self) -> None:
+        # argon2 hashes every demo password again: off the UI thread.
+        try:
+            self.services.demo.reset()
+        except (NotDemoDatabase, StoreError, StoreBusyError) as error:
+            self.app.call_from_thread(self._reset_done, str(error))
+        else:
+            self.app.call_from_thread(self._reset_done, None)
+
+    def _reset_done(self, error: str | None) -> None:
+        self.query_one("#reinitialiser-demo", Button).disabled = False
+        notice = self.query_one("#message-demo", Notice)
+        if error is not None:
+            notice.show(f"La démonstration n'a pas été réinitialisée : {error}", "erreur")
+            return
+        notice.show(
+            "Démonstration réinitialisée : comptes fictifs recréés, horloge de démonstration "
+            "remise à l'heure réelle.",
+            "succes",
+        )
+        self._rows = []
+        show_demo_clock(self.app)
+
+
+def _row(view: DemoAccountView) -> tuple[str, ...]:
+    last = view.last_sign_in_at
+    return (
+        view.person.birth_name,
+        format_nir(view.person.nir),
+        view.person.password,
+        view.label,
+        format_short(last) if last is not None else NONE,
+    )

@@ -1,0 +1,269 @@
+"""Demo mode in the app: the header clock, the demo page (F2), the clock keys F6/F7/F8 and
+buttons, the reset button, the command palette, and nothing of it outside the demo mode."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Footer
+
+from ensap_tui.cli import main
+from ensap_tui.services import demo
+from ensap_tui.ui.app import EnsapApp
+from ensap_tui.ui.commands import palette_commands
+from ensap_tui.ui.screens.activation import ActivationScreen
+from ensap_tui.ui.screens.demo import DemoScreen
+from ensap_tui.ui.screens.espace import EspaceScreen
+from ensap_tui.ui.screens.home import HomeScreen
+from ensap_tui.ui.screens.identity import IdentityScreen
+from ensap_tui.ui.screens.mailbox import MailboxScreen
+from ensap_tui.ui.screens.sign_in import SignInScreen
+
+from .demo_support import build_demo_app
+from .session_support import click, shown, sign_in
+
+if TYPE_CHECKING:
+    from ensap_tui.adapters.clocks import FixedClock
+    from ensap_tui.adapters.tokens import SequenceTokenSource
+
+SIZE = (100, 40)
+PEOPLE = {person.key: person for person in demo.DEMO_PEOPLE}
+SCREENS = [
+    "Accueil", "Créer mon espace", "Accéder à mon espace", "Activer mon espace",
+    "Boîte de réception (simulée)",
+]
+DEMO_COMMANDS = [
+    "Page démo",
+    "Horloge de démonstration : avancer d'1 heure",
+    "Horloge de démonstration : avancer de 24 heures",
+    "Horloge de démonstration : revenir à l'heure réelle",
+]
+
+
+@pytest.fixture
+def make_demo_app(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> Any:
+    """The app in demo mode on a fresh (seeded) test database, the fixed clock as the base of
+    the demo clock."""
+
+    return lambda: build_demo_app(db_path, clock, tokens)
+
+
+def header(app: EnsapApp) -> str:
+    return shown(app, "#entete-simulateur")
+
+
+def table_rows(app: EnsapApp) -> dict[str, list[str]]:
+    table: DataTable[Any] = app.screen.query_one("#comptes-demo", DataTable)
+    rows = {}
+    for row_key in table.rows:
+        cells = [str(getattr(cell, "plain", cell)) for cell in table.get_row(row_key)]
+        rows[str(row_key.value)] = cells
+    return rows
+
+
+async def open_page(pilot: Any) -> None:
+    await pilot.press("f2")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DemoScreen)
+
+
+async def test_the_header_shows_the_demo_clock_on_every_screen(make_demo_app: Any) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert header(app) == "Simulateur — Démo — 26/11/2026 14:02"
+        await pilot.click("#acceder-espace")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert header(app) == "Simulateur — Démo — 26/11/2026 14:02"
+        await pilot.press("f7")
+        await pilot.pause()
+        assert header(app) == "Simulateur — Démo — 27/11/2026 14:02"
+
+
+async def test_f2_lists_every_demo_account_with_its_password_and_state(
+    make_demo_app: Any,
+) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_page(pilot)
+        rows = table_rows(app)
+        assert list(rows) == [person.key for person in demo.DEMO_PEOPLE]
+        assert rows["actif"] == [
+            "Démo-Actif", "1 85 03 75 056 101 78", "Soleil#Levant24", "active", "—"
+        ]
+        assert rows["habitue"][3:] == ["active", "24/11 14:02"]
+        assert rows["attente"][3] == "en attente d'activation"
+        assert rows["expire"][3] == "lien expiré"
+        assert rows["bloque"][3] == "bloqué jusqu'à 14:17"
+        assert rows["bientot"][3] == "bloqué jusqu'à 14:03"
+        assert shown(app, "#horloge-demo") == (
+            "Horloge de démonstration : 26/11/2026 à 14:02 (heure réelle)"
+        )
+        assert "« formateur », mot de passe « Guichet#Aide2026 »" in shown(app, "#agent-demo")
+        # F2 again does nothing, and is not offered on the page itself.
+        await pilot.press("f2")
+        await pilot.pause()
+        assert len([s for s in app.screen_stack if isinstance(s, DemoScreen)]) == 1
+
+
+async def test_the_clock_buttons_expire_the_link_and_end_the_blocks(
+    make_demo_app: Any,
+) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_page(pilot)
+        await pilot.click("#avancer-1h")
+        await pilot.pause()
+        rows = table_rows(app)
+        assert rows["bloque"][3] == "active" and rows["bientot"][3] == "active"
+        assert rows["attente"][3] == "en attente d'activation"
+        assert shown(app, "#horloge-demo").endswith("26/11/2026 à 15:02 (heure réelle + 1 h)")
+        await pilot.click("#avancer-24h")
+        await pilot.pause()
+        assert table_rows(app)["attente"][3] == "lien expiré"
+        assert header(app) == "Simulateur — Démo — 27/11/2026 15:02"
+        assert app.services.demo.offset() == timedelta(hours=25)
+        await pilot.click("#heure-reelle")
+        await pilot.pause()
+        rows = table_rows(app)
+        assert rows["bloque"][3] == "bloqué jusqu'à 14:17"
+        assert rows["attente"][3] == "en attente d'activation"
+        assert app.services.demo.offset() == timedelta(0)
+
+
+async def test_a_block_ends_when_the_clock_jumps_and_the_person_gets_in(
+    make_demo_app: Any,
+) -> None:
+    """What the trainer shows: the blocked account is refused, F7, the same attempt works."""
+    app = make_demo_app()
+    person = PEOPLE["bloque"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await click(pilot, "#acceder-espace")
+        await sign_in(pilot, person.nir, person.password)
+        assert "bloqué jusqu'à 14:17" in shown(app, "#message-connexion")
+        await pilot.press("f7")
+        await pilot.pause()
+        await sign_in(pilot, person.nir, person.password)
+        assert isinstance(app.screen, EspaceScreen)
+
+
+async def test_the_shell_reads_the_time_the_app_set(
+    make_demo_app: Any, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.press("f6")
+        await pilot.pause()
+    # Textual holds stdout while the app runs: the shell command comes after.
+    assert main(["--db", str(db_path), "demo", "clock"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("(heure réelle + 25 h).")
+
+
+async def test_the_reset_button_recreates_the_accounts_and_puts_back_the_real_time(
+    make_demo_app: Any,
+) -> None:
+    app = make_demo_app()
+    person = PEOPLE["actif"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.services.sign_in.sign_in(person.nir, person.password)
+        await open_page(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert table_rows(app)["actif"][4] == "26/11 14:02"
+        await click(pilot, "#reinitialiser-demo")
+        assert shown(app, "#message-demo").startswith("✔ Démonstration réinitialisée")
+        rows = table_rows(app)
+        assert rows["actif"][4] == "—"
+        assert rows["bloque"][3] == "bloqué jusqu'à 14:17"
+        assert app.services.demo.offset() == timedelta(0)
+        assert header(app) == "Simulateur — Démo — 26/11/2026 14:02"
+
+
+async def run_palette_command(pilot: Any, query: str, expected: str) -> None:
+    """Ctrl+P, types ``query``, checks the first hit is ``expected``, and runs it."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*query)
+    hits = pilot.app.screen.query_one(CommandList)
+    for _ in range(100):  # the palette searches in a worker
+        if hits.option_count:
+            break
+        await pilot.pause(0.02)
+    first = hits.get_option_at_index(0).prompt
+    assert expected in str(getattr(first, "plain", first))
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_the_palette_offers_the_screens_and_the_demo_clock(make_demo_app: Any) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [c.name for c in palette_commands(app)] == SCREENS + DEMO_COMMANDS
+        await run_palette_command(pilot, "page dé", "Page démo")
+        assert isinstance(app.screen, DemoScreen)
+        await run_palette_command(pilot, "24 heu", "avancer de 24 heures")
+        assert app.services.demo.offset() == timedelta(hours=24)
+        assert table_rows(app)["attente"][3] == "lien expiré"
+        await run_palette_command(pilot, "heure rée", "revenir à l'heure réelle")
+        assert app.services.demo.offset() == timedelta(0)
+        await run_palette_command(pilot, "boîte", "Boîte de réception")
+        assert isinstance(app.screen, MailboxScreen)
+        await run_palette_command(pilot, "activer", "Activer mon espace")
+        assert isinstance(app.screen, ActivationScreen)
+        await run_palette_command(pilot, "créer", "Créer mon espace")
+        assert isinstance(app.screen, IdentityScreen)
+        await run_palette_command(pilot, "accueil", "Accueil")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
+        await run_palette_command(pilot, "accéder", "Accéder à mon espace")
+        assert isinstance(app.screen, SignInScreen)
+
+
+async def test_nothing_of_the_demo_outside_the_demo_mode(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [c.name for c in palette_commands(app)] == SCREENS
+        for key in ("f2", "f6", "f7", "f8"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert header(app) == "Simulateur de formation"
+        shown_keys = {
+            binding.key
+            for _, binding, enabled, _ in app.screen.active_bindings.values()
+            if enabled and binding.show
+        }
+        assert "f2" not in shown_keys
+        app.screen.query_one(Footer)
+        with app.services.store.read() as tx:
+            assert tx.get_meta(demo.META_CLOCK_OFFSET) is None
+            assert tx.get_meta(demo.META_DEMO) is None
+
+
+async def test_in_demo_mode_the_footer_offers_the_demo_page(make_demo_app: Any) -> None:
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offered = {
+            binding.key: binding.description
+            for _, binding, enabled, _ in app.screen.active_bindings.values()
+            if enabled and binding.show
+        }
+        assert offered["f2"] == "Page démo"
