@@ -1,0 +1,154 @@
+"""«Activer mon espace»: paste the link of the activation mail (or the bare token)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Label, Static
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.services.models import ActivationOutcome
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.link_input import LinkInput
+from ensap_tui.ui.widgets.notice import Notice, NoticeKind
+
+INTRO = (
+    "Collez le lien reçu par courriel pour finaliser la création de votre espace (le lien "
+    "entier, ou seulement le code qui le termine), puis choisissez « Activer mon espace ». "
+    "Le lien est valable 24 heures et ne sert qu'une fois."
+)
+
+#: What each outcome says, and how it is framed.
+OUTCOMES: dict[ActivationOutcome, tuple[str, NoticeKind]] = {
+    ActivationOutcome.ACTIVATED: (
+        "Votre espace sécurisé est activé. Vous pouvez maintenant y accéder avec votre numéro "
+        "de sécurité sociale et le mot de passe choisi lors de la création.",
+        "succes",
+    ),
+    ActivationOutcome.EXPIRED: (
+        "Ce lien a expiré : il n'était valable que 24 heures. Votre demande de création a été "
+        "supprimée ; recommencez la création de votre espace.",
+        "erreur",
+    ),
+    ActivationOutcome.ALREADY_USED: (
+        "Ce lien a déjà été utilisé : votre espace est déjà activé. Accédez à votre espace avec "
+        "votre numéro de sécurité sociale et votre mot de passe.",
+        "info",
+    ),
+    ActivationOutcome.UNKNOWN: (
+        "Ce lien n'est pas reconnu. Vérifiez que vous avez copié le lien entier du dernier "
+        "courriel reçu : un nouveau lien remplace le précédent.",
+        "erreur",
+    ),
+}
+
+
+class ActivationScreen(FormScreen):
+    """``#lien`` (filled with ``link`` when given) and ``#activer``.
+
+    The outcome goes to ``#message-activation``. After «activated» or «already used»,
+    ``#acceder-espace`` («Accéder à mon espace») opens the sign-in screen; after «expired»,
+    ``#creer-espace`` («Créer mon espace») starts the creation again. Input that is neither a
+    link nor a token is reported in ``#lien-erreur``.
+    """
+
+    HELP_TOPIC = "activation"
+
+    class Activated(Message):
+        """The activation worker finished: ``outcome``, or ``error`` for malformed input."""
+
+        def __init__(self, outcome: ActivationOutcome | None, error: FieldError | None) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.error = error
+
+    def __init__(self, link: str = "") -> None:
+        super().__init__()
+        self._link = link
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Activer mon espace", classes="titre-page")
+        yield Static(INTRO, classes="introduction", markup=False)
+        yield Label(
+            "Lien d'activation *  (ensap-tui://activer/… ou le code seul)", classes="libelle"
+        )
+        yield LinkInput(self._link, id="lien", max_length=400)
+        yield FieldErrorLine("lien")
+        yield Notice(id="message-activation")
+        with Horizontal(classes="actions"):
+            yield Button("Retour", id="retour")
+            yield Static(classes="espace")
+            yield Button("Créer mon espace", id="creer-espace")
+            yield Button("Accéder à mon espace", id="acceder-espace")
+            yield Button("Activer mon espace", id="activer", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#creer-espace").display = False
+        self.query_one("#acceder-espace").display = False
+
+    @on(Button.Pressed, "#activer")
+    def submit(self) -> None:
+        if self.has_class("-occupe"):
+            return
+        self.clear_errors()
+        self.query_one("#message-activation", Notice).clear()
+        self.query_one("#creer-espace").display = False
+        self.query_one("#acceder-espace").display = False
+        self.set_busy(True)
+        self._activate(self.query_one("#lien", LinkInput).value)
+
+    @work(thread=True, exclusive=True, group="activation")
+    def _activate(self, link_text: str) -> None:
+        try:
+            outcome = self.services.activation.activate(link_text)
+        except FieldError as error:
+            self.post_message(self.Activated(None, error))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Activated(outcome, None))
+
+    @on(Activated)
+    def _show_outcome(self, message: Activated) -> None:
+        self.set_busy(False)
+        if message.error is not None or message.outcome is None:
+            self.show_errors([] if message.error is None else [message.error])
+            return
+        text, kind = OUTCOMES[message.outcome]
+        self.query_one("#message-activation", Notice).show(text, kind)
+        if message.outcome is ActivationOutcome.EXPIRED:
+            follow_up = self.query_one("#creer-espace", Button)
+        elif message.outcome is ActivationOutcome.UNKNOWN:
+            self.query_one("#lien", LinkInput).focus()
+            return
+        else:
+            follow_up = self.query_one("#acceder-espace", Button)
+        follow_up.display = True
+        follow_up.focus()
+
+    @on(Button.Pressed, "#acceder-espace")
+    def _sign_in(self) -> None:
+        from ensap_tui.ui.screens.sign_in import SignInScreen
+
+        self.app.push_screen(SignInScreen())
+
+    @on(Button.Pressed, "#creer-espace")
+    def _create(self) -> None:
+        from ensap_tui.ui.registration import RegistrationDraft
+        from ensap_tui.ui.screens.identity import IdentityScreen
+
+        # Starting over: the creation opens over the home page, with nothing kept.
+        self.return_home(IdentityScreen(RegistrationDraft()))
+
+    @on(Button.Pressed, "#retour")
+    def _back(self) -> None:
+        self.go_back()
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -1,0 +1,161 @@
+"""«Modifier mes coordonnées», from Mon espace."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from ensap_tui.domain.contact import format_phone
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.services.models import Contacts, Session
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
+from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+
+#: The six fields, in screen order.
+FIELDS = (
+    "courriel",
+    "confirmation-courriel",
+    "courriel-secours",
+    "confirmation-courriel-secours",
+    "telephone",
+    "telephone-secondaire",
+)
+
+
+def _field(label: str, field: str) -> ComposeResult:
+    with Vertical(classes="champ"):
+        yield Label(label, classes="libelle")
+        yield Input(id=field, max_length=254)
+        yield FieldErrorLine(field)
+
+
+def _phone_for_editing(e164: str) -> str:
+    # Shown as people write it (06 15 14 78 79); the services accept that form back.
+    if not e164:
+        return ""
+    try:
+        return format_phone(e164)
+    except FieldError:
+        return e164
+
+
+def prefill(contacts: Contacts) -> dict[str, str]:
+    """The six fields' starting values: the current details, confirmations included."""
+    return {
+        "courriel": contacts.email,
+        "confirmation-courriel": contacts.email,
+        "courriel-secours": contacts.email_backup,
+        "confirmation-courriel-secours": contacts.email_backup,
+        "telephone": _phone_for_editing(contacts.phone),
+        "telephone-secondaire": _phone_for_editing(contacts.phone_secondary),
+    }
+
+
+class ChangeContactsScreen(SignedInScreen, FormScreen):
+    """The six contact fields of creation step 3 (``#courriel``, ``#confirmation-courriel``,
+    ``#courriel-secours``, ``#confirmation-courriel-secours``, ``#telephone``,
+    ``#telephone-secondaire``), prefilled with the current details; ``#valider``, ``#annuler``.
+
+    Same rules as step 3, errors in ``#<field>-erreur``. The write runs in a thread worker. The
+    screen dismisses with True once saved, None when cancelled, or a :class:`SignOutReason`
+    when the session ends.
+    """
+
+    HELP_TOPIC = "modifier-coordonnees"
+
+    class Saved(Message):
+        """The worker finished: ``errors`` on the fields, or ``ended`` when signed out."""
+
+        def __init__(self, errors: list[FieldError], ended: bool = False) -> None:
+            super().__init__()
+            self.errors = errors
+            self.ended = ended
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="entete-formulaire"):
+            yield Static("Modifier mes coordonnées", classes="titre-page")
+            yield Static("* Informations obligatoires", classes="obligatoire")
+        yield Static("Courriel", classes="sous-titre")
+        with Grid(classes="deux-colonnes"):
+            yield from _field("Courriel principal *", "courriel")
+            yield from _field("Confirmation courriel principal *", "confirmation-courriel")
+            yield from _field("Courriel de secours", "courriel-secours")
+            yield from _field("Confirmation courriel de secours", "confirmation-courriel-secours")
+        yield Static(EMAIL_INFO, classes="information", markup=False)
+        yield Static("Téléphone", classes="sous-titre")
+        with Grid(classes="deux-colonnes"):
+            yield from _field("Téléphone principal", "telephone")
+            yield from _field("Téléphone secondaire", "telephone-secondaire")
+        yield Static(PHONE_EXAMPLE, classes="exemple", markup=False)
+        with Horizontal(id="travail-en-cours"):
+            yield LoadingIndicator()
+            yield Static("Enregistrement de vos coordonnées…")
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="annuler")
+            yield Static(classes="espace")
+            yield Button("Valider", id="valider", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#travail-en-cours").display = False
+        try:
+            account = self.services.account.account(self.session)
+        except NotSignedIn:
+            self.leave(SignOutReason.ENDED)
+            return
+        for field, value in prefill(account.contacts).items():
+            self.query_one(f"#{field}", Input).value = value
+
+    def _values(self) -> list[str]:
+        return [self.query_one(f"#{field}", Input).value for field in FIELDS]
+
+    def check_fields(self) -> list[FieldError] | None:
+        return self.services.registration.check_contacts(*self._values())
+
+    @on(Button.Pressed, "#valider")
+    def submit(self) -> None:
+        if self.has_class("-occupe") or self.show_errors(self.check_fields() or []):
+            return
+        self.set_busy(True)
+        self._save(self._values())
+
+    @work(thread=True, exclusive=True, group="modifier-coordonnees")
+    def _save(self, values: list[str]) -> None:
+        try:
+            self.services.account.change_contacts(self.session, *values)
+        except ValidationFailed as failed:
+            self.post_message(self.Saved(failed.errors))
+        except NotSignedIn:
+            self.post_message(self.Saved([], ended=True))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Saved([]))
+
+    @on(Saved)
+    def _show_outcome(self, message: Saved) -> None:
+        self.set_busy(False)
+        if message.ended:
+            self.leave(SignOutReason.ENDED)
+        elif message.errors:
+            self.show_errors(message.errors)
+        else:
+            self.leave(True)
+
+    @on(Button.Pressed, "#annuler")
+    def _cancel(self) -> None:
+        self.go_back()
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -1,0 +1,147 @@
+"""«Modifier mon mot de passe», from Mon espace."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, LoadingIndicator, Static
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.password import PersonalInfo, assess
+from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.services.models import Session
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.reset_password import RULES_INTRO
+from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.password_field import PasswordField
+from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
+from ensap_tui.ui.widgets.strength_meter import StrengthMeter
+
+
+class ChangePasswordScreen(SignedInScreen, FormScreen):
+    """``#mot-de-passe-actuel``, ``#mot-de-passe`` (with ``#regles`` and ``#niveau-securite``
+    live), ``#confirmation-mot-de-passe``, ``#valider``, ``#annuler``.
+
+    Errors go to ``#<field>-erreur``. The check and the hashing run in a thread worker. The
+    screen dismisses with True once the password is changed, None when cancelled, or a
+    :class:`SignOutReason` when the session ends (inactivity, account gone).
+    """
+
+    HELP_TOPIC = "modifier-mot-de-passe"
+
+    class Changed(Message):
+        """The worker finished: ``errors`` on the fields, or ``ended`` when signed out."""
+
+        def __init__(self, errors: list[FieldError], ended: bool = False) -> None:
+            super().__init__()
+            self.errors = errors
+            self.ended = ended
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._personal = PersonalInfo()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Modifier mon mot de passe", classes="titre-page")
+        yield PasswordField(
+            "Mot de passe actuel *", input_id="mot-de-passe-actuel", max_length=512
+        )
+        yield FieldErrorLine("mot-de-passe-actuel")
+        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe", max_length=512)
+        yield FieldErrorLine("mot-de-passe")
+        yield Static(RULES_INTRO, classes="consigne", markup=False)
+        yield RulesChecklist(assess(""))
+        yield StrengthMeter()
+        yield PasswordField(
+            "Confirmation nouveau mot de passe *",
+            input_id="confirmation-mot-de-passe",
+            max_length=512,
+        )
+        yield FieldErrorLine("confirmation-mot-de-passe")
+        with Horizontal(id="travail-en-cours"):
+            yield LoadingIndicator()
+            yield Static("Enregistrement du nouveau mot de passe…")
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="annuler")
+            yield Static(classes="espace")
+            yield Button("Valider", id="valider", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#travail-en-cours").display = False
+        try:
+            account = self.services.account.account(self.session)
+        except NotSignedIn:
+            self.leave(SignOutReason.ENDED)
+            return
+        self._personal = PersonalInfo(
+            account.nir, account.birth_name, account.birth_date, account.contacts.email
+        )
+
+    @on(Input.Changed, "#mot-de-passe")
+    def _assess(self, event: Input.Changed) -> None:
+        assessment = assess(event.value, self._personal)
+        self.query_one(RulesChecklist).assessment = assessment
+        self.query_one(StrengthMeter).assessment = assessment if event.value else None
+
+    def check_fields(self) -> list[FieldError] | None:
+        # Cheap checks (no I/O): the current password is only verified on «Valider».
+        errors = self.services.registration.check_password(
+            self.query_one("#mot-de-passe", Input).value,
+            self.query_one("#confirmation-mot-de-passe", Input).value,
+            self._personal,
+        )
+        # A shown «current password» error stays until that field is typed in again.
+        current = self.query_one("#mot-de-passe-actuel-erreur", FieldErrorLine)
+        if current.message and not self.query_one("#mot-de-passe-actuel", Input).value:
+            errors.insert(0, FieldError("mot-de-passe-actuel", current.message))
+        return errors
+
+    @on(Button.Pressed, "#valider")
+    def submit(self) -> None:
+        if self.has_class("-occupe"):
+            return
+        self.clear_errors()
+        self.set_busy(True)
+        self._change(
+            self.query_one("#mot-de-passe-actuel", Input).value,
+            self.query_one("#mot-de-passe", Input).value,
+            self.query_one("#confirmation-mot-de-passe", Input).value,
+        )
+
+    @work(thread=True, exclusive=True, group="modifier-mot-de-passe")
+    def _change(self, current: str, new: str, confirmation: str) -> None:
+        try:
+            self.services.account.change_password(self.session, current, new, confirmation)
+        except ValidationFailed as failed:
+            self.post_message(self.Changed(failed.errors))
+        except NotSignedIn:
+            self.post_message(self.Changed([], ended=True))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Changed([]))
+
+    @on(Changed)
+    def _show_outcome(self, message: Changed) -> None:
+        self.set_busy(False)
+        if message.ended:
+            self.leave(SignOutReason.ENDED)
+        elif message.errors:
+            if any(error.field == "mot-de-passe-actuel" for error in message.errors):
+                self.query_one("#mot-de-passe-actuel", Input).value = ""
+            self.show_errors(message.errors)
+        else:
+            self.leave(True)
+
+    @on(Button.Pressed, "#annuler")
+    def _cancel(self) -> None:
+        self.go_back()
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -1,0 +1,106 @@
+"""«Mot de passe oublié»: ask for a reset link by NIR; the answer never tells if a space exists."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.notice import Notice
+
+INTRO = (
+    "Saisissez le numéro de sécurité sociale de votre espace. Si un espace activé existe pour "
+    "ce numéro, un courriel contenant un lien pour choisir un nouveau mot de passe est envoyé à "
+    "son adresse de messagerie. Ce lien est valable 30 minutes et ne sert qu'une fois."
+)
+SENT = (
+    "Si un espace existe pour ce numéro, un courriel contenant un lien de réinitialisation "
+    "a été envoyé à son adresse de messagerie. Ouvrez-le et suivez le lien (valable 30 minutes). "
+    "Si rien n'arrive, vérifiez le numéro saisi et votre dossier de courrier indésirable."
+)
+
+
+class ForgotPasswordScreen(FormScreen):
+    """``#identifiant`` and ``#envoyer``; the answer (``#message-oubli``) is always the same.
+
+    The request runs in a thread worker. After it, ``#ouvrir-boite`` opens the simulated
+    mailbox. A malformed NIR is reported in ``#identifiant-erreur`` (that says nothing about
+    any account).
+    """
+
+    HELP_TOPIC = "oubli"
+
+    class Requested(Message):
+        """The reset request finished; ``error`` is set for a malformed NIR."""
+
+        def __init__(self, error: FieldError | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Mot de passe oublié", classes="titre-page")
+        yield Static(INTRO, classes="introduction", markup=False)
+        yield Label("Identifiant  (N° de sécurité sociale 15 caractères)", classes="libelle")
+        yield Input(id="identifiant", max_length=40)
+        yield FieldErrorLine("identifiant")
+        yield Notice(id="message-oubli")
+        with Horizontal(classes="actions"):
+            yield Button("Retour", id="retour")
+            yield Static(classes="espace")
+            yield Button("Ouvrir la boîte de réception (simulée)", id="ouvrir-boite")
+            yield Button("Envoyer", id="envoyer", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ouvrir-boite").display = False
+
+    @on(Button.Pressed, "#envoyer")
+    def submit(self) -> None:
+        if self.has_class("-occupe"):
+            return
+        self.clear_errors()
+        self.query_one("#message-oubli", Notice).clear()
+        self.set_busy(True)
+        self._request(self.query_one("#identifiant", Input).value)
+
+    @work(thread=True, exclusive=True, group="oubli")
+    def _request(self, nir_text: str) -> None:
+        try:
+            self.services.recovery.request_reset(nir_text)
+        except FieldError as error:
+            self.post_message(self.Requested(error))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Requested(None))
+
+    @on(Requested)
+    def _show_outcome(self, message: Requested) -> None:
+        self.set_busy(False)
+        if message.error is not None:
+            self.show_errors([message.error])
+            return
+        self.query_one("#message-oubli", Notice).show(SENT, "succes")
+        mailbox = self.query_one("#ouvrir-boite", Button)
+        mailbox.display = True
+        mailbox.focus()
+
+    @on(Button.Pressed, "#ouvrir-boite")
+    def _open_mailbox(self) -> None:
+        from ensap_tui.ui.screens.mailbox import MailboxScreen
+
+        self.app.push_screen(MailboxScreen())
+
+    @on(Button.Pressed, "#retour")
+    def _back(self) -> None:
+        self.go_back()
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -1,0 +1,220 @@
+"""«Réinitialisation du mot de passe»: a new password through the link of the reset mail."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.password import PersonalInfo, assess
+from ensap_tui.services.errors import ValidationFailed
+from ensap_tui.services.models import ResetOutcome
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.navigation import return_to
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.link_input import LinkInput
+from ensap_tui.ui.widgets.notice import Notice
+from ensap_tui.ui.widgets.password_field import PasswordField
+from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
+from ensap_tui.ui.widgets.strength_meter import StrengthMeter
+
+INTRO = (
+    "Choisissez un nouveau mot de passe pour votre espace. Le lien reçu par courriel est "
+    "valable 30 minutes et ne sert qu'une fois."
+)
+RULES_INTRO = (
+    "Le mot de passe doit être « FORT » : au moins 8 caractères et 3 des 4 types suivants, "
+    "sans votre nom, votre date de naissance ni votre numéro de sécurité sociale."
+)
+DONE = (
+    "Votre mot de passe a été modifié. Accédez à votre espace avec votre numéro de sécurité "
+    "sociale et ce nouveau mot de passe."
+)
+#: Why a link cannot be used, for each outcome other than DONE.
+LINK_PROBLEMS: dict[ResetOutcome, str] = {
+    ResetOutcome.EXPIRED: (
+        "Ce lien a expiré : il n'était valable que 30 minutes. Refaites une demande avec "
+        "« Mot de passe oublié »."
+    ),
+    ResetOutcome.ALREADY_USED: (
+        "Ce lien a déjà été utilisé. Si vous n'avez pas changé votre mot de passe vous-même, "
+        "refaites une demande avec « Mot de passe oublié »."
+    ),
+    ResetOutcome.UNKNOWN: (
+        "Ce lien n'est pas reconnu. Vérifiez que vous avez copié le lien entier du dernier "
+        "courriel reçu (un nouveau lien remplace le précédent), ou refaites une demande avec "
+        "« Mot de passe oublié »."
+    ),
+}
+
+
+class ResetPasswordScreen(FormScreen):
+    """``#lien`` (filled with ``link`` when given), ``#mot-de-passe`` with ``#regles`` and
+    ``#niveau-securite`` updated live, ``#confirmation-mot-de-passe``, ``#valider``.
+
+    The strength is judged against the link's account (its name, birth date, NIR, e-mail) as
+    soon as the link is known. Field errors go to ``#lien-erreur``, ``#mot-de-passe-erreur``,
+    ``#confirmation-mot-de-passe-erreur``. A link that cannot be used (expired, already used,
+    unknown) is explained in ``#message-reinitialisation`` with ``#mot-de-passe-oublie`` to ask
+    again; a prefilled link is checked on arrival. On success the sign-in screen opens and says
+    the password was changed. Hashing runs in a thread worker.
+    """
+
+    HELP_TOPIC = "reinitialisation"
+
+    class Reset(Message):
+        """The reset worker finished with an ``outcome``, or ``errors`` on the fields."""
+
+        def __init__(
+            self, outcome: ResetOutcome | None, errors: list[FieldError] | None = None
+        ) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.errors = errors or []
+
+    def __init__(self, link: str = "") -> None:
+        super().__init__()
+        self._link = link
+        if link:
+            # Coming from the mail, the link is there: the first thing to type is the password.
+            self.AUTO_FOCUS = "#corps #mot-de-passe"  # type: ignore[misc]
+        self._personal: PersonalInfo | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Réinitialisation du mot de passe", classes="titre-page")
+        yield Static(INTRO, classes="introduction", markup=False)
+        yield Label(
+            "Lien de réinitialisation *  (ensap-tui://reinitialiser/… ou le code seul)",
+            classes="libelle",
+        )
+        yield LinkInput(self._link, id="lien", max_length=400)
+        yield FieldErrorLine("lien")
+        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe", max_length=512)
+        yield FieldErrorLine("mot-de-passe")
+        yield Static(RULES_INTRO, classes="consigne", markup=False)
+        yield RulesChecklist(assess(""))
+        yield StrengthMeter()
+        yield PasswordField(
+            "Confirmation mot de passe *", input_id="confirmation-mot-de-passe", max_length=512
+        )
+        yield FieldErrorLine("confirmation-mot-de-passe")
+        with Horizontal(id="travail-en-cours"):
+            yield LoadingIndicator()
+            yield Static("Enregistrement du nouveau mot de passe…")
+        yield Notice(id="message-reinitialisation")
+        with Horizontal(classes="actions"):
+            yield Button("Retour", id="retour")
+            yield Static(classes="espace")
+            yield Button("Mot de passe oublié", id="mot-de-passe-oublie")
+            yield Button("Valider", id="valider", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#travail-en-cours").display = False
+        self.query_one("#mot-de-passe-oublie").display = False
+        if self._link:
+            problem = self._load_personal(self._link)
+            if problem is not None:
+                self._show_link_problem(problem)
+
+    def _load_personal(self, link: str) -> ResetOutcome | None:
+        """Reads the link's account data for the meter; returns why the link cannot be used."""
+        try:
+            found = self.services.recovery.personal_for_reset(link)
+        except FieldError:
+            self._personal = None
+            return None
+        if isinstance(found, ResetOutcome):
+            self._personal = None
+            return found
+        self._personal = found
+        return None
+
+    @on(Input.Changed, "#lien")
+    def _link_changed(self, event: Input.Changed) -> None:
+        self._load_personal(event.value)
+        self._assess()
+
+    @on(Input.Changed, "#mot-de-passe")
+    def _assess(self) -> None:
+        password = self.query_one("#mot-de-passe", Input).value
+        assessment = assess(password, self._personal)
+        self.query_one(RulesChecklist).assessment = assessment
+        self.query_one(StrengthMeter).assessment = assessment if password else None
+
+    def check_fields(self) -> list[FieldError] | None:
+        # Cheap checks (no I/O) so shown errors follow the corrections live.
+        return self.services.registration.check_password(
+            self.query_one("#mot-de-passe", Input).value,
+            self.query_one("#confirmation-mot-de-passe", Input).value,
+            self._personal or PersonalInfo(),
+        )
+
+    @on(Button.Pressed, "#valider")
+    def submit(self) -> None:
+        if self.has_class("-occupe"):
+            return
+        self.clear_errors()
+        self.query_one("#message-reinitialisation", Notice).clear()
+        self.query_one("#mot-de-passe-oublie").display = False
+        self.set_busy(True)
+        self._reset(
+            self.query_one("#lien", LinkInput).value,
+            self.query_one("#mot-de-passe", Input).value,
+            self.query_one("#confirmation-mot-de-passe", Input).value,
+        )
+
+    @work(thread=True, exclusive=True, group="reinitialisation")
+    def _reset(self, link: str, password: str, confirmation: str) -> None:
+        try:
+            outcome = self.services.recovery.reset_password(link, password, confirmation)
+        except FieldError as error:
+            self.post_message(self.Reset(None, [error]))
+        except ValidationFailed as failed:
+            self.post_message(self.Reset(None, failed.errors))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Reset(outcome))
+
+    @on(Reset)
+    def _show_outcome(self, message: Reset) -> None:
+        self.set_busy(False)
+        if message.outcome is None:
+            self.show_errors(message.errors)
+            return
+        if message.outcome is ResetOutcome.DONE:
+            for field in ("#mot-de-passe", "#confirmation-mot-de-passe"):
+                self.query_one(field, Input).value = ""
+            self._go_to_sign_in()
+            return
+        self._show_link_problem(message.outcome)
+
+    def _show_link_problem(self, outcome: ResetOutcome) -> None:
+        self.query_one("#message-reinitialisation", Notice).show(LINK_PROBLEMS[outcome], "erreur")
+        self.query_one("#mot-de-passe-oublie").display = True
+
+    def _go_to_sign_in(self) -> None:
+        from ensap_tui.ui.screens.sign_in import SignInScreen
+
+        found = return_to(self.app, SignInScreen, lambda: SignInScreen(notice=DONE))
+        if found is not None:
+            found.show_notice(DONE, "succes")
+
+    @on(Button.Pressed, "#mot-de-passe-oublie")
+    def _ask_again(self) -> None:
+        from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
+
+        return_to(self.app, ForgotPasswordScreen, ForgotPasswordScreen)
+
+    @on(Button.Pressed, "#retour")
+    def _back(self) -> None:
+        self.go_back()
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)

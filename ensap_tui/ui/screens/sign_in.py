@@ -1,0 +1,221 @@
+"""«J'accède à mon espace sécurisé»: sign in with the NIR and the password."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from ensap_tui.domain import nir
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.timefmt import format_datetime, format_time, local
+from ensap_tui.services.models import Session, SignInResult, SignInStatus
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
+from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.notice import Notice, NoticeKind
+from ensap_tui.ui.widgets.password_field import PasswordField
+
+ATTEMPTS_WARNING = (
+    "! Attention, après 3 tentatives de connexion infructueuses, l'accès à votre espace sera "
+    "momentanément bloqué."
+)
+FAILED = "Identifiant ou mot de passe incorrect."
+NOT_ACTIVATED = (
+    "Votre espace n'est pas encore activé. Pour l'activer, suivez le lien du courriel reçu "
+    "après la création de votre espace (valable 24 heures) ; passé ce délai, recommencez la "
+    "création de votre espace."
+)
+EMPTY_PASSWORD = "Saisissez votre mot de passe."
+SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour accéder à votre espace."
+SIGNED_OUT = "Déconnexion effectuée : votre session est fermée."
+
+
+def attempts_left_text(left: int | None) -> str:
+    """The sentence after a failure, saying how many attempts remain before a block."""
+    if left is None or left <= 0:
+        return ""
+    plural = "s" if left > 1 else ""
+    return (
+        f" Il vous reste {left} tentative{plural} avant que l'accès à votre espace soit "
+        "momentanément bloqué."
+    )
+
+
+def blocked_text(until: datetime, now: datetime) -> str:
+    """The block message, with the local time it ends (and the date if not today)."""
+    same_day = local(until).date() == local(now).date()
+    when = f"jusqu'à {format_time(until)}" if same_day else f"jusqu'au {format_datetime(until)}"
+    return (
+        "Après 3 tentatives de connexion infructueuses, l'accès à votre espace est "
+        f"momentanément bloqué {when}. Vous pourrez alors réessayer. Si vous avez oublié votre "
+        "mot de passe, choisissez « Mot de passe oublié »."
+    )
+
+
+def duration_text(seconds: float) -> str:
+    """«10 minutes», «1 minute», «30 secondes»: the idle timeout in words."""
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    whole = max(1, round(seconds))
+    return f"{whole} seconde{'s' if whole > 1 else ''}"
+
+
+def idle_text(timeout: timedelta) -> str:
+    """The message shown after an automatic sign-out."""
+    return (
+        f"Par sécurité, votre session a été fermée après {duration_text(idle_seconds(timeout))} "
+        "sans activité. Saisissez de nouveau votre identifiant et votre mot de passe pour "
+        "accéder à votre espace."
+    )
+
+
+class SignInScreen(FormScreen):
+    """Sign-in by NIR (``#identifiant``) and password (``#mot-de-passe``), ``#acceder``.
+
+    The attempt runs in a thread worker (argon2); meanwhile ``#travail-en-cours`` shows and the
+    buttons are disabled. The outcome goes to ``#message-connexion``: one message for any
+    failure (unknown NIR, wrong password, space not activated with a wrong password), the block
+    with the local time it ends, «not activated» only after the right password. The password is
+    cleared after each failure. On success Mon espace opens; when it closes (sign-out,
+    inactivity) this screen says why.
+
+    ``notice`` is a message to show on arrival (e.g. after a password reset).
+    """
+
+    HELP_TOPIC = "connexion"
+
+    class Attempted(Message):
+        """The sign-in worker finished: ``result``, or ``error`` for a malformed NIR."""
+
+        def __init__(self, result: SignInResult | None, error: FieldError | None) -> None:
+            super().__init__()
+            self.result = result
+            self.error = error
+
+    def __init__(self, notice: str = "") -> None:
+        super().__init__()
+        self._initial_notice = notice
+        self._busy = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("J'accède à mon espace sécurisé", classes="titre-page")
+        yield Label("Identifiant  (N° de sécurité sociale 15 caractères)", classes="libelle")
+        yield Input(id="identifiant", max_length=40)
+        yield FieldErrorLine("identifiant")
+        yield PasswordField("Mot de passe", input_id="mot-de-passe", max_length=256)
+        yield FieldErrorLine("mot-de-passe")
+        yield Static(ATTEMPTS_WARNING, id="avertissement-tentatives", markup=False)
+        with Horizontal(id="travail-en-cours"):
+            yield LoadingIndicator()
+            yield Static("Vérification en cours…")
+        yield Notice(id="message-connexion")
+        with Horizontal(classes="actions"):
+            yield Button("Accéder à mon espace", id="acceder", variant="primary")
+            yield Static(classes="espace")
+            yield Button("Mot de passe oublié", id="mot-de-passe-oublie", classes="lien")
+
+    def on_mount(self) -> None:
+        self.query_one("#travail-en-cours").display = False
+        if self._initial_notice:
+            self.query_one("#message-connexion", Notice).show(self._initial_notice, "succes")
+
+    @on(Button.Pressed, "#acceder")
+    def submit(self) -> None:
+        if self._busy:
+            return
+        nir_text = self.query_one("#identifiant", Input).value
+        password_input = self.query_one("#mot-de-passe", Input)
+        password = password_input.value
+        if not password and self.focused is self.query_one("#identifiant"):
+            # Enter in the identifier goes on to the password.
+            password_input.focus()
+            return
+        self.clear_errors()
+        self.query_one("#message-connexion", Notice).clear()
+        if not password:
+            # An empty password is a slip, not an attempt: it must not count towards a block.
+            errors: list[FieldError] = []
+            try:
+                nir.parse_nir(nir_text, field="identifiant")
+            except FieldError as error:
+                errors.append(error)
+            self.show_errors([*errors, FieldError("mot-de-passe", EMPTY_PASSWORD)])
+            return
+        self._busy = True
+        self.set_busy(True)
+        self._attempt(nir_text, password)
+
+    @work(thread=True, exclusive=True, group="connexion")
+    def _attempt(self, nir_text: str, password: str) -> None:
+        try:
+            result = self.services.sign_in.sign_in(nir_text, password)
+        except FieldError as error:
+            self.post_message(self.Attempted(None, error))
+        except STORE_ERRORS as error:
+            self.post_message(StoreTrouble(error))
+        else:
+            self.post_message(self.Attempted(result, None))
+
+    @on(Attempted)
+    def _show_outcome(self, message: Attempted) -> None:
+        self._busy = False
+        self.set_busy(False)
+        if message.error is not None:
+            self.show_errors([message.error])
+            return
+        result = message.result
+        assert result is not None
+        if result.status is SignInStatus.SIGNED_IN and result.session is not None:
+            self._open_space(result.session)
+            return
+        password = self.query_one("#mot-de-passe", Input)
+        password.value = ""
+        notice = self.query_one("#message-connexion", Notice)
+        if result.status is SignInStatus.BLOCKED and result.blocked_until is not None:
+            notice.show(blocked_text(result.blocked_until, self.services.clock.now()), "erreur")
+        elif result.status is SignInStatus.NOT_ACTIVATED:
+            notice.show(NOT_ACTIVATED, "attention")
+        else:
+            notice.show(FAILED + attempts_left_text(result.attempts_left), "erreur")
+        password.focus()
+
+    def show_notice(self, message: str, kind: NoticeKind = "info") -> None:
+        """Shows ``message`` in ``#message-connexion`` (e.g. coming back after a reset)."""
+        self.query_one("#message-connexion", Notice).show(message, kind)
+
+    def _open_space(self, session: Session) -> None:
+        from ensap_tui.ui.screens.espace import EspaceScreen
+
+        # Nothing of the sign-in stays behind the space (shared terminals).
+        self.query_one("#identifiant", Input).value = ""
+        self.query_one("#mot-de-passe", Input).value = ""
+        self.app.push_screen(EspaceScreen(session), self._signed_out)
+
+    def _signed_out(self, reason: object) -> None:
+        notice = self.query_one("#message-connexion", Notice)
+        if reason == SignOutReason.IDLE:
+            notice.show(idle_text(self.services.idle_timeout), "attention")
+        elif reason == SignOutReason.ENDED:
+            notice.show(SESSION_ENDED, "attention")
+        else:
+            notice.show(SIGNED_OUT, "info")
+        self.query_one("#identifiant", Input).focus()
+
+    @on(Button.Pressed, "#mot-de-passe-oublie")
+    def _forgot(self) -> None:
+        from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
+
+        self.app.push_screen(ForgotPasswordScreen())
+
+    @on(StoreTrouble)
+    def _store_trouble(self, message: StoreTrouble) -> None:
+        self._busy = False
+        self.set_busy(False)
+        self.notify(message.text, severity="error", markup=False, timeout=10)
