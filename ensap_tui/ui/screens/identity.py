@@ -14,6 +14,7 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.ui.registration import RegistrationDraft
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.select_list import SelectList
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 from ensap_tui.ui.widgets.tick_box import TickBox
 
@@ -98,13 +99,13 @@ class IdentityScreen(FormScreen):
 
         yield Label("Date de naissance *  (JJ/MM/AAAA)", classes="libelle")
         with Horizontal(id="date-naissance"):
-            yield Select(
+            yield SelectList(
                 _options(1, 31, 2), prompt="JJ", id="jour", value=draft.birth_day or Select.NULL
             )
-            yield Select(
+            yield SelectList(
                 _options(1, 12, 2), prompt="MM", id="mois", value=draft.birth_month or Select.NULL
             )
-            yield Select(
+            yield SelectList(
                 _options(this_year, FIRST_YEAR, 4),
                 prompt="AAAA",
                 id="annee",
