@@ -6,6 +6,8 @@ and returns the :class:`~ensap_tui.services.container.Services` the UI and the c
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,12 +16,13 @@ from pathlib import Path
 import platformdirs
 
 from ensap_tui.adapters.argon2_hasher import PepperedArgon2Hasher
-from ensap_tui.adapters.clocks import SystemClock
+from ensap_tui.adapters.clocks import OffsetClock, SystemClock
 from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.adapters.secret_store import SecretError, load_secret, secret_check
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SecretsTokenSource
 from ensap_tui.services.container import Services
+from ensap_tui.services.demo import META_CLOCK_OFFSET, NotDemoDatabase, parse_offset
 from ensap_tui.services.ports import Clock, StoreBusyError, StoreError, TokenSource
 
 #: Meta keys this module owns.
@@ -56,6 +59,12 @@ class Settings:
             use_keyring=False,
         )
 
+    def demo_mode(self) -> Settings:
+        """These settings for the trainer's demo database: ``demo`` on, and its secret in a file
+        beside the database rather than in the system keyring (the data are fictitious and
+        reset often; no keyring prompt in front of a room)."""
+        return dataclasses.replace(self, demo=True, use_keyring=False)
+
 
 class StartupError(Exception):
     """The services cannot start; ``str()`` is a French message for the user."""
@@ -64,6 +73,27 @@ class StartupError(Exception):
 def default_db_path() -> Path:
     """``ensap.sqlite3`` in the user's data folder for ensap-tui (platformdirs)."""
     return platformdirs.user_data_path("ensap-tui", appauthor=False) / "ensap.sqlite3"
+
+
+def demo_db_path() -> Path:
+    """``demo.sqlite3`` in the user's data folder for ensap-tui: the demo mode's own database,
+    never the default one."""
+    return platformdirs.user_data_path("ensap-tui", appauthor=False) / "demo.sqlite3"
+
+
+class _StoredOffset:
+    """The demo clock's offset, read from the database meta at every call so that every
+    program on the database agrees; the last value read stands in when the database cannot
+    be read (closed, busy)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._last = timedelta(0)
+
+    def __call__(self) -> timedelta:
+        with contextlib.suppress(StoreError, StoreBusyError):
+            self._last = parse_offset(self._store.peek_meta(META_CLOCK_OFFSET))
+        return self._last
 
 
 def open_services(
@@ -76,7 +106,11 @@ def open_services(
     """Opens the database at ``db_path`` (created 0600 in a 0700 folder if missing), loads its
     secret, checks it against the database's check value (stored on first use), and builds
     the services. Raises :class:`StartupError` with a French message when anything fails.
-    The caller closes the result with ``Services.close()``."""
+    The caller closes the result with ``Services.close()``.
+
+    With ``settings.demo`` the clock is the demo clock: ``clock`` (the system clock by default)
+    plus the offset kept in the database, and an empty database is seeded with the demo
+    accounts; a database with accounts that is not a demo one is refused."""
     settings = settings or Settings()
     try:
         store = SqliteStore(db_path)
@@ -94,17 +128,30 @@ def open_services(
             memory_cost=settings.argon2_memory_cost,
             parallelism=settings.argon2_parallelism,
         )
-        return Services.build(
+        base_clock = clock or SystemClock()
+        services = Services.build(
             store=store,
             hasher=hasher,
-            clock=clock or SystemClock(),
+            clock=OffsetClock(base_clock, _StoredOffset(store)) if settings.demo else base_clock,
             tokens=token_source or SecretsTokenSource(),
             idle_timeout=settings.idle_timeout,
             notices=notices,
         )
+        if settings.demo:
+            _prepare_demo(services, store.path)
+        return services
     except BaseException:
         store.close()
         raise
+
+
+def _prepare_demo(services: Services, path: Path) -> None:
+    try:
+        services.demo.prepare()
+    except NotDemoDatabase as error:
+        raise StartupError(f"La base « {path} » : {error}") from error
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
 
 
 def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import NoReturn
 
 from ensap_tui import __version__
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, outbox
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    accounts,
+    agents,
+    demo,
+    events,
+    outbox,
+    serve,
+)
 
 # argparse has no French catalogue; its own words go through this table (argparse looks `_` up
 # at call time, so replacing it covers usage lines, headings and error messages alike).
@@ -44,7 +54,8 @@ def _french(message: str) -> str:
 argparse._ = _french  # type: ignore[attr-defined]
 
 #: Each group adds its sub-commands (see ``ensap_tui.commands``).
-COMMAND_GROUPS = [outbox.register]
+COMMAND_GROUPS = [outbox.register, agents.register, accounts.register, events.register]
+COMMAND_GROUPS += [demo.register, serve.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="fichier de la base SQLite (par défaut : le dossier de données de l'utilisateur)",
     )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        # SUPPRESS, like --db: given before or after the sub-command, it is kept.
+        default=argparse.SUPPRESS,
+        help=(
+            "mode démonstration : base de démonstration séparée (comptes fictifs dans tous les "
+            "états) et horloge de démonstration"
+        ),
+    )
     parser = argparse.ArgumentParser(
         prog="ensap-tui",
         parents=[common],
@@ -67,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="Sans commande, ouvre l'application dans le terminal.",
     )
-    parser.set_defaults(db=None, handler=run_app)
+    # No default for --db/--demo here: set_defaults would change the actions the sub-commands
+    # share through `common`, and a sub-command would then reset a value given before it.
+    # Readers use getattr(args, "db", None) (see ensap_tui.commands.chosen_database).
+    parser.set_defaults(handler=run_app)
     parser.add_argument(
         "--version",
         action="version",
@@ -82,12 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_app(args: argparse.Namespace) -> int:
     """Opens the terminal application on the chosen database."""
-    from ensap_tui.bootstrap import StartupError, default_db_path
+    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.commands import chosen_database
     from ensap_tui.ui.app import create_app
 
-    db: Path | None = args.db
+    db, in_demo = chosen_database(args)
     try:
-        app = create_app(db or default_db_path())
+        app = create_app(db, settings=Settings().demo_mode() if in_demo else None)
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     app.run()

@@ -102,8 +102,30 @@ def _v1(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta (key, value) VALUES ('db_id', ?)", (secrets.token_hex(16),))
 
 
+_V2_SCHEMA = (
+    # name_key is the name NFKC-normalised and case-folded (computed by the store): UNIQUE on it
+    # makes «Alice» and «ALICE» one agent, whatever the alphabet (COLLATE NOCASE is ASCII only).
+    # AUTOINCREMENT: an id is never given again, so a session of a removed agent cannot pass
+    # for a new agent of the same name.
+    """CREATE TABLE agents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # The help desk lists the blocks in force: a range scan rather than reading every row.
+    "CREATE INDEX login_failures_blocked ON login_failures (blocked_until)",
+)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Help-desk agents (issue 4)."""
+    _run(conn, _V2_SCHEMA)
+
+
 #: In order; the database's ``user_version`` is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 
 #: The schema version this code writes.
 LATEST_VERSION = len(MIGRATIONS)

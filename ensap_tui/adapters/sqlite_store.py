@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
+    Agent,
     Contacts,
     Event,
     FailureState,
@@ -66,6 +67,11 @@ def name_key(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+def agent_key(name: str) -> str:
+    """The key that makes agent names unique ignoring case: NFKC, then case-folded."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
 def _prefix_upper(prefix: str) -> str | None:
     """The smallest string greater than every string starting with ``prefix`` (UTF-8 byte
     order is code point order), or None when there is none."""
@@ -86,7 +92,9 @@ def _ts(at: datetime) -> str:
 
 
 def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+    at = datetime.fromisoformat(text)
+    # Stored text ends with "Z", which gives UTC itself: no conversion needed (hot path).
+    return at if at.tzinfo is UTC else at.astimezone(UTC)
 
 
 def _opt_dt(text: str | None) -> datetime | None:
@@ -296,6 +304,10 @@ class SqliteStore:
     def _begin(self, conn: sqlite3.Connection, statement: str) -> None:
         if conn.in_transaction:
             raise RuntimeError("a store transaction is already open on this thread")
+        # SQLite's busy handler already waits up to the busy timeout for a lock; the retries are
+        # for a busy answer it gives at once (WAL recovery by another program...). The whole wait
+        # stays within the busy timeout, so that a database held longer says «réessayez» then.
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
         for attempt in range(1, self._busy_attempts + 1):
             try:
                 conn.execute(statement)
@@ -303,11 +315,27 @@ class SqliteStore:
             except sqlite3.OperationalError as error:
                 if not _is_busy(error):
                     raise
-                if attempt == self._busy_attempts:
+                if attempt == self._busy_attempts or time.monotonic() >= deadline:
                     raise StoreBusyError(BUSY_MESSAGE) from error
                 time.sleep(0.05 * attempt)
 
     # -- Store -----------------------------------------------------------------------------
+
+    def peek_meta(self, key: str) -> str | None:
+        """One meta value, read on this thread's connection without opening a store
+        transaction: inside one it sees that transaction's state, outside it is a one-statement
+        read. For a value read at any moment, even from inside a transaction (the demo clock
+        reads its offset at every ``now()``)."""
+        try:
+            # fetchall() ends the statement at once, so no read snapshot stays open.
+            rows = (
+                self._connection()
+                .execute("SELECT value FROM meta WHERE key = ?", (key,))
+                .fetchall()
+            )
+        except sqlite3.Error as error:
+            raise _as_store_error(error) from error
+        return str(rows[0][0]) if rows else None
 
     @contextmanager
     def write(self) -> Iterator[StoreTx]:
@@ -381,25 +409,32 @@ _ACCOUNT_COLUMNS = (
 _TOKEN_COLUMNS = "id, account_id, purpose, token_hash, issued_at, expires_at, used_at, revoked_at"
 _MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at"
 _EVENT_COLUMNS = "id, at, kind, nir, actor, detail"
+_AGENT_COLUMNS = "id, name, password_hash, created_at"
+
+
+_STATUSES = {status.value: status for status in AccountStatus}
 
 
 def _account(row: sqlite3.Row) -> Account:
+    # Unpacked by position (the order of _ACCOUNT_COLUMNS): searches build 50 accounts at a
+    # time, and reading a Row by name costs twice as much.
+    (
+        account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
+        phone_secondary, status, created_at, activated_at, last_sign_in_at,
+    ) = row
     return Account(
-        id=row["id"],
-        nir=row["nir"],
-        birth_name=row["birth_name"],
-        birth_date=date.fromisoformat(row["birth_date"]),
-        password_hash=row["password_hash"],
+        id=account_id,
+        nir=nir,
+        birth_name=birth_name,
+        birth_date=date.fromisoformat(birth_date),
+        password_hash=password_hash,
         contacts=Contacts(
-            email=row["email"],
-            email_backup=row["email_backup"],
-            phone=row["phone"],
-            phone_secondary=row["phone_secondary"],
+            email=email, email_backup=email_backup, phone=phone, phone_secondary=phone_secondary
         ),
-        status=AccountStatus(row["status"]),
-        created_at=_dt(row["created_at"]),
-        activated_at=_opt_dt(row["activated_at"]),
-        last_sign_in_at=_opt_dt(row["last_sign_in_at"]),
+        status=_STATUSES[status],
+        created_at=_dt(created_at),
+        activated_at=None if activated_at is None else _dt(activated_at),
+        last_sign_in_at=None if last_sign_in_at is None else _dt(last_sign_in_at),
     )
 
 
@@ -437,6 +472,15 @@ def _event(row: sqlite3.Row) -> Event:
         nir=row["nir"],
         actor=row["actor"],
         detail=row["detail"],
+    )
+
+
+def _agent(row: sqlite3.Row) -> Agent:
+    return Agent(
+        id=row["id"],
+        name=row["name"],
+        password_hash=row["password_hash"],
+        created_at=_dt(row["created_at"]),
     )
 
 
@@ -643,6 +687,26 @@ class _Tx:
             last_failure_at=_opt_dt(row["last_failure_at"]),
         )
 
+    def failure_states(self, nirs: Sequence[str]) -> dict[str, FailureState]:
+        unique = list(dict.fromkeys(nirs))
+        states = {nir: FailureState(nir=nir) for nir in unique}
+        for start in range(0, len(unique), 500):  # well below SQLite's limit of parameters
+            chunk = unique[start : start + 500]
+            rows = self._q(
+                "SELECT nir, failures, blocks, blocked_until, last_failure_at FROM login_failures "
+                f"WHERE nir IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                states[row["nir"]] = FailureState(
+                    nir=row["nir"],
+                    failures=row["failures"],
+                    blocks=row["blocks"],
+                    blocked_until=_opt_dt(row["blocked_until"]),
+                    last_failure_at=_opt_dt(row["last_failure_at"]),
+                )
+        return states
+
     def save_failure_state(self, state: FailureState) -> None:
         self._w(
             "INSERT INTO login_failures (nir, failures, blocks, blocked_until, last_failure_at) "
@@ -660,6 +724,49 @@ class _Tx:
 
     def clear_failure_state(self, nir: str) -> None:
         self._w("DELETE FROM login_failures WHERE nir = ?", (nir,))
+
+    def blocked_states(self, now: datetime, limit: int = 1000) -> list[FailureState]:
+        rows = self._q(
+            "SELECT nir, failures, blocks, blocked_until, last_failure_at FROM login_failures "
+            "WHERE blocked_until > ? ORDER BY blocked_until DESC LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [
+            FailureState(
+                nir=row["nir"],
+                failures=row["failures"],
+                blocks=row["blocks"],
+                blocked_until=_opt_dt(row["blocked_until"]),
+                last_failure_at=_opt_dt(row["last_failure_at"]),
+            )
+            for row in rows
+        ]
+
+    # help-desk agents
+
+    def agent_by_name(self, name: str) -> Agent | None:
+        row = self._q(
+            f"SELECT {_AGENT_COLUMNS} FROM agents WHERE name_key = ?", (agent_key(name),)
+        ).fetchone()
+        return None if row is None else _agent(row)
+
+    def insert_agent(self, name: str, password_hash: str, created_at: datetime) -> int:
+        """Raises :class:`StoreError` when an agent already has that name (ignoring case)."""
+        cursor = self._w(
+            "INSERT INTO agents (name, name_key, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            (name, agent_key(name), password_hash, _ts(created_at)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def delete_agent(self, agent_id: int) -> None:
+        self._w("DELETE FROM agents WHERE id = ?", (agent_id,))
+
+    def list_agents(self) -> list[Agent]:
+        rows = self._q(f"SELECT {_AGENT_COLUMNS} FROM agents ORDER BY name_key, id")
+        return [_agent(row) for row in rows]
+
+    def set_agent_password_hash(self, agent_id: int, password_hash: str) -> None:
+        self._w("UPDATE agents SET password_hash = ? WHERE id = ?", (password_hash, agent_id))
 
     # simulated mail
 
@@ -729,3 +836,13 @@ class _Tx:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    # demo mode (issue 4)
+
+    def reset_demo_data(self) -> None:
+        """Deletes every account (tokens go with them), help-desk agent, throttling state and
+        mail; the event log and the meta stay."""
+        self._w("DELETE FROM accounts")
+        self._w("DELETE FROM agents")
+        self._w("DELETE FROM login_failures")
+        self._w("DELETE FROM outbox")

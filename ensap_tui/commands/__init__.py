@@ -38,16 +38,32 @@ def positive_int(text: str) -> int:
     return value
 
 
-def open_services(args: argparse.Namespace) -> Services:
-    """The services on the database chosen by ``--db`` (or the default one).
+def chosen_database(args: argparse.Namespace, *, demo: bool | None = None) -> tuple[Path, bool]:
+    """The database ``--db`` and ``--demo`` designate, and whether it opens in demo mode.
+
+    ``--demo`` alone is the demo database (never the default one); ``--demo --db PATH`` uses
+    PATH as the demo database. ``demo`` forces the mode (the ``demo`` commands).
+    """
+    from ensap_tui.bootstrap import default_db_path, demo_db_path
+
+    in_demo = bool(getattr(args, "demo", False)) if demo is None else demo
+    db: Path | None = getattr(args, "db", None)
+    if db is None:
+        db = demo_db_path() if in_demo else default_db_path()
+    return db, in_demo
+
+
+def open_services(args: argparse.Namespace, *, demo: bool | None = None) -> Services:
+    """The services on the database chosen by ``--db`` (or the default one), in demo mode with
+    ``--demo`` (see :func:`chosen_database`).
 
     A database that cannot be opened becomes a :class:`CommandError` with exit code 2.
     """
-    from ensap_tui.bootstrap import StartupError, default_db_path
+    from ensap_tui.bootstrap import Settings, StartupError
     from ensap_tui.bootstrap import open_services as open_db
 
-    db: Path | None = getattr(args, "db", None)
+    db, in_demo = chosen_database(args, demo=demo)
     try:
-        return open_db(db or default_db_path())
+        return open_db(db, settings=Settings().demo_mode() if in_demo else None)
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None

@@ -17,3 +17,16 @@ class ValidationFailed(ValueError):
 
 class NotSignedIn(PermissionError):
     """The session ended (signed out, timed out, or the account is gone)."""
+
+
+class UnknownAccount(LookupError):
+    """No secure space for that NIR (help desk); ``str()`` is a French message."""
+
+
+class UnknownAgent(LookupError):
+    """No help-desk agent of that name; ``str()`` is a French message."""
+
+
+class ActionRefused(ValueError):
+    """A help-desk action that does not apply to the account as it stands (e.g. re-sending
+    the link of an active space); ``str()`` is a French message."""

@@ -207,3 +207,45 @@ class AccountSummary:
     link_expired: bool = False
     blocked_until: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# -- help desk (issue 4) ------------------------------------------------------------------
+
+
+class AccountState(enum.StrEnum):
+    """What the help desk sees of an account; the values are the ``--statut`` words."""
+
+    PENDING = "attente"  # waiting for activation, its link still valid
+    LINK_EXPIRED = "expire"  # waiting for activation, its newest link expired
+    ACTIVE = "active"
+    BLOCKED = "bloque"  # a sign-in block is in force (whatever the status)
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A help-desk agent as stored. ``name`` is unique ignoring case."""
+
+    id: int
+    name: str
+    password_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSession:
+    """A signed-in help-desk agent: the console only opens with one."""
+
+    agent_id: int
+    name: str
+    signed_in_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSignInResult:
+    """Outcome of :meth:`AgentService.sign_in` (same meaning as :class:`SignInResult`;
+    never NOT_ACTIVATED)."""
+
+    status: SignInStatus
+    session: AgentSession | None = None
+    blocked_until: datetime | None = None
+    attempts_left: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
@@ -9,6 +10,7 @@ from typing import Protocol
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
+    Agent,
     Contacts,
     Event,
     FailureState,
@@ -101,8 +103,26 @@ class StoreTx(Protocol):
     def failure_state(self, nir: str) -> FailureState:
         """The state for ``nir`` (a zero state when none is kept)."""
         ...
+    def failure_states(self, nirs: Sequence[str]) -> dict[str, FailureState]:
+        """The states of several NIRs in one query (a zero state for those without one)."""
+        ...
     def save_failure_state(self, state: FailureState) -> None: ...
     def clear_failure_state(self, nir: str) -> None: ...
+    def blocked_states(self, now: datetime, limit: int = 1000) -> list[FailureState]:
+        """The states whose block is still in force at ``now``, the block ending last first
+        (keys that are not NIRs, such as ``agent:<name>``, included)."""
+        ...
+
+    # help-desk agents (names unique ignoring case)
+    def agent_by_name(self, name: str) -> Agent | None:
+        """The agent called ``name``, ignoring case."""
+        ...
+    def insert_agent(self, name: str, password_hash: str, created_at: datetime) -> int: ...
+    def delete_agent(self, agent_id: int) -> None: ...
+    def list_agents(self) -> list[Agent]:
+        """Every agent, by name."""
+        ...
+    def set_agent_password_hash(self, agent_id: int, password_hash: str) -> None: ...
 
     # simulated mail
     def add_mail(self, message: MailMessage) -> int: ...
@@ -120,6 +140,12 @@ class StoreTx(Protocol):
     # settings kept in the database (secret check value, demo clock offset, ...)
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
+
+    # demo mode (issue 4)
+    def reset_demo_data(self) -> None:
+        """Deletes every account (with its tokens), help-desk agent, throttling state and
+        simulated mail: the demo reset. The event log (append-only) and the meta stay."""
+        ...
 
 
 class Store(Protocol):

@@ -1,0 +1,123 @@
+"""What the help-desk commands (``agent``, ``accounts``, ``events``) share: the NIR argument,
+who acts (``--agent``), the services opened for one command, and literal table cells."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ensap_tui.commands import EXIT_USAGE, CommandError, open_services
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from ensap_tui.services.container import Services
+
+#: Shown for an empty cell (no sign-in yet, no actor...).
+NONE = "—"
+
+
+def nir_argument(text: str) -> str:
+    """argparse type: a NIR in any accepted spelling, given back compact; the French reason
+    otherwise (exit code 2)."""
+    from ensap_tui.domain import nir
+    from ensap_tui.domain.errors import FieldError
+
+    try:
+        return nir.parse_nir(text, field="nir")
+    except FieldError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def add_agent_option(parser: argparse.ArgumentParser) -> None:
+    """``--agent NOM``: the agent recorded as the author of the action."""
+    parser.add_argument(
+        "--agent",
+        metavar="NOM",
+        help=(
+            "agent d'assistance enregistré comme auteur de l'action dans le journal (il doit "
+            "exister) ; par défaut : « ligne de commande (utilisateur du système) »"
+        ),
+    )
+
+
+def shell_actor() -> str:
+    """«ligne de commande (camille)»: the author of an action typed in a shell without
+    ``--agent``, named after the operating-system user."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in this environment
+        user = "utilisateur inconnu"
+    return f"ligne de commande ({user})"
+
+
+def actor(args: argparse.Namespace, services: Services) -> str:
+    """The author of the action: the agent named by ``--agent`` (which must exist, exit code 2
+    otherwise), else :func:`shell_actor`."""
+    name: str | None = getattr(args, "agent", None)
+    if name is None:
+        return shell_actor()
+    agent = services.agents.get(name)
+    if agent is None:
+        raise CommandError(
+            f"Aucun agent ne s'appelle « {name} » (voir « ensap-tui agent list »).", EXIT_USAGE
+        )
+    return agent.name
+
+
+@contextmanager
+def helpdesk_services(args: argparse.Namespace) -> Iterator[Services]:
+    """The services for one command, closed at the end; the help desk's errors (unknown NIR
+    or agent, refused action, database trouble) become :class:`CommandError` (exit code 1)."""
+    from ensap_tui.services.errors import ActionRefused, UnknownAccount, UnknownAgent
+    from ensap_tui.services.ports import StoreBusyError, StoreError
+
+    services = open_services(args)
+    try:
+        yield services
+    except (UnknownAccount, UnknownAgent, ActionRefused, StoreError, StoreBusyError) as error:
+        raise CommandError(str(error)) from None
+    finally:
+        services.close()
+
+
+def console() -> Console:
+    """Rich output on the standard output (no colour when it is not a terminal)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def cell(value: str | None) -> Text:
+    """A table cell shown literally (never read as markup), «—» when empty."""
+    from rich.text import Text
+
+    return Text(value or NONE)
+
+
+def when(at: datetime | None) -> str:
+    """``26/11/2026 14:02`` in the local zone, or «—»."""
+    from ensap_tui.domain.timefmt import format_datetime
+
+    return format_datetime(at).replace(" à ", " ") if at is not None else NONE
+
+
+def iso(at: datetime | None) -> str | None:
+    """An instant for JSON output (ISO 8601 with its offset), or None."""
+    return at.isoformat() if at is not None else None
+
+
+def masked(nir_text: str) -> str:
+    """``1 85 •• •• ••• ••• 64`` for a table; the text as it is when it is not a NIR."""
+    from ensap_tui.domain.errors import FieldError
+    from ensap_tui.domain.nir import mask_nir
+
+    try:
+        return mask_nir(nir_text) if nir_text else ""
+    except FieldError:
+        return nir_text

@@ -1,0 +1,280 @@
+"""``ensap-tui accounts``: the help desk's view of the secure spaces, and its actions.
+
+``list`` and ``show`` read; ``unlock``, ``resend`` and ``delete`` act and are written to the
+event log with their author (``--agent NOM``, or the shell user).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, positive_int
+from ensap_tui.commands._helpdesk import (
+    NONE,
+    actor,
+    add_agent_option,
+    cell,
+    console,
+    helpdesk_services,
+    iso,
+    masked,
+    nir_argument,
+    when,
+)
+
+if TYPE_CHECKING:
+    from ensap_tui.services.container import Services
+    from ensap_tui.services.models import AccountSummary
+
+#: ``--statut`` words, as the help explains them.
+STATE_CHOICES = ("attente", "expire", "active", "bloque")
+
+DELETE_NEEDS_YES = (
+    "La suppression d'un espace est définitive : ajoutez --yes pour confirmer "
+    "(ensap-tui accounts delete NIR --yes)."
+)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``accounts`` and its sub-commands to the command line."""
+    parser = commands.add_parser(
+        "accounts",
+        parents=[common],
+        help="consulte et gère les espaces (assistance)",
+        description=(
+            "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
+            "renvoyer le lien d'activation, supprimer. Chaque action est inscrite au journal."
+        ),
+    )
+    parser.set_defaults(handler=lambda _args: _usage(parser))
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="liste les espaces, du plus récent au plus ancien",
+        description="Liste les espaces, du plus récent au plus ancien (NIR masqué).",
+    )
+    listing.add_argument(
+        "--statut",
+        choices=STATE_CHOICES,
+        help=(
+            "seulement les espaces en attente d'activation (attente), au lien expiré (expire), "
+            "activés (active) ou bloqués (bloque)"
+        ),
+    )
+    listing.add_argument(
+        "--limit", type=positive_int, default=100, metavar="N", help="nombre d'espaces (100)"
+    )
+    listing.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser(
+        "show",
+        parents=[common],
+        help="affiche un espace",
+        description="Affiche l'état et les coordonnées d'un espace.",
+    )
+    show.add_argument("nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale")
+    show.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    show.set_defaults(handler=run_show)
+
+    unlock = actions.add_parser(
+        "unlock",
+        parents=[common],
+        help="lève le blocage de connexion d'un espace",
+        description=(
+            "Lève le blocage de connexion d'un espace et remet à zéro ses tentatives échouées."
+        ),
+    )
+    unlock.add_argument(
+        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
+    )
+    add_agent_option(unlock)
+    unlock.set_defaults(handler=run_unlock)
+
+    resend = actions.add_parser(
+        "resend",
+        parents=[common],
+        help="envoie un nouveau lien d'activation",
+        description=(
+            "Envoie un nouveau lien d'activation (valable 24 heures) à un espace en attente "
+            "d'activation ; le lien précédent ne fonctionne plus."
+        ),
+    )
+    resend.add_argument(
+        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
+    )
+    add_agent_option(resend)
+    resend.set_defaults(handler=run_resend)
+
+    delete = actions.add_parser(
+        "delete",
+        parents=[common],
+        help="supprime un espace (avec --yes)",
+        description="Supprime définitivement un espace ; son journal est conservé.",
+    )
+    delete.add_argument(
+        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
+    )
+    delete.add_argument(
+        "--yes", action="store_true", help="confirme la suppression (obligatoire)"
+    )
+    add_agent_option(delete)
+    delete.set_defaults(handler=run_delete)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
+    """One account as ``accounts list --json`` and ``accounts show --json`` print it."""
+    from ensap_tui.domain.nir import mask_nir
+    from ensap_tui.services.assistance import state_of
+
+    account = summary.account
+    extra = summary.extra
+    return {
+        "nir": account.nir,
+        "nir_masque": mask_nir(account.nir),
+        "nom_naissance": account.birth_name,
+        "date_naissance": account.birth_date.isoformat(),
+        "statut": state_of(summary).value,
+        "statut_libelle": services.assistance.status_label(summary),
+        "courriel": account.contacts.email,
+        "courriel_secours": account.contacts.email_backup,
+        "telephone": account.contacts.phone,
+        "telephone_secondaire": account.contacts.phone_secondary,
+        "cree_le": iso(account.created_at),
+        "active_le": iso(account.activated_at),
+        "derniere_connexion": iso(account.last_sign_in_at),
+        "bloque_jusqu_a": iso(summary.blocked_until),
+        "lien_valable_jusqu_au": extra.get("lien_valable_jusqu_au"),
+        "tentatives_echouees": int(extra.get("echecs", "0")),
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Prints the accounts as a table (NIR masked) or JSON."""
+    from rich.table import Table
+
+    from ensap_tui.services.models import AccountState
+
+    state = AccountState(args.statut) if args.statut else None
+    with helpdesk_services(args) as services:
+        summaries = services.assistance.accounts(state, limit=args.limit)
+        if args.json:
+            rows = [account_json(s, services) for s in summaries]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        out = console()
+        if not summaries:
+            out.print("Aucun espace ne correspond.")
+            return EXIT_OK
+        table = Table(title=f"Espaces ({len(summaries)})")
+        table.add_column("NIR", no_wrap=True)
+        table.add_column("Nom de naissance")
+        table.add_column("Statut")
+        table.add_column("Créé le")
+        table.add_column("Dernière connexion")
+        for summary in summaries:
+            account = summary.account
+            table.add_row(
+                cell(masked(account.nir)),
+                cell(account.birth_name),
+                cell(services.assistance.status_label(summary)),
+                cell(when(account.created_at)),
+                cell(when(account.last_sign_in_at)),
+            )
+        out.print(table)
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Prints one account's state and details, or JSON."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ensap_tui.domain.nir import format_nir
+
+    with helpdesk_services(args) as services:
+        summary = services.assistance.status_of(args.nir)
+        if args.json:
+            print(json.dumps(account_json(summary, services), ensure_ascii=False, indent=2))
+            return EXIT_OK
+        account = summary.account
+        contacts = account.contacts
+        link_until = summary.extra.get("lien_valable_jusqu_au")
+        rows: list[tuple[str, str]] = [
+            ("Statut", services.assistance.status_label(summary)),
+            ("Nom de naissance", account.birth_name),
+            ("Date de naissance", account.birth_date.strftime("%d/%m/%Y")),
+            ("Courriel", contacts.email),
+            ("Courriel de secours", contacts.email_backup),
+            ("Téléphone", contacts.phone),
+            ("Téléphone secondaire", contacts.phone_secondary),
+            ("Créé le", when(account.created_at)),
+            ("Activé le", when(account.activated_at)),
+            ("Dernière connexion", when(account.last_sign_in_at)),
+            ("Tentatives échouées", summary.extra.get("echecs", "0")),
+        ]
+        if link_until is not None:
+            from datetime import datetime
+
+            rows.insert(1, ("Lien d'activation valable jusqu'au",
+                            when(datetime.fromisoformat(link_until))))
+        table = Table(
+            title=Text(f"Espace {format_nir(account.nir)}"), show_header=False, box=None
+        )
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for name, value in rows:
+            table.add_row(Text(name), cell(value or NONE))
+        console().print(table)
+    return EXIT_OK
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    """Lifts the block of one account."""
+    from ensap_tui.domain.nir import format_nir
+
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        lifted = services.assistance.unlock(args.nir, author)
+    if lifted:
+        print(
+            f"Le blocage de l'espace {format_nir(args.nir)} est levé : la personne peut se "
+            "connecter de nouveau."
+        )
+    else:
+        print(f"L'espace {format_nir(args.nir)} n'était pas bloqué : rien à faire.")
+    return EXIT_OK
+
+
+def run_resend(args: argparse.Namespace) -> int:
+    """Sends a new activation link to one pending account."""
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        email = services.assistance.resend_activation(args.nir, author)
+    print(
+        f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} (boîte de "
+        "réception simulée) ; le lien précédent ne fonctionne plus."
+    )
+    return EXIT_OK
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """Deletes one account, only with ``--yes``."""
+    from ensap_tui.domain.nir import format_nir
+
+    if not args.yes:
+        raise CommandError(DELETE_NEEDS_YES, EXIT_USAGE)
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        services.assistance.delete(args.nir, author)
+    print(f"L'espace {format_nir(args.nir)} a été supprimé ; son journal est conservé.")
+    return EXIT_OK

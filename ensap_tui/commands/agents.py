@@ -1,0 +1,145 @@
+"""``ensap-tui agent``: the help-desk agents who may open the assistance console."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from typing import Any
+
+from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
+from ensap_tui.commands._helpdesk import (
+    actor,
+    add_agent_option,
+    cell,
+    console,
+    helpdesk_services,
+    iso,
+    when,
+)
+
+PASSWORD_PROMPT = "Mot de passe de l'agent : "
+CONFIRMATION_PROMPT = "Confirmez le mot de passe : "
+MISSING_LINES = (
+    "Le mot de passe n'a pas été lu : sans terminal, donnez deux lignes sur l'entrée standard "
+    "(le mot de passe, puis sa confirmation)."
+)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``agent`` and its sub-commands to the command line."""
+    parser = commands.add_parser(
+        "agent",
+        parents=[common],
+        help="gère les agents d'assistance",
+        description=(
+            "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
+            "ouvrir la console."
+        ),
+    )
+    parser.set_defaults(handler=lambda _args: _usage(parser))
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="ajoute un agent (le mot de passe est demandé deux fois, sans écho)",
+        description=(
+            "Ajoute un agent d'assistance. Le mot de passe est demandé deux fois sans être "
+            "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
+            "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
+        ),
+    )
+    add.add_argument("name", metavar="NOM", help="identifiant de l'agent (2 à 40 caractères)")
+    add_agent_option(add)
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser(
+        "list", parents=[common], help="liste les agents", description="Liste les agents."
+    )
+    listing.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    listing.set_defaults(handler=run_list)
+
+    remove = actions.add_parser(
+        "remove",
+        parents=[common],
+        help="supprime un agent",
+        description="Supprime un agent d'assistance ; le journal garde ses actions.",
+    )
+    remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
+    add_agent_option(remove)
+    remove.set_defaults(handler=run_remove)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def read_password() -> tuple[str, str]:
+    """The password and its confirmation: asked without echo on a terminal, else the first
+    two lines of the standard input (for scripts), line ends removed and nothing else."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass(PASSWORD_PROMPT), getpass.getpass(CONFIRMATION_PROMPT)
+        except EOFError:
+            raise CommandError(MISSING_LINES, EXIT_USAGE) from None
+    if sys.stdin is None:
+        raise CommandError(MISSING_LINES, EXIT_USAGE)
+    first, second = sys.stdin.readline(), sys.stdin.readline()
+    if not second:  # the input ended before the second line
+        raise CommandError(MISSING_LINES, EXIT_USAGE)
+    return _line(first), _line(second)
+
+
+def _line(text: str) -> str:
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Creates an agent after reading its password twice."""
+    from ensap_tui.services.errors import ValidationFailed
+
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        password, confirmation = read_password()
+        try:
+            agent = services.agents.add(args.name, password, confirmation, actor=author)
+        except ValidationFailed as error:
+            reasons = "\n".join(f"  - {e.message}" for e in error.errors)
+            raise CommandError(f"L'agent n'a pas été ajouté :\n{reasons}") from None
+    print(f"L'agent « {agent.name} » a été ajouté : il peut ouvrir l'espace assistance.")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Prints the agents as a table or JSON."""
+    from rich.table import Table
+
+    with helpdesk_services(args) as services:
+        agents = services.agents.list()
+    if args.json:
+        rows = [{"nom": a.name, "cree_le": iso(a.created_at)} for a in agents]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    out = console()
+    if not agents:
+        out.print("Aucun agent d'assistance : ajoutez-en un avec « ensap-tui agent add NOM ».")
+        return EXIT_OK
+    table = Table(title=f"Agents d'assistance ({len(agents)})")
+    table.add_column("Nom")
+    table.add_column("Ajouté le")
+    for agent in agents:
+        table.add_row(cell(agent.name), cell(when(agent.created_at)))
+    out.print(table)
+    return EXIT_OK
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Deletes an agent."""
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        agent = services.agents.remove(args.name, actor=author)
+    print(f"L'agent « {agent.name} » a été supprimé.")
+    return EXIT_OK

@@ -1,0 +1,171 @@
+"""«Espace assistance»: a help-desk agent identifies before the console opens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.timefmt import format_datetime, format_time, local
+from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
+from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.notice import Notice
+from ensap_tui.ui.widgets.password_field import PasswordField
+
+INTRO = (
+    "Réservé aux agents d'assistance, pour retrouver l'espace d'un usager et agir dessus. "
+    "Les agents sont créés en ligne de commande : « ensap-tui agent add NOM »."
+)
+ATTEMPTS_WARNING = (
+    "! Après 3 tentatives infructueuses, l'accès à la console est momentanément bloqué."
+)
+FAILED = "Identifiant d'agent ou mot de passe incorrect."
+EMPTY_PASSWORD = "Saisissez votre mot de passe."
+SIGNED_OUT = "Vous avez quitté la console d'assistance."
+
+
+def agent_attempts_text(left: int | None) -> str:
+    """The sentence after a failure: how many attempts remain before a block."""
+    if left is None or left <= 0:
+        return ""
+    plural = "s" if left > 1 else ""
+    return f" Il vous reste {left} tentative{plural} avant le blocage de l'accès à la console."
+
+
+def agent_blocked_text(until: datetime, now: datetime) -> str:
+    """The block message with the local time it ends (and the date when not today)."""
+    same_day = local(until).date() == local(now).date()
+    when = f"jusqu'à {format_time(until)}" if same_day else f"jusqu'au {format_datetime(until)}"
+    return (
+        "Après 3 tentatives infructueuses, l'accès à la console d'assistance est momentanément "
+        f"bloqué {when}. Vous pourrez alors réessayer."
+    )
+
+
+class AgentSignInScreen(FormScreen):
+    """The agent's identifier (``#agent-identifiant``), password (``#agent-mot-de-passe``) and
+    ``#agent-connexion``; the outcome in ``#message-agent``.
+
+    The attempt runs in a thread worker (argon2). A failure, whatever its cause, gives one
+    message and how many attempts remain; the third blocks the name like a NIR (15, 30, then
+    60 minutes). The password is cleared after each failure. On success the console opens
+    with the agent's session; when it closes, this screen says so, its fields empty.
+    """
+
+    HELP_TOPIC = "agent"
+
+    class Attempted(Message):
+        """The sign-in worker finished: ``result``, or ``error`` for a malformed name."""
+
+        def __init__(self, result: AgentSignInResult | None, error: FieldError | None) -> None:
+            super().__init__()
+            self.result = result
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Espace assistance — identification de l'agent", classes="titre-page")
+        yield Static(INTRO, classes="introduction", markup=False)
+        yield Label("Identifiant de l'agent", classes="libelle")
+        yield Input(id="agent-identifiant", max_length=60)
+        yield FieldErrorLine("agent-identifiant")
+        yield PasswordField("Mot de passe", input_id="agent-mot-de-passe", max_length=256)
+        yield FieldErrorLine("agent-mot-de-passe")
+        yield Static(ATTEMPTS_WARNING, id="avertissement-agent", markup=False)
+        with Horizontal(id="travail-en-cours"):
+            yield LoadingIndicator()
+            yield Static("Vérification en cours…")
+        yield Notice(id="message-agent")
+        with Horizontal(classes="actions"):
+            yield Button("Retour à la page d'accueil", id="retour-accueil")
+            yield Static(classes="espace")
+            yield Button("Ouvrir la console", id="agent-connexion", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#travail-en-cours").display = False
+        self.query_one("#agent-identifiant", Input).focus()
+
+    @on(Button.Pressed, "#agent-connexion")
+    def submit(self) -> None:
+        if self._busy:
+            return
+        name = self.query_one("#agent-identifiant", Input).value
+        password_input = self.query_one("#agent-mot-de-passe", Input)
+        password = password_input.value
+        if not password and self.focused is self.query_one("#agent-identifiant"):
+            # Enter in the identifier goes on to the password.
+            password_input.focus()
+            return
+        self.clear_errors()
+        self.query_one("#message-agent", Notice).clear()
+        if not password:
+            # An empty password is a slip, not an attempt: it does not count towards a block.
+            errors: list[FieldError] = []
+            if not name.strip():
+                errors.append(FieldError("agent-identifiant", "Saisissez votre identifiant."))
+            self.show_errors([*errors, FieldError("agent-mot-de-passe", EMPTY_PASSWORD)])
+            return
+        self._busy = True
+        self.set_busy(True)
+        self._attempt(name, password)
+
+    @work(thread=True, exclusive=True, group="connexion-agent")
+    def _attempt(self, name: str, password: str) -> None:
+        try:
+            result = self.services.agents.sign_in(name, password)
+        except FieldError as error:
+            self.post_message(self.Attempted(None, error))
+        else:
+            self.post_message(self.Attempted(result, None))
+
+    @on(Attempted)
+    def _show_outcome(self, message: Attempted) -> None:
+        self._busy = False
+        self.set_busy(False)
+        if message.error is not None:
+            self.show_errors([message.error])
+            return
+        result = message.result
+        assert result is not None
+        if result.status is SignInStatus.SIGNED_IN and result.session is not None:
+            self._open_console(result.session)
+            return
+        password = self.query_one("#agent-mot-de-passe", Input)
+        password.value = ""
+        notice = self.query_one("#message-agent", Notice)
+        if result.status is SignInStatus.BLOCKED and result.blocked_until is not None:
+            notice.show(
+                agent_blocked_text(result.blocked_until, self.services.clock.now()), "erreur"
+            )
+        else:
+            notice.show(FAILED + agent_attempts_text(result.attempts_left), "erreur")
+        password.focus()
+
+    def _open_console(self, session: AgentSession) -> None:
+        from ensap_tui.ui.screens.console import ConsoleScreen
+
+        # Nothing of the sign-in stays behind the console (shared terminals).
+        self.query_one("#agent-identifiant", Input).value = ""
+        self.query_one("#agent-mot-de-passe", Input).value = ""
+        self.app.push_screen(ConsoleScreen(session), self._console_closed)
+
+    def _console_closed(self, reason: object) -> None:
+        notice = self.query_one("#message-agent", Notice)
+        if isinstance(reason, str) and reason:
+            notice.show(reason, "attention")
+        else:
+            notice.show(SIGNED_OUT, "info")
+        self.query_one("#agent-identifiant", Input).focus()
+
+    @on(Button.Pressed, "#retour-accueil")
+    def _home(self) -> None:
+        self.go_back()

@@ -1,0 +1,442 @@
+"""The help-desk console: find a caller's space, read its state and journal, and act on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from ensap_tui.domain.nir import mask_nir
+from ensap_tui.domain.timefmt import format_short
+from ensap_tui.services.assistance import event_label, state_of
+from ensap_tui.services.errors import ActionRefused, NotSignedIn, UnknownAccount
+from ensap_tui.services.models import (
+    AccountState,
+    AccountStatus,
+    AccountSummary,
+    AgentSession,
+    Event,
+)
+from ensap_tui.services.ports import StoreBusyError, StoreError
+from ensap_tui.ui.screens.sign_in import duration_text
+from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
+from ensap_tui.ui.widgets.notice import Notice, NoticeKind
+
+SEARCH_LABEL = "Rechercher un espace : numéro de sécurité sociale ou début du nom de naissance"
+SEARCH_PLACEHOLDER = "ex. 1 85 05 75 115 123 64, ou lefevre"
+NONE = "—"
+
+UNLOCK, RESEND, DELETE = "debloquer", "renvoyer-activation", "supprimer"
+
+if TYPE_CHECKING:
+    from ensap_tui.services.models import Session
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One result as the table shows it: the account and its status wording at search time."""
+
+    summary: AccountSummary
+    status: str
+
+    @property
+    def nir(self) -> str:
+        return self.summary.account.nir
+
+
+def _count_text(query: str, count: int) -> str:
+    if not query.strip():
+        if not count:
+            return "Aucun espace n'a encore été créé."
+        return f"Les espaces les plus récents ({count})."
+    if not count:
+        return f"Aucun espace ne correspond à « {query.strip()} »."
+    plural = "s" if count > 1 else ""
+    return f"{count} espace{plural} trouvé{plural}."
+
+
+class ConsoleScreen(SignedInScreen):
+    """The console of a signed-in agent (its :class:`AgentSession` is required to open it).
+
+    - ``#recherche``: a NIR in any spelling or the start of a birth name; the search runs as
+      one types (after :attr:`DEBOUNCE` seconds without a key, or at once on Enter) in a
+      thread worker; ``#recherche-info`` says how many were found or why a NIR is not one.
+    - ``#resultats``: masked NIR, birth name, status, created, last sign-in.
+    - On the selected row: ``#debloquer``, ``#renvoyer-activation``, ``#supprimer`` (after the
+      :class:`~ensap_tui.ui.screens.confirm.ConfirmScreen`), ``#journal`` (its events in
+      ``#journal-evenements``). Each action runs in a thread worker, is logged with the
+      agent's name, and its outcome shows in ``#message-console``; the row is read again.
+    - ``#deconnexion-agent`` or Escape signs the agent out, and so does inactivity (the app's
+      ``services.idle_timeout``, watched like Mon espace's). The screen dismisses with a French
+      message when the agent was removed meanwhile or idle, or "" after a plain sign-out.
+    """
+
+    HELP_TOPIC = "console"
+    #: Seconds without a key before the search runs.
+    DEBOUNCE: ClassVar[float] = 0.25
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "refresh", "Actualiser", key_display="F5"),
+        Binding("ctrl+f", "focus_search", "Rechercher", key_display="Ctrl+F"),
+    ]
+
+    class Searched(Message):
+        """A search finished."""
+
+        def __init__(self, query: str, rows: list[Row], hint: str) -> None:
+            super().__init__()
+            self.query = query
+            self.rows = rows
+            self.hint = hint
+
+    class Acted(Message):
+        """An action finished: its outcome; ``ended`` when the agent's session is over."""
+
+        def __init__(self, message: str, kind: NoticeKind, *, ended: bool = False) -> None:
+            super().__init__()
+            self.message = message
+            self.kind: NoticeKind = kind
+            self.ended = ended
+
+    class JournalRead(Message):
+        """The events of one NIR were read."""
+
+        def __init__(self, nir: str, events: list[Event]) -> None:
+            super().__init__()
+            self.nir = nir
+            self.events = events
+
+    class SignedOut(Message):
+        """The sign-out was recorded; ``message`` says why when it was not asked for."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, session: AgentSession) -> None:
+        # The idle watch of SignedInScreen only keeps its session; the console's is an agent's.
+        super().__init__(cast("Session", session))
+        self.agent = session
+        self._rows: list[Row] = []
+        self._debounce: Timer | None = None
+        self._busy = False
+        self._journal_nir: str | None = None
+        self._query = ""
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="console-entete"):
+            yield Static("Console d'assistance", classes="titre-page")
+            yield Static(
+                Text.assemble("Agent : ", (self.agent.name, "bold")), id="agent-connecte"
+            )
+            yield Button("Se déconnecter", id="deconnexion-agent", classes="lien")
+        yield Label(SEARCH_LABEL, classes="libelle")
+        yield Input(id="recherche", placeholder=SEARCH_PLACEHOLDER, max_length=64)
+        yield Static(id="recherche-info", markup=False)
+        table: DataTable[Text] = DataTable(
+            id="resultats", cursor_type="row", zebra_stripes=True, header_height=2
+        )
+        yield table
+        with Horizontal(id="actions-console"):
+            yield Button("Débloquer", id=UNLOCK)
+            yield Button("Renvoyer le lien d'activation", id=RESEND)
+            yield Button("Journal", id="journal")
+            yield Static(classes="espace")
+            yield Button("Supprimer l'espace", id=DELETE, variant="error")
+        yield Notice(id="message-console")
+        with Vertical(id="panneau-journal"):
+            yield Static(id="journal-titre", markup=False)
+            journal: DataTable[Text] = DataTable(id="journal-evenements", cursor_type="row")
+            yield journal
+
+    def on_mount(self) -> None:
+        table = self.query_one("#resultats", DataTable)
+        table.add_column("NIR", width=21, key="nir")
+        table.add_column("Nom de\nnaissance", width=16, key="nom")
+        table.add_column("Statut", width=23, key="statut")
+        table.add_column("Créé le", width=11, key="cree")
+        table.add_column("Dernière\nconnexion", width=11, key="connexion")
+        journal = self.query_one("#journal-evenements", DataTable)
+        # Fixed widths and rows as tall as their text: the journal wraps instead of scrolling
+        # sideways (11 + 28 + 16 + 25 and the cell padding fit a 100-column terminal).
+        journal.add_column("Quand", width=11, key="quand")
+        journal.add_column("Événement", width=28, key="evenement")
+        journal.add_column("Auteur", width=16, key="auteur")
+        journal.add_column("Détail", width=25, key="detail")
+        self.query_one("#panneau-journal").display = False
+        self._update_actions()
+        self.query_one("#recherche", Input).focus()
+        self._run_search("")
+
+    # -- searching ---------------------------------------------------------------------------
+
+    @on(Input.Changed, "#recherche")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.DEBOUNCE, self._search_now)
+
+    @on(Input.Submitted, "#recherche")
+    def _search_on_enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._search_now()
+        self.query_one("#resultats", DataTable).focus()
+
+    def _search_now(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self._run_search(self.query_one("#recherche", Input).value)
+
+    def action_refresh(self) -> None:
+        """Searches again (statuses move with time) and reloads the journal shown."""
+        self._run_search(self.query_one("#recherche", Input).value)
+
+    def action_focus_search(self) -> None:
+        """Puts the cursor in the search field."""
+        self.query_one("#recherche", Input).focus()
+
+    @work(thread=True, exclusive=True, group="recherche")
+    def _run_search(self, query: str) -> None:
+        service = self.services.assistance
+        summaries = service.search(query, limit=50)
+        rows = [Row(summary, service.status_label(summary)) for summary in summaries]
+        self.post_message(self.Searched(query, rows, service.search_hint(query)))
+
+    @on(Searched)
+    def _show_results(self, message: Searched) -> None:
+        if message.query != self.query_one("#recherche", Input).value:
+            return  # typed further meanwhile: a newer search follows
+        self._query = message.query
+        table: DataTable[Text] = self.query_one("#resultats", DataTable)
+        selected = self._selected()
+        self._rows = message.rows
+        table.clear()
+        for row in self._rows:
+            account = row.summary.account
+            last = account.last_sign_in_at
+            table.add_row(
+                Text(mask_nir(account.nir)),
+                Text(account.birth_name, overflow="ellipsis", no_wrap=True),
+                Text(row.status),
+                Text(format_short(account.created_at)),
+                Text(format_short(last) if last is not None else NONE),
+                key=account.nir,
+            )
+        nirs = [row.nir for row in self._rows]
+        if selected is not None and selected.nir in nirs:
+            table.move_cursor(row=nirs.index(selected.nir), animate=False)
+        elif selected is not None:
+            # The account shown is gone (deleted): its journal is not the next row's.
+            self.query_one("#panneau-journal").display = False
+            self._journal_nir = None
+        info = self.query_one("#recherche-info", Static)
+        info.update(message.hint or _count_text(message.query, len(self._rows)))
+        info.set_class(bool(message.hint), "-erreur")
+        self._selection_changed()
+
+    def _selected(self) -> Row | None:
+        table = self.query_one("#resultats", DataTable)
+        if not self._rows or not 0 <= table.cursor_row < len(self._rows):
+            return None
+        return self._rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#resultats")
+    def _highlighted(self) -> None:
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        if self.query_one("#panneau-journal").display:
+            selected = self._selected()
+            if selected is None:
+                self.query_one("#panneau-journal").display = False
+                self._journal_nir = None
+            else:
+                self._read_journal(selected.nir)
+
+    def _update_actions(self) -> None:
+        row = self._selected()
+        summary = row.summary if row is not None else None
+        blocked = summary is not None and (
+            state_of(summary) is AccountState.BLOCKED or summary.extra.get("echecs", "0") != "0"
+        )
+        pending = summary is not None and summary.account.status is AccountStatus.PENDING
+        self.query_one(f"#{UNLOCK}", Button).disabled = self._busy or not blocked
+        self.query_one(f"#{RESEND}", Button).disabled = self._busy or not pending
+        self.query_one(f"#{DELETE}", Button).disabled = self._busy or summary is None
+        self.query_one("#journal", Button).disabled = summary is None
+
+    # -- journal -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#journal")
+    def _toggle_journal(self) -> None:
+        panel = self.query_one("#panneau-journal")
+        selected = self._selected()
+        if panel.display or selected is None:
+            panel.display = False
+            self._journal_nir = None
+            return
+        panel.display = True
+        self._read_journal(selected.nir)
+
+    @work(thread=True, exclusive=True, group="journal")
+    def _read_journal(self, nir: str) -> None:
+        self.post_message(self.JournalRead(nir, self.services.assistance.journal(nir, limit=50)))
+
+    @on(JournalRead)
+    def _show_journal(self, message: JournalRead) -> None:
+        selected = self._selected()
+        if selected is None or selected.nir != message.nir:
+            return
+        self._journal_nir = message.nir
+        account = selected.summary.account
+        self.query_one("#journal-titre", Static).update(
+            Text.assemble(
+                ("Journal de l'espace ", "bold"),
+                (f"{mask_nir(account.nir)} — {account.birth_name}", "bold"),
+                f"  ({len(message.events)} événement{'s' if len(message.events) > 1 else ''})",
+            )
+        )
+        table: DataTable[Text] = self.query_one("#journal-evenements", DataTable)
+        table.clear()
+        for event in message.events:
+            table.add_row(
+                Text(format_short(event.at)),
+                Text(event_label(event.kind)),
+                Text(event.actor or NONE),
+                Text(event.detail or NONE),
+                height=None,
+            )
+        panel = self.query_one("#panneau-journal")
+        panel.display = True
+        panel.scroll_visible()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, f"#{UNLOCK}")
+    def _unlock(self) -> None:
+        self._start(UNLOCK)
+
+    @on(Button.Pressed, f"#{RESEND}")
+    def _resend(self) -> None:
+        self._start(RESEND)
+
+    @on(Button.Pressed, f"#{DELETE}")
+    def _delete(self) -> None:
+        from ensap_tui.ui.screens.confirm import ConfirmScreen
+
+        row = self._selected()
+        if row is None or self._busy:
+            return
+        account = row.summary.account
+        question = (
+            f"L'espace de {account.birth_name} ({mask_nir(account.nir)}, {row.status}) sera "
+            "supprimé définitivement, avec ses liens en cours. Son journal est conservé. "
+            "La personne devra recommencer la création de son espace."
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._start(DELETE, row.nir)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Supprimer cet espace ?", question, confirm_label="Supprimer définitivement"
+            ),
+            confirmed,
+        )
+
+    def _start(self, action: str, nir: str | None = None) -> None:
+        if self._busy:
+            return
+        if nir is None:
+            row = self._selected()
+            if row is None:
+                return
+            nir = row.nir
+        self._busy = True
+        self._update_actions()
+        self.query_one("#message-console", Notice).clear()
+        self._act(action, nir)
+
+    @work(thread=True, group="action")
+    def _act(self, action: str, nir: str) -> None:
+        service = self.services.assistance
+        name = self.agent.name
+        masked = mask_nir(nir)
+        try:
+            self.services.agents.check_session(self.agent)
+            if action == UNLOCK:
+                if service.unlock(nir, name):
+                    text = (
+                        f"Le blocage de l'espace {masked} est levé : la personne peut se "
+                        "connecter de nouveau."
+                    )
+                else:
+                    text = f"L'espace {masked} n'était pas bloqué : rien à faire."
+            elif action == RESEND:
+                email = service.resend_activation(nir, name)
+                text = (
+                    f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} ; "
+                    "le lien précédent ne fonctionne plus."
+                )
+            else:
+                service.delete(nir, name)
+                text = f"L'espace {masked} a été supprimé ; son journal est conservé."
+        except NotSignedIn as error:
+            self.post_message(self.Acted(str(error), "erreur", ended=True))
+        except (UnknownAccount, ActionRefused, StoreError, StoreBusyError) as error:
+            self.post_message(self.Acted(str(error), "erreur"))
+        else:
+            self.post_message(self.Acted(text, "succes"))
+
+    @on(Acted)
+    def _acted(self, message: Acted) -> None:
+        self._busy = False
+        if message.ended:
+            self.dismiss(message.message)
+            return
+        self.query_one("#message-console", Notice).show(message.message, message.kind)
+        self._update_actions()
+        # The row is read again (the journal shown follows the selection).
+        self._run_search(self.query_one("#recherche", Input).value)
+
+    # -- leaving -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#deconnexion-agent")
+    def _sign_out_pressed(self) -> None:
+        self._sign_out()
+
+    def go_back(self) -> None:
+        """Escape signs the agent out."""
+        self._sign_out()
+
+    def idle_expired(self) -> None:
+        """Signs the agent out after ``services.idle_timeout`` without a key or a click."""
+        seconds = idle_seconds(self.services.idle_timeout)
+        self._sign_out(
+            "inactivité",
+            f"Par sécurité, la console a été fermée après {duration_text(seconds)} sans "
+            "activité. Identifiez-vous de nouveau pour la rouvrir.",
+        )
+
+    @work(thread=True, exclusive=True, group="deconnexion-agent")
+    def _sign_out(self, reason: str = "", message: str = "") -> None:
+        self.services.agents.sign_out(self.agent, reason=reason)
+        self.post_message(self.SignedOut(message))
+
+    @on(SignedOut)
+    def _signed_out(self, message: SignedOut) -> None:
+        if self.is_current:
+            self.dismiss(message.message)

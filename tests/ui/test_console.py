@@ -1,0 +1,423 @@
+"""The help desk in the app: the agent's sign-in (throttled like a person's), the console's
+search as one types, and each action with its confirmation and its line in the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, Input
+
+from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.services import assistance
+from ensap_tui.services.container import Services
+from ensap_tui.services.models import ActivationOutcome, RegistrationRequest, SignInStatus
+from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+from ensap_tui.ui.screens.confirm import ConfirmScreen
+from ensap_tui.ui.screens.console import ConsoleScreen
+
+from .session_support import (
+    NIR,
+    OTHER_NIR,
+    PASSWORD,
+    active_person,
+    click,
+    fill,
+    last_link,
+    register,
+    request,
+    settle,
+    shown,
+)
+
+SIZE = (100, 40)
+AGENT = "Camille Martin"
+AGENT_PASSWORD = "Guichet#Aide2026"
+WRONG = "Mauvais#Passe1"
+THIRD_NIR = "192049712001143"
+
+LEFEVRE = request(birth_name="Lefèvre")
+MARTIN = RegistrationRequest(
+    nir=OTHER_NIR, birth_name="Martin-Léger", birth_day="03", birth_month="07",
+    birth_year="1978", terms_accepted=True, password="Azur&Corail1978x",
+    password_confirmation="Azur&Corail1978x", email="claire.martin@example.org",
+    email_confirmation="claire.martin@example.org",
+)
+LEFEBVRE = request(
+    nir=THIRD_NIR, birth_name="Lefebvre", birth_day="02", birth_month="04", birth_year="1992",
+    email="paul.lefebvre@example.fr", email_confirmation="paul.lefebvre@example.fr",
+)
+
+
+def block(services: Services, nir: str) -> None:
+    for _ in range(3):
+        result = services.sign_in.sign_in(nir, WRONG)
+    assert result.status is SignInStatus.BLOCKED
+
+
+def people(services: Services) -> None:
+    """LEFÈVRE pending, MARTIN-LÉGER active and blocked, LEFEBVRE active; an agent."""
+    register(services, LEFEVRE)
+    active_person(services, MARTIN)
+    active_person(services, LEFEBVRE)
+    block(services, OTHER_NIR)
+    services.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Lets the app run until ``condition`` holds (the debounced search, workers)."""
+    for _ in range(1500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never held")
+
+
+async def open_agent_sign_in(pilot: Pilot[Any]) -> None:
+    await pilot.app.push_screen(AgentSignInScreen())
+    await pilot.pause()
+
+
+async def agent_sign_in(pilot: Pilot[Any], name: str = AGENT,
+                        password: str = AGENT_PASSWORD) -> None:
+    await fill(pilot, "#agent-identifiant", name)
+    await fill(pilot, "#agent-mot-de-passe", password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_console(pilot: Pilot[Any]) -> ConsoleScreen:
+    await open_agent_sign_in(pilot)
+    await agent_sign_in(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsoleScreen)
+    await settle(pilot)
+    return screen
+
+
+def result_rows(app: Any) -> list[list[str]]:
+    table = app.screen.query_one("#resultats", DataTable)
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)]
+
+
+async def search(pilot: Pilot[Any], text: str) -> None:
+    """Types ``text`` in the search field and presses Enter (no waiting for the debounce)."""
+    await fill(pilot, "#recherche", text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def disabled(app: Any, selector: str) -> bool:
+    return bool(app.screen.query_one(selector, Button).disabled)
+
+
+# -- agent sign-in ---------------------------------------------------------------------------
+
+
+async def test_the_home_page_leads_to_the_agent_sign_in(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await click(pilot, "#espace-assistance")
+        assert isinstance(app.screen, AgentSignInScreen)
+        assert app.screen.query_one("#agent-mot-de-passe", Input).password is True
+        await click(pilot, "#retour-accueil")
+        assert not isinstance(app.screen, AgentSignInScreen)
+
+
+async def test_a_wrong_password_says_so_and_counts(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agent_sign_in(pilot)
+        assert app.focused is app.screen.query_one("#agent-identifiant")
+        await agent_sign_in(pilot, password=WRONG)
+        assert isinstance(app.screen, AgentSignInScreen)
+        assert shown(app, "#message-agent") == (
+            "✖ Identifiant d'agent ou mot de passe incorrect. Il vous reste 2 tentatives avant "
+            "le blocage de l'accès à la console."
+        )
+        assert app.screen.query_one("#agent-mot-de-passe", Input).value == ""
+        assert app.focused is app.screen.query_one("#agent-mot-de-passe")
+
+
+async def test_three_failures_block_the_agent_until_a_time(
+        make_app: Any, clock: FixedClock) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agent_sign_in(pilot)
+        for _ in range(3):
+            await agent_sign_in(pilot, password=WRONG)
+        message = shown(app, "#message-agent")
+        assert "bloqué jusqu'à 14:17" in message  # 14:02 in Paris + 15 minutes
+        # Even the right password is refused during the block.
+        await agent_sign_in(pilot)
+        assert isinstance(app.screen, AgentSignInScreen)
+        assert "bloqué jusqu'à 14:17" in shown(app, "#message-agent")
+        kinds = [e.kind for e in app.services.assistance.journal(limit=100)]
+        assert kinds.count(assistance.AGENT_SIGN_IN_FAILED) == 3
+        assert assistance.AGENT_SIGN_IN not in kinds
+
+
+async def test_an_empty_password_is_not_an_attempt(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agent_sign_in(pilot)
+        await fill(pilot, "#agent-identifiant", AGENT)
+        await click(pilot, "#agent-connexion")
+        assert shown(app, "#agent-mot-de-passe-erreur") == "✖ Saisissez votre mot de passe."
+        assert not [e for e in app.services.assistance.journal()
+                if e.kind == assistance.AGENT_SIGN_IN_FAILED]
+
+
+async def test_a_malformed_name_is_shown_under_its_field(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agent_sign_in(pilot)
+        await agent_sign_in(pilot, name="[b]agent[/b]")
+        assert "lettres, des chiffres" in shown(app, "#agent-identifiant-erreur")
+
+
+async def test_signing_in_opens_the_console_and_signing_out_comes_back(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        console = await open_console(pilot)
+        assert console.agent.name == AGENT
+        assert "Camille Martin" in shown(app, "#agent-connecte")
+        await click(pilot, "#deconnexion-agent")
+        assert isinstance(app.screen, AgentSignInScreen)
+        assert shown(app, "#message-agent") == "ℹ Vous avez quitté la console d'assistance."
+        assert app.screen.query_one("#agent-identifiant", Input).value == ""
+        kinds = [(e.kind, e.actor) for e in app.services.assistance.journal()]
+        assert (assistance.AGENT_SIGN_OUT, AGENT) in kinds
+        assert (assistance.AGENT_SIGN_IN, AGENT) in kinds
+
+
+async def test_an_idle_console_closes_itself(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    app.services.idle_timeout = timedelta(seconds=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agent_sign_in(pilot)
+        await agent_sign_in(pilot)
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, AgentSignInScreen)
+            and "sans activité" in shown(app, "#message-agent"),
+        )
+        assert isinstance(app.screen, AgentSignInScreen)
+        assert "fermée après 1 seconde sans activité" in shown(app, "#message-agent")
+        outs = [e for e in app.services.assistance.journal()
+                if e.kind == assistance.AGENT_SIGN_OUT]
+        assert [(e.actor, e.detail) for e in outs] == [(AGENT, "inactivité")]
+
+
+async def test_escape_signs_the_agent_out(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AgentSignInScreen)
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+async def test_the_console_opens_on_the_newest_accounts(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        rows = result_rows(app)
+        assert [r[1] for r in rows] == ["Lefebvre", "Martin-Léger", "Lefèvre"]
+        assert rows[2] == ["1 85 •• •• ••• ••• 64", "Lefèvre", "en attente d'activation",
+                           "26/11 14:02", "—"]
+        assert rows[1][2] == "bloqué jusqu'à 14:17"
+        assert shown(app, "#recherche-info") == "Les espaces les plus récents (3)."
+        assert app.focused is app.screen.query_one("#recherche")
+
+
+async def test_typing_a_name_searches_without_accents(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await pilot.press(*"lefevre")
+        await wait_until(pilot, lambda: len(result_rows(app)) == 1)
+        assert result_rows(app)[0][1] == "Lefèvre"
+        assert shown(app, "#recherche-info") == "1 espace trouvé."
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await wait_until(pilot, lambda: len(result_rows(app)) == 2)
+        assert sorted(r[1] for r in result_rows(app)) == ["Lefebvre", "Lefèvre"]
+
+
+async def test_a_nir_in_any_spelling_finds_its_account(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "2 78 07 2b 033 007 42")
+        assert [r[1] for r in result_rows(app)] == ["Martin-Léger"]
+        await search(pilot, "1.85.05.75.115.123.64")
+        assert [r[1] for r in result_rows(app)] == ["Lefèvre"]
+        await search(pilot, "1 85 05 75 115 123 65")
+        assert result_rows(app) == []
+        assert "clé du numéro" in shown(app, "#recherche-info")
+        await search(pilot, "durand")
+        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
+        assert disabled(app, "#supprimer") and disabled(app, "#journal")
+
+
+async def test_the_buttons_follow_the_selected_account(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "martin")
+        assert not disabled(app, "#debloquer")
+        assert disabled(app, "#renvoyer-activation")
+        await search(pilot, "lefevre")
+        assert disabled(app, "#debloquer")
+        assert not disabled(app, "#renvoyer-activation")
+        assert not disabled(app, "#supprimer")
+
+
+# -- actions ---------------------------------------------------------------------------------
+
+
+async def test_unblocking_lifts_the_block_and_logs_the_agent(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, OTHER_NIR)
+        await click(pilot, "#debloquer")
+        await wait_until(pilot, lambda: result_rows(app)[0][2] == "active")
+        assert shown(app, "#message-console").startswith(
+            "✔ Le blocage de l'espace 2 78 •• •• ••• ••• 42 est levé"
+        )
+        assert disabled(app, "#debloquer")
+        journal = app.services.assistance.journal(OTHER_NIR)
+        assert (journal[0].kind, journal[0].actor) == (assistance.ACCOUNT_UNBLOCKED, AGENT)
+        signed = app.services.sign_in.sign_in(OTHER_NIR, "Azur&Corail1978x")
+        assert signed.status is SignInStatus.SIGNED_IN
+
+
+async def test_resending_makes_a_new_link_and_the_old_one_stops(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    old = next(m.link for m in app.services.mailbox.messages() if m.nir == NIR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "lefèvre")
+        await click(pilot, "#renvoyer-activation")
+        await wait_until(pilot, lambda: "nouveau lien" in shown(app, "#message-console"))
+        assert "jean.dupont@example.fr" in shown(app, "#message-console")
+        journal = app.services.assistance.journal(NIR)
+        assert (journal[0].kind, journal[0].actor) == ("activation-sent", AGENT)
+        assert app.services.activation.activate(old) is ActivationOutcome.UNKNOWN
+        new = last_link(app.services, "activation")
+        assert app.services.activation.activate(new) is ActivationOutcome.ACTIVATED
+
+
+async def test_deleting_asks_first_and_cancel_keeps_the_space(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "lefèvre")
+        await click(pilot, "#supprimer")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = shown(app, "#confirmation-question")
+        assert "Lefèvre (1 85 •• •• ••• ••• 64, en attente d'activation)" in question
+        # «Annuler» has the focus: Enter by habit destroys nothing.
+        assert app.focused is app.screen.query_one("#annuler")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        await click(pilot, "#supprimer")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        assert [r[1] for r in result_rows(app)] == ["Lefèvre"]
+        assert app.services.assistance.status_of(NIR).account.nir == NIR
+        assert not [e for e in app.services.assistance.journal(NIR)
+                if e.kind == assistance.ACCOUNT_DELETED]
+
+
+async def test_deleting_after_confirmation_removes_the_space(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "lefèvre")
+        await click(pilot, "#supprimer")
+        await click(pilot, "#confirmer")
+        await wait_until(pilot, lambda: result_rows(app) == [])
+        assert shown(app, "#message-console") == (
+            "✔ L'espace 1 85 •• •• ••• ••• 64 a été supprimé ; son journal est conservé."
+        )
+        journal = app.services.assistance.journal(NIR)
+        assert (journal[0].kind, journal[0].actor) == (assistance.ACCOUNT_DELETED, AGENT)
+
+
+async def test_the_journal_shows_the_selected_accounts_events(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "martin")
+        await click(pilot, "#journal")
+        await wait_until(
+            pilot, lambda: app.screen.query_one("#journal-evenements", DataTable).row_count > 0
+        )
+        table = app.screen.query_one("#journal-evenements", DataTable)
+        labels = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert labels[0] == "accès bloqué après 3 échecs"
+        assert labels[-1] == "création de l'espace, lien d'activation envoyé"
+        assert "Martin-Léger" in shown(app, "#journal-titre")
+        # An action adds its line, with the agent as author.
+        await click(pilot, "#debloquer")
+        await wait_until(
+            pilot,
+            lambda: str(table.get_row_at(0)[1]) == "accès débloqué par l'assistance",
+        )
+        assert str(table.get_row_at(0)[2]) == AGENT
+        # Pressed again, the panel closes.
+        await click(pilot, "#journal")
+        assert not app.screen.query_one("#panneau-journal").display
+
+
+async def test_a_removed_agent_is_sent_back_to_the_sign_in(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "martin")
+        app.services.agents.remove(AGENT)
+        await click(pilot, "#debloquer")
+        await wait_until(pilot, lambda: isinstance(app.screen, AgentSignInScreen))
+        assert "n'existe plus" in shown(app, "#message-agent")
+        assert app.services.assistance.status_label(
+        app.services.assistance.status_of(OTHER_NIR)
+        ).startswith("bloqué")
+
+
+async def test_the_person_can_sign_in_after_an_unblock(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "Martin-Léger")
+        await click(pilot, "#debloquer")
+        await settle(pilot)
+        result = app.services.sign_in.sign_in(OTHER_NIR, "Azur&Corail1978x")
+        assert result.status is SignInStatus.SIGNED_IN
+        assert app.services.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.NOT_ACTIVATED
