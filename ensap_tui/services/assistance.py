@@ -53,14 +53,14 @@ from ensap_tui.services.signin import (
 )
 
 # Event kinds of the help desk (the others are in ``ensap_tui.services.events``).
-ACCOUNT_UNBLOCKED = "account-unblocked"
-ACCOUNT_DELETED = "account-deleted"
-AGENT_ADDED = "agent-added"
-AGENT_REMOVED = "agent-removed"
-AGENT_SIGN_IN = "agent-sign-in"
-AGENT_SIGN_IN_FAILED = "agent-sign-in-failed"
-AGENT_SIGN_IN_BLOCKED = "agent-sign-in-blocked"
-AGENT_SIGN_OUT = "agent-sign-out"
+ACCOUNT_UNBLOCKED = events.ACCOUNT_UNBLOCKED
+ACCOUNT_DELETED = events.ACCOUNT_DELETED
+AGENT_ADDED = events.AGENT_ADDED
+AGENT_REMOVED = events.AGENT_REMOVED
+AGENT_SIGN_IN = events.AGENT_SIGN_IN
+AGENT_SIGN_IN_FAILED = events.AGENT_SIGN_IN_FAILED
+AGENT_SIGN_IN_BLOCKED = events.AGENT_SIGN_IN_BLOCKED
+AGENT_SIGN_OUT = events.AGENT_SIGN_OUT
 
 #: What the journal says for each event kind (French); unknown kinds are shown as they are.
 EVENT_LABELS: dict[str, str] = {
@@ -87,6 +87,9 @@ EVENT_LABELS: dict[str, str] = {
     AGENT_SIGN_IN_FAILED: "échec de connexion d'un agent",
     AGENT_SIGN_IN_BLOCKED: "agent bloqué après 3 échecs",
     AGENT_SIGN_OUT: "déconnexion d'un agent",
+    events.DEMO_SEEDED: "démonstration : comptes fictifs créés",
+    events.DEMO_RESET: "démonstration réinitialisée",
+    events.DEMO_CLOCK: "démonstration : horloge déplacée",
 }
 
 #: French wording of each state, as the console and ``accounts list`` show it.

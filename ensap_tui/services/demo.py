@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from ensap_tui.domain.timefmt import format_datetime, format_time
-from ensap_tui.services import mail_texts
+from ensap_tui.services import events, mail_texts
 from ensap_tui.services.activation import ActivationService
 from ensap_tui.services.models import (
     AccountStatus,
@@ -45,10 +45,10 @@ ONE_DAY = timedelta(hours=24)
 #: The demo clock never runs further ahead than this (a year of demonstrations is plenty).
 MAX_OFFSET = timedelta(days=366)
 
-#: Event kinds of the demo mode (see :mod:`ensap_tui.services.events` for the others).
-DEMO_SEEDED = "demo-seeded"
-DEMO_RESET = "demo-reset"
-DEMO_CLOCK = "demo-clock"
+#: Event kinds of the demo mode (all kinds are listed in :mod:`ensap_tui.services.events`).
+DEMO_SEEDED = events.DEMO_SEEDED
+DEMO_RESET = events.DEMO_RESET
+DEMO_CLOCK = events.DEMO_CLOCK
 #: ``Event.actor`` of what the demo mode does by itself.
 DEMO_ACTOR = "demo"
 

@@ -18,6 +18,17 @@ kind                       when
 ``password-reset``         a password was set through a reset link (unblocks)
 ``password-changed``       a password was changed from the signed-in space
 ``contacts-changed``       contact details were changed from the signed-in space
+``account-unblocked``      a help-desk agent lifted a block
+``account-deleted``        a help-desk agent deleted a space
+``agent-added``            a help-desk agent account was created
+``agent-removed``          a help-desk agent account was removed
+``agent-sign-in``          an agent signed in to the console
+``agent-sign-in-failed``   a counted agent failure
+``agent-sign-in-blocked``  a third agent failure started a block
+``agent-sign-out``         an agent left the console
+``demo-seeded``            the demo database was filled with its fictitious accounts
+``demo-reset``             the demo was put back in its starting state
+``demo-clock``             the trainer moved the demo clock
 =========================  ==========================================================
 
 An event never holds a password, a token or a link; ``detail`` is short French text for the
@@ -41,3 +52,14 @@ RESET_REFUSED = "reset-refused"
 PASSWORD_RESET = "password-reset"
 PASSWORD_CHANGED = "password-changed"
 CONTACTS_CHANGED = "contacts-changed"
+ACCOUNT_UNBLOCKED = "account-unblocked"
+ACCOUNT_DELETED = "account-deleted"
+AGENT_ADDED = "agent-added"
+AGENT_REMOVED = "agent-removed"
+AGENT_SIGN_IN = "agent-sign-in"
+AGENT_SIGN_IN_FAILED = "agent-sign-in-failed"
+AGENT_SIGN_IN_BLOCKED = "agent-sign-in-blocked"
+AGENT_SIGN_OUT = "agent-sign-out"
+DEMO_SEEDED = "demo-seeded"
+DEMO_RESET = "demo-reset"
+DEMO_CLOCK = "demo-clock"
