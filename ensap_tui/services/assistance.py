@@ -13,7 +13,6 @@ import builtins
 import hashlib
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 
 from ensap_tui.domain import nir
@@ -44,10 +43,11 @@ from ensap_tui.services.models import (
     TokenPurpose,
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
-from ensap_tui.services.registration import registration_expired
+from ensap_tui.services.registration import activation_ends
 from ensap_tui.services.signin import (
-    BLOCK_LENGTHS,
     MAX_FAILURES,
+    after_failure,
+    block_detail,
     blocked_until,
     effective_failure_state,
 )
@@ -196,13 +196,15 @@ def _summary(
         tx.failure_state(account.nir) if stored is None else stored, now
     )
     extra = {"echecs": str(state.failures)}
+    link_expired = False
     if account.status is AccountStatus.PENDING:
         latest = tx.latest_token(account.id, TokenPurpose.ACTIVATION)
         if latest is not None:
             extra["lien_valable_jusqu_au"] = latest.expires_at.isoformat()
+        link_expired = now >= activation_ends(account, latest)  # as registration_expired()
     return AccountSummary(
         account=account,
-        link_expired=registration_expired(tx, account, now),
+        link_expired=link_expired,
         blocked_until=blocked_until(state, now),
         extra=extra,
     )
@@ -338,26 +340,15 @@ class AgentService:
         actor = agent.name if agent is not None else ""
         detail = "mot de passe incorrect" if agent is not None else "identifiant inconnu"
         tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
-        failures = state.failures + 1
-        if failures < MAX_FAILURES:
-            tx.save_failure_state(replace(state, failures=failures, last_failure_at=now))
-            return AgentSignInResult(SignInStatus.FAILED, attempts_left=MAX_FAILURES - failures)
-        length = BLOCK_LENGTHS[min(state.blocks, len(BLOCK_LENGTHS) - 1)]
-        until = now + length
-        tx.save_failure_state(
-            FailureState(
-                nir=state.nir,
-                failures=0,
-                blocks=state.blocks + 1,
-                blocked_until=until,
-                last_failure_at=now,
+        counted, length = after_failure(state, now)
+        tx.save_failure_state(counted)
+        if length is None:
+            return AgentSignInResult(
+                SignInStatus.FAILED, attempts_left=MAX_FAILURES - counted.failures
             )
-        )
-        minutes = int(length.total_seconds() // 60)
-        tx.add_event(
-            Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor,
-                  detail=f"bloqué {minutes} minutes, jusqu'au {format_datetime(until)}")
-        )
+        until = now + length
+        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor,
+                           detail=block_detail(length, until)))
         return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until, attempts_left=0)
 
     def check_session(self, session: AgentSession) -> None:

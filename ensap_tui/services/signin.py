@@ -52,8 +52,24 @@ def blocked_until(state: FailureState, now: datetime) -> datetime | None:
     return None
 
 
-def _block_length(blocks_served: int) -> timedelta:
-    return BLOCK_LENGTHS[min(blocks_served, len(BLOCK_LENGTHS) - 1)]
+def after_failure(state: FailureState, now: datetime) -> tuple[FailureState, timedelta | None]:
+    """The state once a failure at ``now`` is counted, and the length of the block it starts
+    (None while fewer than :data:`MAX_FAILURES` failures in a row). Users and agents share it."""
+    failures = state.failures + 1
+    if failures < MAX_FAILURES:
+        return replace(state, failures=failures, last_failure_at=now), None
+    length = BLOCK_LENGTHS[min(state.blocks, len(BLOCK_LENGTHS) - 1)]
+    blocked = FailureState(
+        nir=state.nir, failures=0, blocks=state.blocks + 1, blocked_until=now + length,
+        last_failure_at=now,
+    )
+    return blocked, length
+
+
+def block_detail(length: timedelta, until: datetime) -> str:
+    """The event-log detail of a block («bloqué 15 minutes, jusqu'au …»)."""
+    minutes = int(length.total_seconds() // 60)
+    return f"bloqué {minutes} minutes, jusqu'au {format_datetime(until)}"
 
 
 class SignInService:
@@ -126,28 +142,17 @@ class SignInService:
                 )
                 return SignInResult(SignInStatus.SIGNED_IN, session=session)
 
-            failures = state.failures + 1
             detail = "identifiant inconnu" if current is None else "mot de passe incorrect"
             tx.add_event(Event(at=now, kind=events.SIGN_IN_FAILED, nir=compact, detail=detail))
-            if failures < MAX_FAILURES:
-                tx.save_failure_state(replace(state, failures=failures, last_failure_at=now))
-                return SignInResult(SignInStatus.FAILED, attempts_left=MAX_FAILURES - failures)
-            length = _block_length(state.blocks)
-            until = now + length
-            tx.save_failure_state(
-                FailureState(
-                    nir=compact,
-                    failures=0,
-                    blocks=state.blocks + 1,
-                    blocked_until=until,
-                    last_failure_at=now,
+            counted, length = after_failure(state, now)
+            tx.save_failure_state(counted)
+            if length is None:
+                return SignInResult(
+                    SignInStatus.FAILED, attempts_left=MAX_FAILURES - counted.failures
                 )
-            )
-            minutes = int(length.total_seconds() // 60)
-            tx.add_event(
-                Event(at=now, kind=events.SIGN_IN_BLOCKED, nir=compact,
-                      detail=f"bloqué {minutes} minutes, jusqu'au {format_datetime(until)}")
-            )
+            until = now + length
+            tx.add_event(Event(at=now, kind=events.SIGN_IN_BLOCKED, nir=compact,
+                               detail=block_detail(length, until)))
             return SignInResult(SignInStatus.BLOCKED, blocked_until=until, attempts_left=0)
 
     def sign_out(self, session: Session, *, reason: str = "") -> None:
