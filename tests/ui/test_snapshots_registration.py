@@ -36,7 +36,8 @@ async def steady(pilot: Pilot[Any]) -> None:
 
 
 def test_home(snap_compare: Any, make_app: Any) -> None:
-    """The home page: header line, red simulator banner, the five buttons (the fifth, «Espace assistance», for agents) each with its one-line
+    """The home page: header line, red simulator banner, the five buttons (the fifth,
+    «Espace assistance», for agents) each with its one-line
     explanation, «Créer mon espace» focused, and the footer keys (F1, Échap hidden, Ctrl+Q,
     Ctrl+P on the right)."""
 
