@@ -27,20 +27,22 @@ from ensap_tui.services.models import (
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
 
 
-def registration_expired(tx: StoreTx, account: Account, now: datetime) -> bool:
-    """True when ``account`` is pending and its newest activation link has expired.
+def activation_ends(account: Account, latest_expiry: datetime | None) -> datetime:
+    """When a pending registration expires, given the expiry of its newest activation link:
+    that instant, or 24 hours after the account's creation when it has no link (should not
+    happen)."""
+    if latest_expiry is not None:
+        return latest_expiry
+    return account.created_at + _checks.ACTIVATION_VALIDITY
 
-    Without any link (should not happen), the 24 hours run from the account's creation.
-    """
+
+def registration_expired(tx: StoreTx, account: Account, now: datetime) -> bool:
+    """True when ``account`` is pending and its newest activation link has expired
+    (see :func:`activation_ends`)."""
     if account.status is not AccountStatus.PENDING:
         return False
     latest = tx.latest_token(account.id, TokenPurpose.ACTIVATION)
-    ends = (
-        latest.expires_at
-        if latest is not None
-        else account.created_at + _checks.ACTIVATION_VALIDITY
-    )
-    return now >= ends
+    return now >= activation_ends(account, None if latest is None else latest.expires_at)
 
 
 def send_activation(
