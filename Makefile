@@ -15,6 +15,7 @@ help:
 	@echo "make screenshots  régénère les captures SVG de screenshots/"
 	@echo "make bench        mesures de performance (BENCHMARKS.md)"
 	@echo "make fuzz         longues campagnes Hypothesis"
+	@echo "make browser-check  capture de la vue navigateur (screenshots/navigateur.png)"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ensap-tui demande Python 3.11 ou plus récent")'
@@ -60,8 +61,15 @@ snapshots-update: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python scripts/bench.py
 
+# The long runs: Hypothesis' "fuzz" profile (tests/conftest.py), and the SIGKILL crash suite
+# with ENSAP_CRASH_RUNS kills (tests/hardening/test_crash.py) instead of a handful.
 fuzz: $(DEV_STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k "hypothesis or property or stateful"
+	HYPOTHESIS_PROFILE=fuzz ENSAP_CRASH_RUNS=60 $(BIN)/python -m pytest -q tests -k "hypothesis or property or stateful or crash"
+
+# Serves the app on a free loopback port and takes screenshots/navigateur.png with headless
+# Chromium (Debian's `chromium`, installed with apt-get when absent).
+browser-check: $(DEV_STAMP)
+	$(BIN)/python scripts/browser_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

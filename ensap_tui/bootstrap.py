@@ -18,7 +18,13 @@ import platformdirs
 from ensap_tui.adapters.argon2_hasher import PepperedArgon2Hasher
 from ensap_tui.adapters.clocks import OffsetClock, SystemClock
 from ensap_tui.adapters.oserrors import french_reason
-from ensap_tui.adapters.secret_store import SecretError, load_secret, secret_check
+from ensap_tui.adapters.secret_store import (
+    FILE_SECRET_NOTICE,
+    SecretError,
+    load_secret,
+    secret_check,
+    secret_file_path,
+)
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SecretsTokenSource
 from ensap_tui.services.container import Services
@@ -154,6 +160,22 @@ def _prepare_demo(services: Services, path: Path) -> None:
         raise StartupError(str(error)) from error
 
 
+def _secret_from_file(db_path: Path, expected: str) -> bytes | None:
+    """The secret in the file beside the database when it matches the check value, else None.
+
+    Such a database got its secret when no keyring worked (or in demo mode): asking the
+    keyring first would cost its import and round trip at every start (its whole timeout when
+    it hangs) for an entry it does not have. Anything else goes the usual way.
+    """
+    if not secret_file_path(db_path).exists():
+        return None
+    try:
+        secret = load_secret(db_path, "", use_keyring=False, create=False).secret
+    except SecretError:
+        return None
+    return secret if hmac.compare_digest(expected, secret_check(secret)) else None
+
+
 def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
     try:
         with store.read() as tx:
@@ -165,6 +187,10 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         raise StartupError(
             f"La base « {store.path} » n'a pas d'identifiant : elle n'est pas utilisable."
         )
+    if settings.use_keyring and expected is not None:
+        kept = _secret_from_file(store.path, expected)
+        if kept is not None:
+            return kept, [FILE_SECRET_NOTICE]
     try:
         # A database that already has a check value never gets a new secret: a fresh one
         # would not match, and writing it to the keyring would hide the real one.

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -413,6 +413,31 @@ _AGENT_COLUMNS = "id, name, password_hash, created_at"
 
 
 _STATUSES = {status.value: status for status in AccountStatus}
+_ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
+
+
+def _search_filter(
+    nir: str | None, name_prefix: str | None, table: str
+) -> tuple[str, list[Any], str]:
+    """The WHERE clause, its parameters and the ORDER BY of an account search (columns
+    prefixed with ``table``)."""
+    where: list[str] = []
+    params: list[Any] = []
+    order = f"{table}created_at DESC, {table}id DESC"
+    if nir is not None:
+        where.append(f"{table}nir = ?")
+        params.append(nir)
+    if name_prefix is not None:
+        key = name_key(name_prefix)
+        order = f"{table}name_key, {table}id"
+        if key:
+            where.append(f"{table}name_key >= ?")
+            params.append(key)
+            upper = _prefix_upper(key)
+            if upper is not None:
+                where.append(f"{table}name_key < ?")
+                params.append(upper)
+    return (" WHERE " + " AND ".join(where) if where else ""), params, order
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -593,28 +618,38 @@ class _Tx:
         """By exact NIR and/or birth-name prefix (ignoring case, accents and ligatures:
         «lefevre» finds LEFÈVRE); by name order when a prefix is given, else newest first.
         The prefix is an index range scan on ``name_key``."""
-        where: list[str] = []
-        params: list[Any] = []
-        order = "created_at DESC, id DESC"
-        if nir is not None:
-            where.append("nir = ?")
-            params.append(nir)
-        if name_prefix is not None:
-            key = name_key(name_prefix)
-            order = "name_key, id"
-            if key:
-                where.append("name_key >= ?")
-                params.append(key)
-                upper = _prefix_upper(key)
-                if upper is not None:
-                    where.append("name_key < ?")
-                    params.append(upper)
-        sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order} LIMIT ?"
-        params.append(limit)
-        return [_account(row) for row in self._q(sql, params)]
+        where, params, order = _search_filter(nir, name_prefix, "")
+        sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts{where} ORDER BY {order} LIMIT ?"
+        return [_account(row) for row in self._q(sql, [*params, limit])]
+
+    def search_with_state(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[tuple[Account, FailureState | None, datetime | None]]:
+        """As :meth:`search_accounts`, in one query (the help desk's search of 50 among a
+        million): each account with its kept throttling state (None when none is kept) and,
+        when pending, the expiry of its newest activation link (None otherwise)."""
+        where, params, order = _search_filter(nir, name_prefix, "a.")
+        sql = (
+            f"SELECT {_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, "
+            "f.last_failure_at, CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at "
+            "FROM tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
+            "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END "
+            f"FROM accounts a LEFT JOIN login_failures f ON f.nir = a.nir{where} "
+            f"ORDER BY {order} LIMIT ?"
+        )
+        found: list[tuple[Account, FailureState | None, datetime | None]] = []
+        for row in self._q(sql, [*params, limit]):
+            account = _account(row[:13])
+            failures, blocks, blocked, last_failure, link_expiry = row[13:]
+            state = None if failures is None else FailureState(
+                nir=account.nir,
+                failures=failures,
+                blocks=blocks,
+                blocked_until=_opt_dt(blocked),
+                last_failure_at=_opt_dt(last_failure),
+            )
+            found.append((account, state, _opt_dt(link_expiry)))
+        return found
 
     # tokens
 
@@ -686,26 +721,6 @@ class _Tx:
             blocked_until=_opt_dt(row["blocked_until"]),
             last_failure_at=_opt_dt(row["last_failure_at"]),
         )
-
-    def failure_states(self, nirs: Sequence[str]) -> dict[str, FailureState]:
-        unique = list(dict.fromkeys(nirs))
-        states = {nir: FailureState(nir=nir) for nir in unique}
-        for start in range(0, len(unique), 500):  # well below SQLite's limit of parameters
-            chunk = unique[start : start + 500]
-            rows = self._q(
-                "SELECT nir, failures, blocks, blocked_until, last_failure_at FROM login_failures "
-                f"WHERE nir IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            for row in rows:
-                states[row["nir"]] = FailureState(
-                    nir=row["nir"],
-                    failures=row["failures"],
-                    blocks=row["blocks"],
-                    blocked_until=_opt_dt(row["blocked_until"]),
-                    last_failure_at=_opt_dt(row["last_failure_at"]),
-                )
-        return states
 
     def save_failure_state(self, state: FailureState) -> None:
         self._w(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
@@ -85,6 +84,13 @@ class StoreTx(Protocol):
                         limit: int = 50) -> list[Account]:
         """By exact NIR, or by the start of the birth name ignoring case and accents."""
         ...
+    def search_with_state(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[tuple[Account, FailureState | None, datetime | None]]:
+        """As :meth:`search_accounts`, in one query: each account with its kept throttling
+        state (None when none is kept) and, when pending, the expiry of its newest activation
+        link (None otherwise)."""
+        ...
 
     # tokens (only SHA-256 hex digests are stored)
     def insert_token(self, account_id: int, purpose: TokenPurpose, token_hash: str,
@@ -102,9 +108,6 @@ class StoreTx(Protocol):
     # throttling
     def failure_state(self, nir: str) -> FailureState:
         """The state for ``nir`` (a zero state when none is kept)."""
-        ...
-    def failure_states(self, nirs: Sequence[str]) -> dict[str, FailureState]:
-        """The states of several NIRs in one query (a zero state for those without one)."""
         ...
     def save_failure_state(self, state: FailureState) -> None: ...
     def clear_failure_state(self, nir: str) -> None: ...

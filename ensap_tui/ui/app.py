@@ -2,31 +2,66 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import threading
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import constants as textual_constants
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
 
 from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
-from ensap_tui.ui.commands import EnsapCommands
-from ensap_tui.ui.help import HelpScreen
-from ensap_tui.ui.palette import FrenchCommandPalette
 from ensap_tui.ui.screens.base import EnsapScreen
-from ensap_tui.ui.screens.demo import (
-    DemoScreen,
-    move_demo_clock,
-    open_demo_page,
-    show_demo_clock,
-)
 from ensap_tui.ui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+# Start-up time: only the home page is imported here. The help (Markdown), the palettes and
+# the demo page are imported when first opened.
+
+
+def _after_first_frame() -> None:
+    _restart_collector()
+    threading.Thread(target=_warm_up, name="ensap-tui-warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    """Loads, in the background while the home page is read, what the forms need on first use
+    (the NIR key, e-mail and phone validation, the common passwords), so that no keystroke or
+    button of the first registration waits for it on the screen's thread."""
+    from ensap_tui.domain import contact, nir, password
+
+    with contextlib.suppress(Exception):  # only a warm-up: the real call will say what fails
+        nir.parse_nir("185057511512364")
+        contact.parse_email("prenom.nom@exemple.fr")
+        contact.parse_phone("0615147879")
+        password.assess("Exemple#2026")
+
+
+def _restart_collector() -> None:
+    """Turns the garbage collector back on once the first screen is drawn, when the command
+    line turned it off for the start-up (see ``ensap_tui.cli.main``). What exists now lives as
+    long as the application: it is frozen out of the collector's passes first, so that a full
+    pass never stalls the screen for a tenth of a second."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _ensap_commands() -> type[Provider]:
+    from ensap_tui.ui.commands import EnsapCommands
+
+    return EnsapCommands
 
 #: Our own colours: a deep blue, white, and a red accent. Deliberately not an official palette.
 ENSAP_THEME = Theme(
@@ -85,8 +120,11 @@ class EnsapApp(App[None], inherit_bindings=False):
         Binding("f7", "demo_advance_day", "+24 h", key_display="F7", show=False),
         Binding("f8", "demo_real_time", "Heure réelle", key_display="F8", show=False),
     ]
+    theme: Reactive[str] = Reactive(ENSAP_THEME.name)
+    """The current theme: ours unless the person picks another in the palette."""
+
     #: Ctrl+P: Textual's own commands, and ours (screens, demo page, demo clock).
-    COMMANDS = App.COMMANDS | {EnsapCommands}
+    COMMANDS = App.COMMANDS | {_ensap_commands}
 
     def __init__(self, services: Services, *, demo: bool = False) -> None:
         super().__init__()
@@ -97,12 +135,20 @@ class EnsapApp(App[None], inherit_bindings=False):
         self.services = services
         self.demo = demo
         self.register_theme(ENSAP_THEME)
-        self.theme = ENSAP_THEME.name
+        # "ensap" is the theme from the start (the class default below): setting it here would
+        # parse the whole stylesheet a second time once running, a tenth of the start-up.
+        self.add_class(f"-theme-{ENSAP_THEME.name}")
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """Textual's themes and ours, which is known before ``App.__init__`` reads it."""
+        return {**super().available_themes, ENSAP_THEME.name: ENSAP_THEME}
 
     def get_default_screen(self) -> Screen[object]:
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(_after_first_frame)
         for notice in self.services.notices:
             self.notify(notice, title="Information", markup=False, timeout=15)
         if self.demo:
@@ -119,20 +165,28 @@ class EnsapApp(App[None], inherit_bindings=False):
             # Hidden on the home page: there is nowhere to go back to.
             return len(self.screen_stack) > 1
         if action.startswith("demo_"):
-            if action == "demo_page" and isinstance(self.screen, DemoScreen):
-                return False  # already there
-            return self.demo  # the demo keys do not exist outside the demo mode
+            if not self.demo:
+                return False  # the demo keys do not exist outside the demo mode
+            if action == "demo_page":
+                from ensap_tui.ui.screens.demo import DemoScreen
+
+                return not isinstance(self.screen, DemoScreen)  # not when already there
+            return True
         return True
 
     # Textual's own commands and palettes, in French.
 
     def action_command_palette(self) -> None:
         """Opens the command palette (Ctrl+P)."""
+        from ensap_tui.ui.palette import FrenchCommandPalette
+
         if self.use_command_palette and not isinstance(self.screen, FrenchCommandPalette):
             self.push_screen(FrenchCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:
         """Opens the palette of themes."""
+        from ensap_tui.ui.palette import FrenchCommandPalette
+
         self.push_screen(
             FrenchCommandPalette(providers=[ThemeProvider], placeholder="Rechercher un thème…")
         )
@@ -146,6 +200,8 @@ class EnsapApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         """Opens the help page of the current screen."""
+        from ensap_tui.ui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         topic = getattr(self.screen, "HELP_TOPIC", "accueil")
@@ -155,18 +211,26 @@ class EnsapApp(App[None], inherit_bindings=False):
 
     def action_demo_page(self) -> None:
         """Opens the demo page."""
+        from ensap_tui.ui.screens.demo import open_demo_page
+
         open_demo_page(self)
 
     def action_demo_advance_hour(self) -> None:
         """Advances the demo clock by one hour."""
+        from ensap_tui.ui.screens.demo import move_demo_clock
+
         move_demo_clock(self, timedelta(hours=1))
 
     def action_demo_advance_day(self) -> None:
         """Advances the demo clock by 24 hours."""
+        from ensap_tui.ui.screens.demo import move_demo_clock
+
         move_demo_clock(self, timedelta(hours=24))
 
     def action_demo_real_time(self) -> None:
         """Puts the demo clock back on the real time."""
+        from ensap_tui.ui.screens.demo import move_demo_clock
+
         move_demo_clock(self, None)
 
     def _demo_screen_changed(self, screen: Screen[object]) -> None:
@@ -174,6 +238,8 @@ class EnsapApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self._show_demo_clock)
 
     def _show_demo_clock(self) -> None:
+        from ensap_tui.ui.screens.demo import show_demo_clock
+
         show_demo_clock(self)
 
     async def action_back(self) -> None:

@@ -184,7 +184,9 @@ class FormScreen(EnsapScreen):
 
     def set_busy(self, busy: bool) -> None:
         """Disables (or enables again) every button and shows ``#travail-en-cours`` if present."""
-        self.set_class(busy, "-occupe")
+        # A state flag only (no style uses it): restyling the whole screen for it would stall
+        # the screen for tens of milliseconds at the very moment its work starts.
+        self.set_class(busy, "-occupe", update=False)
         for button in self.query(Button):
             button.disabled = busy
         for indicator in self.query("#travail-en-cours"):

@@ -68,11 +68,16 @@ class PasswordScreen(FormScreen):
             yield Static(classes="espace")
             yield Button("Valider et Continuer", id="valider", variant="primary")
 
-    @on(Input.Changed, "#mot-de-passe")
-    def _assess(self, event: Input.Changed) -> None:
-        assessment = password.assess(event.value, self._personal)
+    def on_mount(self) -> None:
+        # A watcher, not an Input.Changed handler: it runs while the key is being processed,
+        # so the level and the rules are drawn in the same frame as the character typed (the
+        # Changed message often reaches the screen after that frame, costing a second one).
+        self.watch(self.query_one("#mot-de-passe", Input), "value", self._assess, init=False)
+
+    def _assess(self, value: str) -> None:
+        assessment = password.assess(value, self._personal)
         self.query_one(RulesChecklist).assessment = assessment
-        self.query_one(StrengthMeter).assessment = assessment if event.value else None
+        self.query_one(StrengthMeter).assessment = assessment if value else None
 
     def save(self) -> None:
         """Copies both fields into the draft."""

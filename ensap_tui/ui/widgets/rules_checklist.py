@@ -38,7 +38,9 @@ class RulesChecklist(Widget, can_focus=False):
     #: Width of one column of rules, in cells.
     COLUMN_WIDTH: ClassVar[int] = 34
 
-    assessment: reactive[Assessment | None] = reactive(None, layout=True)
+    # Drawn again only when a rule changes (see watch_assessment), never laid out again on
+    # a keystroke: most keys change the assessment but not one line of the checklist.
+    assessment: reactive[Assessment | None] = reactive(None, repaint=False)
     """The password's assessment, or ``None`` to show nothing."""
 
     def __init__(
@@ -50,6 +52,14 @@ class RulesChecklist(Widget, can_focus=False):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(RulesChecklist.assessment, assessment)
+
+    def watch_assessment(
+        self, previous: Assessment | None, assessment: Assessment | None
+    ) -> None:
+        if (previous is None) != (assessment is None):
+            self.refresh(layout=True)  # from nothing to the rules, or back: the height changes
+        elif previous is not None and assessment is not None and previous.rules != assessment.rules:
+            self.refresh()
 
     def _line(self, ok: bool, label: str) -> Text:
         style = self.get_component_rich_style(

@@ -64,7 +64,9 @@ class StrengthMeter(Widget, can_focus=False):
     #: The widest the bar gets, in cells.
     BAR_MAX_WIDTH: ClassVar[int] = 36
 
-    assessment: reactive[Assessment | None] = reactive(None)
+    # Not drawn again for a new assessment, only for a new level (which repaints): most keys
+    # change the assessment but not the level.
+    assessment: reactive[Assessment | None] = reactive(None, repaint=False)
     """The password's assessment, or ``None`` while the field is empty."""
 
     level: reactive[str] = reactive("")
@@ -84,8 +86,8 @@ class StrengthMeter(Widget, can_focus=False):
         return "" if self.assessment is None else str(self.assessment.level)
 
     def watch_level(self, level: str) -> None:
-        for name in _THIRDS:
-            self.set_class(level == name, f"-{name.lower()}")
+        # One batch: the styles are computed again once, not once per class.
+        self.update_classes({f"-{name.lower()}": level == name for name in _THIRDS})
 
     def on_mount(self) -> None:
         self.watch_level(self.level)

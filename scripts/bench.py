@@ -1,0 +1,798 @@
+"""``make bench``: measures ensap-tui against its targets and writes BENCHMARKS.md.
+
+Not a test: every figure is measured in this run beside its reference (a bare Textual app, the
+same field without the meter, the timer at rest...), printed as a table, and recorded with a
+description of the machine. ``--quick`` makes a short run that writes nothing (development).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(SCRIPTS))
+
+MIB = 1024 * 1024
+
+
+@dataclass
+class Figure:
+    """One line of the table: a measure, its value, its reference and its target."""
+
+    section: str
+    measure: str
+    value: str
+    reference: str
+    target: str
+    passed: bool | None  # None: reported, no target
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "—"}[self.passed]
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, *args: Any) -> None:
+        figure = Figure(*args)
+        self.figures.append(figure)
+        print(f"  {figure.measure}: {figure.value} (référence : {figure.reference}) "
+              f"— cible {figure.target} : {figure.verdict}", flush=True)
+
+    def note(self, section: str, text: str) -> None:
+        self.notes.setdefault(section, []).append(text)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms".replace(".", ",")
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def num(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+# -- the machine -------------------------------------------------------------------------------
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "inconnue"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} Gio".replace(".", ",")
+    except OSError:
+        pass
+    try:
+        load = ", ".join(num(x) for x in os.getloadavg())
+    except OSError:
+        load = "inconnue"
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "absent"
+
+    return [
+        ("Processeur", cpu),
+        ("Cœurs logiques", str(os.cpu_count())),
+        ("Mémoire", memory),
+        ("Système", platform.platform()),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("Textual", version("textual")),
+        ("argon2-cffi", version("argon2-cffi")),
+        ("SQLite", sqlite3.sqlite_version),
+        ("Charge moyenne (1, 5, 15 min) au début", load),
+    ]
+
+
+# -- 1. start-up -------------------------------------------------------------------------------
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    """The environment of the measured programs: bytecode cached as in any installation (in a
+    folder of the bench), even where PYTHONDONTWRITEBYTECODE is set (it would compile
+    ensap-tui's modules again at every start, and not Textual's, installed with theirs)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    return env
+
+
+def _start_once(mode: str, db: Path, env: dict[str, str]) -> float:
+    child = [sys.executable, str(SCRIPTS / "bench_startup_child.py"), mode, str(db)]
+    started = time.perf_counter()
+    process = subprocess.Popen(child, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    _, err = process.communicate(timeout=60)
+    if line.strip() != "ready":
+        raise RuntimeError(f"start-up probe {mode} failed:\n{err}")
+    return elapsed
+
+
+def _forget_keyring_entry(db: Path) -> None:
+    """The probe starts ensap-tui as a user would, keyring included: remove the entry it may
+    have made for this throw-away database."""
+    from ensap_tui.adapters.secret_store import KEYRING_SERVICE, secret_file_path
+
+    if secret_file_path(db).exists() or not db.exists():
+        return
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+    conn.close()
+    if row:
+        try:
+            import keyring
+
+            keyring.delete_password(KEYRING_SERVICE, row[0])
+        except Exception:
+            pass
+
+
+def bench_startup(report: Report, folder: Path, pairs: int) -> None:
+    section("1. Démarrage")
+    db = folder / "demarrage" / "ensap.sqlite3"
+    env = child_env(folder)
+    try:
+        for mode in ("bare", "ensap", "bare", "ensap"):  # database, bytecode, disk cache
+            _start_once(mode, db, env)
+        bare: list[float] = []
+        ensap: list[float] = []
+        for index in range(pairs):
+            order = ("bare", "ensap") if index % 2 == 0 else ("ensap", "bare")
+            for mode in order:
+                (bare if mode == "bare" else ensap).append(_start_once(mode, db, env))
+    finally:
+        _forget_keyring_entry(db)
+    ratio = statistics.median(ensap) / statistics.median(bare)
+    pair_ratio = statistics.median(e / b for e, b in zip(ensap, bare, strict=True))
+    report.add("Démarrage", "Jusqu'à la page d'accueil affichée (médiane)",
+               ms(statistics.median(ensap)),
+               f"application Textual d'une ligne : {ms(statistics.median(bare))}",
+               "—", None)
+    report.add("Démarrage", "Rapport ensap-tui / application témoin (médianes)", num(ratio),
+               f"rapport médian par paire : {num(pair_ratio)}", "≤ 1,3", ratio <= 1.3)
+    report.note("Démarrage", (
+        f"{pairs} paires de lancements alternés (l'ordre change à chaque paire), après 2 "
+        "lancements d'échauffement de chaque. Chaque lancement est un processus neuf : "
+        "l'horloge part juste avant son démarrage et s'arrête quand il écrit « ready », ce "
+        "qu'il fait dès que la première image de son premier écran est composée et traduite "
+        "en séquences pour le terminal (Textual en mode headless, 100 × 40). ensap-tui est "
+        "lancé comme par la commande `ensap-tui --db …` (`cli.main`), trousseau système "
+        "compris, sur une base déjà créée. Le bytecode Python est en cache pour les deux, "
+        "comme dans toute installation (la variable PYTHONDONTWRITEBYTECODE de cette machine "
+        "ferait sinon recompiler les modules d'ensap-tui à chaque lancement, et pas ceux de "
+        "Textual, installés avec le leur)."
+    ))
+
+
+# -- 2. keystroke to repaint ---------------------------------------------------------------------
+
+
+def run_ui_probe(folder: Path, *args: str) -> Any:
+    """One measure of ``bench_ui.py`` in a fresh process (see its ``main``)."""
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / "bench_ui.py"), *args], capture_output=True, text=True,
+        timeout=600, check=False, env=child_env(folder),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench_ui.py {args[0]} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_keystrokes(report: Report, folder: Path, blocks: int) -> None:
+    section("2. Frappe → affichage")
+    import bench_ui
+
+    keys = list(bench_ui.keys_to_type())
+    per_block = len(keys) // blocks + 1
+    with_meter: list[float] = []
+    without: list[float] = []
+    db = folder / "frappe" / "ensap.sqlite3"
+    for block in range(blocks):
+        chunk = keys[block * per_block : (block + 1) * per_block] or keys[:per_block]
+        order = (True, False) if block % 2 == 0 else (False, True)
+        for meter in order:
+            latencies = run_ui_probe(folder, "keys", str(db), "with" if meter else "without",
+                                     json.dumps(chunk))
+            (with_meter if meter else without).extend(latencies)
+    p90, p90_ref = percentile(with_meter, 0.9), percentile(without, 0.9)
+    med, med_ref = statistics.median(with_meter), statistics.median(without)
+    report.add("Frappe", "Frappe → image, champ avec jauge (90e centile)", ms(p90),
+               f"même champ sans jauge : {ms(p90_ref)}", "≤ 16 ms", p90 <= 0.016)
+    report.add("Frappe", "Frappe → image, médiane avec / sans jauge",
+               f"{ms(med)} / {ms(med_ref)}", f"max avec jauge : {ms(max(with_meter))}", "—",
+               None)
+    ratio = med / med_ref
+    report.add("Frappe", "Rapport avec / sans jauge (médianes)", num(ratio),
+               f"rapport des 90es centiles : {num(p90 / p90_ref)}", "≤ 1,2", ratio <= 1.2)
+    report.note("Frappe", (
+        f"{len(with_meter)} frappes de chaque côté, réparties en {blocks} blocs alternés "
+        "(une application neuve dans un processus neuf par bloc, démarrée comme par la ligne "
+        "de commande). L'étape 2 de la création d'espace tourne sous "
+        "Pilot (headless, 100 × 40), le champ « Mot de passe » ayant le focus et son curseur "
+        "ne clignotant pas. Pour chaque touche, l'horloge part juste avant `pilot.press` et "
+        "s'arrête à la dernière image que la touche a provoquée dans les 50 ms qui suivent "
+        "(une seconde image viendrait 16,7 ms après la première) ; une « image » est la mise "
+        "à jour du compositeur de Textual, traduite en séquences de terminal (ce que le "
+        "pilote headless saute, et que la mesure refait). La référence est le même écran "
+        "sans la jauge « Niveau de sécurité » ni la liste des règles, qui sont les deux "
+        "éléments mis à jour à chaque frappe. On tape cinq mots de passe caractère par "
+        "caractère puis on les efface, ce qui fait passer la jauge par Faible, Moyen et Fort."
+    ))
+
+
+# -- 3. strength assessment ---------------------------------------------------------------------
+
+
+def _strength_inputs(rng: random.Random) -> dict[str, list[str]]:
+    alphabets = [
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&*+-./:;<=>?@",
+        "éèêëàâäôöûüçÉÈÀÇœæ€«»’ ",
+        "".join(chr(c) for c in range(0x20, 0x2FF) if chr(c).isprintable()),
+    ]
+    random_inputs = []
+    for _ in range(4000):
+        length = rng.randint(0, 128)
+        if rng.random() < 0.15:
+            text = "".join(chr(rng.randint(1, 0x10FFFF)) for _ in range(length))
+            text = text.encode("utf-8", "replace").decode("utf-8", "replace")
+        else:
+            alphabet = rng.choice(alphabets)
+            text = "".join(rng.choice(alphabet) for _ in range(length))
+        random_inputs.append(text)
+    crafted_units = [
+        "a", "A1!", "1", "é", "e\u0301", "ﷺ", "ｱ", "\u202e", "\u0000", "\t", "185057511512364",
+        "14051985", "dupont", "DUPONT", "jean.dupont", "Ab1!" * 3, "\U0001f600", "ß", "İ",
+        "\ufb01", "\u3000", "👨‍👩‍👧", "a\u0300\u0301\u0302\u0303",
+    ]
+    crafted = []
+    for unit in crafted_units:
+        for length in (8, 16, 32, 64, 127, 128):
+            crafted.append((unit * length)[:length])
+    crafted += ["", "motdepasse", "azertyuiop", "Motdepasse1!", "Dupont1985!", "0" * 128]
+    pasted = ["ﷺ" * 5000, "e\u0301" * 5000, "A1!" * 4000, "".join(rng.choice(alphabets[3])
+                                                               for _ in range(10_000))]
+    return {"random": random_inputs, "crafted": crafted, "pasted": pasted}
+
+
+def bench_strength(report: Report) -> None:
+    section("3. Évaluation de la robustesse")
+    from ensap_tui.domain.password import PersonalInfo, assess
+
+    personal = PersonalInfo("185057511512364", "Dupont-Lefèvre", date(1985, 5, 14),
+                            "jean.dupont@exemple.fr")
+    rng = random.Random(2026)
+    inputs = _strength_inputs(rng)
+    assess("warm-up", personal)
+    timings: dict[str, list[float]] = {}
+    for kind, texts in inputs.items():
+        repeat = 1 if kind == "random" else (20 if kind == "crafted" else 25)
+        samples = []
+        for _ in range(repeat):
+            for text in texts:
+                started = time.perf_counter()
+                assess(text, personal)
+                samples.append(time.perf_counter() - started)
+        timings[kind] = samples
+    both = timings["random"] + timings["crafted"]
+    p99 = percentile(both, 0.99)
+    report.add("Robustesse", "assess(), 0 à 128 caractères, aléatoires et construits (99e c.)",
+               ms(p99), f"médiane {us(statistics.median(both))}, max {ms(max(both))} "
+               f"({len(both)} appels)", "< 2 ms", p99 < 0.002)
+    p99_pasted = percentile(timings["pasted"], 0.99)
+    report.add("Robustesse", "assess(), texte collé de 10 000 à 30 000 caractères (99e c.)",
+               ms(p99_pasted), f"max {ms(max(timings['pasted']))}", "< 2 ms",
+               p99_pasted < 0.002)
+    report.note("Robustesse", (
+        f"{len(inputs['random'])} textes aléatoires (ASCII, français, Latin étendu, points de "
+        f"code quelconques) et {len(inputs['crafted'])} textes construits (répétitions, "
+        "caractères que NFKC multiplie par 18, diacritiques empilés, contrôles, NIR, date et "
+        "nom de la personne, mots de passe courants) répétés 20 fois, évalués avec les "
+        "informations personnelles d'une personne ; plus de longs textes collés."
+    ))
+
+
+# -- 4. screen stalls during account creation ----------------------------------------------------
+
+
+def bench_stalls(report: Report, folder: Path, runs: int) -> None:
+    section("4. Écran pendant la création du compte")
+    from ensap_tui.bootstrap import Settings
+
+    defaults = Settings()
+    result = run_ui_probe(folder, "stalls", str(folder / "blocages" / "ensap.sqlite3"),
+                          str(runs))
+    busy, idle, switch = result["busy"], result["idle"], result["switch"]
+    report.add("Blocages", "Plus long écart entre deux tops d'un minuteur de 10 ms, pendant la "
+               "création", ms(busy), f"au repos : {ms(idle)} ; création : "
+               f"{ms(statistics.median(result['durations']))} (médiane)", "< 50 ms",
+               busy < 0.050)
+    report.add("Blocages", "… puis pendant le passage à l'étape 4 (première image + 50 ms)",
+               ms(switch), "changement d'écran, hors création", "—", None)
+    report.note("Blocages", (
+        f"{runs} créations d'espace par l'écran « Mes coordonnées » (bouton « Valider et "
+        "Continuer », application sous Pilot dans un processus neuf, démarrée comme par la "
+        "ligne de commande), argon2id aux paramètres réels "
+        f"(t={defaults.argon2_time_cost}, {defaults.argon2_memory_cost // 1024} Mio, "
+        f"p={defaults.argon2_parallelism}). Un minuteur Textual de 10 ms note ses tops : la "
+        "création va du clic à la fin du travail en arrière-plan (compte, jeton et courriel "
+        "écrits) ; le passage à l'étape 4 qui suit (retrait des écrans de saisie, composition "
+        "du nouvel écran) est donné à part. La référence est le même minuteur pendant 0,5 s "
+        "au repos juste avant."
+    ))
+
+
+# -- 5. scale: one million accounts ---------------------------------------------------------------
+
+_SURNAMES = (
+    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
+    "LAURENT", "SIMON", "MICHEL", "LEFÈVRE", "LEROY", "ROUX", "DAVID", "BERTRAND", "MOREL",
+    "FOURNIER", "GIRARD", "BONNET", "DUPONT", "LAMBERT", "FONTAINE", "ROUSSEAU", "VINCENT",
+    "MULLER", "LEFEBVRE", "FAURE", "ANDRÉ", "MERCIER", "BLANC", "GUÉRIN", "BOYER", "GARNIER",
+    "CHEVALIER", "FRANÇOIS", "LEGRAND", "GAUTHIER", "GARCIA", "PERRIN", "ROBIN", "CLÉMENT",
+    "MORIN", "NICOLAS", "HENRY", "ROUSSEL", "MATHIEU", "GAUTIER", "MASSON", "MARCHAND", "DUVAL",
+    "DENIS", "DUMONT", "MARIE", "LEMAIRE", "NOËL", "MEYER", "DUFOUR", "MEUNIER", "BRUN",
+    "BLANCHARD", "GIRAUD", "JOLY", "RIVIÈRE", "LUCAS", "BRUNET", "GAILLARD", "BARBIER", "ARNAUD",
+    "MARTINEZ", "GÉRARD", "ROCHE", "RENARD", "SCHMITT", "ROY", "LEROUX", "COLIN", "VIDAL", "CARON",
+    "PICARD", "ROGER", "FABRE", "AUBERT", "LEMOINE", "RENAUD", "DUMAS", "LACROIX", "OLIVIER",
+    "PHILIPPE", "BOURGEOIS", "PIERRE", "BENOÎT", "REY", "LECLERC", "PAYET", "ROLLAND", "LECLERCQ",
+    "GUILLAUME", "LECOMTE", "LÓPEZ", "JEAN", "DUPUY", "GUILLOT", "HUBERT", "BERGER", "CARPENTIER",
+    "SANCHEZ", "DUPUIS", "MOULIN", "LOUIS", "DESCHAMPS", "HUET", "VASSEUR", "PEREZ", "BOUCHER",
+    "FLEURY", "ROYER", "KLEIN", "JACQUET", "ADAM", "PARIS", "POIRIER", "MARTY", "AUBRY", "GUYOT",
+    "CARRÉ", "CHARLES", "RENAULT", "CHARPENTIER", "MÉNARD", "MAILLARD", "BARON", "BERTIN",
+    "BAILLY", "HERVÉ", "SCHNEIDER", "FERNANDEZ", "LE GALL", "COLLET", "LÉGER", "BOUVIER", "JULIEN",
+    "PRÉVOST", "MILLET", "PERROT", "DANIEL", "LE ROUX", "COUSIN", "GERMAIN", "BRETON", "BESSON",
+    "LANGLOIS", "RÉMY", "LE GOFF", "PELLETIER", "LÉVÊQUE", "PERRIER", "LEBLANC", "BARRÉ", "LEBRUN",
+    "MARCHAL", "WEBER", "MALLET", "HAMON", "BOULANGER", "JACOB", "MONNIER", "MICHAUD", "RODRIGUEZ",
+    "GUICHARD", "GILLET", "ÉTIENNE", "GRONDIN", "POULAIN", "TESSIER", "CHEVALLIER", "COLLIN",
+    "CHAUVIN", "DA SILVA", "BOUCHET", "GAY", "LEMAÎTRE", "BÉNARD", "MARÉCHAL", "HUMBERT",
+    "REYNAUD", "ANTOINE", "HOARAU", "PERRET", "BARTHÉLEMY", "CORDIER", "PICHON", "LEJEUNE",
+    "GILBERT", "LAMY", "DELAUNAY", "PASQUIER", "CARLIER", "LAPORTE", "ŒUVRAY"
+)
+
+
+def _nir_rows(count: int, rng: random.Random) -> list[tuple[str, str, date]]:
+    """``count`` distinct valid NIRs in ascending order, with a matching birth date."""
+    rows = []
+    for sex in "12":
+        for year in range(30, 100):
+            for month in range(1, 13):
+                for order in range(1, 1000):
+                    body = f"{sex}{year:02d}{month:02d}75115{order:03d}"
+                    nir = f"{body}{97 - int(body) % 97:02d}"
+                    rows.append((nir, sex, date(1900 + year, month, 1 + order % 28)))
+                    if len(rows) == count:
+                        return rows
+    raise ValueError("too many accounts asked")
+
+
+def _ts(at: datetime) -> str:
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
+    """A database of ``count`` accounts with the store's own schema (migrations run by
+    ``SqliteStore``), filled by plain sqlite3 with synthetic argon2 hashes: 90 % active, 10 %
+    pending with their activation token. Returns a sample of NIRs and names for the lookups."""
+    from ensap_tui.adapters.sqlite_store import name_key
+    from ensap_tui.bootstrap import Settings, open_services
+
+    open_services(path, settings=Settings.for_tests()).close()  # schema, secret, check value
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -512000")
+    # The secondary indexes are dropped and built again afterwards, with their own SQL.
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('accounts', 'tokens')"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    sample_nirs: list[str] = []
+    names: list[str] = []
+    accounts = []
+    tokens = []
+    hash_prefix = "$argon2id$v=19$m=65536,t=3,p=4$"
+    for index, (nir, _sex, born) in enumerate(_nir_rows(count, rng)):
+        surname = rng.choice(_SURNAMES)
+        if rng.random() < 0.15:
+            surname = f"{surname}-{rng.choice(_SURNAMES)}"
+        first = rng.choice(("jean", "marie", "léa", "hugo", "inès", "paul", "chloé", "noé"))
+        created = start + timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
+        pending = rng.random() < 0.1
+        salt = base64.b64encode(rng.randbytes(16)).decode().rstrip("=")
+        digest = base64.b64encode(rng.randbytes(32)).decode().rstrip("=")
+        accounts.append((
+            index + 1, nir, surname, name_key(surname), born.isoformat(),
+            f"{hash_prefix}{salt}${digest}",
+            f"{unicodedata.normalize('NFKD', first).encode('ascii', 'ignore').decode()}."
+            f"{name_key(surname).replace(' ', '')}{index}@exemple.fr",
+            "", f"+336{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.6 else "", "",
+            "pending" if pending else "active", _ts(created),
+            None if pending else _ts(created + timedelta(hours=rng.randint(1, 23))),
+            None if pending or rng.random() < 0.3 else _ts(created + timedelta(days=30)),
+        ))
+        if pending:
+            tokens.append((index + 1, "activation", rng.randbytes(32).hex(), _ts(created),
+                           _ts(created + timedelta(hours=24))))
+        if index % 997 == 0:
+            sample_nirs.append(nir)
+            names.append(surname)
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO accounts (id, nir, birth_name, name_key, birth_date, password_hash, email, "
+        "email_backup, phone, phone_secondary, status, created_at, activated_at, "
+        "last_sign_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        accounts,
+    )
+    conn.executemany(
+        "INSERT INTO tokens (account_id, purpose, token_hash, issued_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        tokens,
+    )
+    conn.execute("COMMIT")
+    for _, sql in indexes:
+        conn.execute(sql)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    return {"nirs": sample_nirs, "names": names}
+
+
+def _timed(call: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _prefixes(names: list[str], rng: random.Random, count: int) -> list[str]:
+    """Search texts as an agent types them: the start of a name, in any case, with or
+    without its accents."""
+    texts = []
+    for _ in range(count):
+        name = rng.choice(names)
+        prefix = name[: rng.randint(1, min(6, len(name)))]
+        variant = rng.random()
+        if variant < 0.4:
+            prefix = prefix.lower()
+        elif variant < 0.7:
+            prefix = "".join(c for c in unicodedata.normalize("NFKD", prefix.lower())
+                             if not unicodedata.combining(c))
+        elif variant < 0.85:
+            prefix = prefix.title()
+        texts.append(prefix)
+    return texts
+
+
+def _scale_figures(path: Path, sample: dict[str, Any], repeat: int) -> dict[str, Any]:
+    from ensap_tui.bootstrap import Settings, open_services
+
+    opens = _timed(lambda: open_services(path, settings=Settings.for_tests()).close(), 3)
+    services = open_services(path, settings=Settings.for_tests())
+    rng = random.Random(11)
+    store = services.store
+    nirs = sample["nirs"]
+    unknown = "299129912345678"
+
+    def lookup(nir: str) -> None:
+        # What sign-in reads before argon2: the throttling state and the account.
+        with store.read() as tx:
+            tx.failure_state(nir)
+            tx.account_by_nir(nir)
+
+    lookups = []
+    for _ in range(repeat):
+        nir = rng.choice(nirs) if rng.random() < 0.9 else unknown
+        started = time.perf_counter()
+        lookup(nir)
+        lookups.append(time.perf_counter() - started)
+    prefixes = _prefixes(sample["names"], rng, repeat)
+    searches = []
+    found = 0
+    for text in prefixes:
+        started = time.perf_counter()
+        results = services.assistance.search(text)
+        searches.append(time.perf_counter() - started)
+        found += len(results)
+    store_searches = []
+    for text in prefixes:
+        started = time.perf_counter()
+        with store.read() as tx:
+            tx.search_accounts(name_prefix=text, limit=50)
+        store_searches.append(time.perf_counter() - started)
+    services.close()
+    size = sum(p.stat().st_size for p in path.parent.iterdir() if p.name.startswith(path.name))
+    return {
+        "open": statistics.median(opens),
+        "lookup": statistics.median(lookups),
+        "search": statistics.median(searches),
+        "search_p90": percentile(searches, 0.9),
+        "store_search": statistics.median(store_searches),
+        "found": found / len(prefixes),
+        "bytes": size,
+    }
+
+
+def bench_scale(report: Report, folder: Path, count: int, repeat: int) -> None:
+    section(f"5. Base de {count:,} comptes".replace(",", " "))
+    small_path = folder / "petite" / "ensap.sqlite3"
+    big_path = folder / "grande" / "ensap.sqlite3"
+    small = _scale_figures(small_path, generate_database(small_path, 1000), repeat)
+    started = time.perf_counter()
+    sample = generate_database(big_path, count)
+    generated = time.perf_counter() - started
+    big = _scale_figures(big_path, sample, repeat)
+    per_account = big["bytes"] / count
+    report.add("Volume", "Connexion : lecture du compte par NIR, sans argon2 (médiane)",
+               us(big["lookup"]), f"base de 1 000 comptes : {us(small['lookup'])}",
+               "< 100 µs", big["lookup"] < 100e-6)
+    report.add("Volume", "Console : recherche par début de nom, 50 premiers (médiane)",
+               ms(big["search"]), f"base de 1 000 comptes : {ms(small['search'])} ; "
+               f"index seul : {ms(big['store_search'])}", "< 1 ms", big["search"] < 0.001)
+    report.add("Volume", "Octets par compte (fichier ÷ comptes)", f"{per_account:.0f} o",
+               f"fichier : {big['bytes'] / MIB:.0f} Mio".replace(".", ","), "—", None)
+    report.add("Volume", "open_services() sur la grande base (dont quick_check)",
+               ms(big["open"]), f"base de 1 000 comptes : {ms(small['open'])}", "—", None)
+    report.note("Volume", (
+        f"Base générée en {num(generated, 0)} s par sqlite3 directement, avec le schéma "
+        "créé par les migrations de l'application : noms de famille français (accents, "
+        "noms composés), 90 % d'espaces actifs et 10 % en attente avec leur jeton "
+        "d'activation, empreintes argon2 synthétiques de longueur réelle. Lecture de "
+        f"connexion : {repeat} NIR tirés au hasard (10 % inconnus), par le magasin SQLite de "
+        "l'application (état de blocage puis compte, dans une transaction de lecture). "
+        f"Recherche : {repeat} débuts de nom de 1 à 6 lettres, en minuscules, sans accents ou "
+        "en capitales, par le service d'assistance de la console (statuts compris) — en "
+        f"moyenne {num(big['found'], 1)} espaces trouvés par recherche (au plus 50) ; "
+        f"90e centile : {ms(big['search_p90'])}."
+    ))
+
+
+# -- 6. memory --------------------------------------------------------------------------------
+
+
+def _memory_child(db: str, traced: bool) -> dict[str, Any]:
+    mode = ["bare"] if db == "-" else ["ensap", db]
+    command = [sys.executable, str(SCRIPTS / "bench_memory_child.py"), *mode]
+    if traced:
+        command.append("tracemalloc")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def bench_memory(report: Report, folder: Path) -> None:
+    section("6. Mémoire")
+    db = folder / "memoire" / "ensap.sqlite3"
+    whole = _memory_child(str(db), traced=False)
+    bare = _memory_child("-", traced=False)
+    traced = _memory_child(str(folder / "memoire2" / "ensap.sqlite3"), traced=True)
+    peak = whole["maxrss_kib"] / 1024
+    report.add("Mémoire", "Pic de mémoire d'un processus qui crée un espace (ru_maxrss)",
+               f"{num(peak, 0)} Mio", f"application Textual d'une ligne : "
+               f"{num(bare['maxrss_kib'] / 1024, 0)} Mio", "< 150 Mio", peak < 150)
+    report.add("Mémoire", "dont tas Python au plus haut (tracemalloc)",
+               f"{num(traced['tracemalloc_peak'] / MIB, 1)} Mio", "argon2 alloue en C : hors "
+               "tracemalloc", "—", None)
+    report.note("Mémoire", (
+        "Un processus neuf lance l'application (headless, sous Pilot), ouvre l'écran « Mes "
+        "coordonnées » d'un brouillon rempli et valide : création de l'espace avec argon2id "
+        "aux paramètres réels (64 Mio), courriel simulé, puis étape 4. Le pic est le "
+        "`ru_maxrss` du processus à la fin ; la référence est le même relevé pour "
+        "l'application témoin d'une ligne. tracemalloc est mesuré dans un troisième processus "
+        "(il ralentit et grossit celui qu'il observe)."
+    ))
+
+
+# -- enumeration -----------------------------------------------------------------------------
+
+
+def bench_enumeration(report: Report, folder: Path, pairs: int) -> None:
+    section("Énumération")
+    from ensap_tui.bootstrap import Settings, open_services
+    from ensap_tui.services.models import RegistrationRequest, SignInStatus
+
+    services = open_services(folder / "enumeration" / "ensap.sqlite3",
+                             settings=Settings(use_keyring=False))
+    known = "185057511512364"
+    password = "Quartz#Velo8842"
+    services.registration.register(RegistrationRequest(
+        nir=known, birth_name="Lefèvre", birth_day="14", birth_month="05", birth_year="1985",
+        terms_accepted=True, password=password, password_confirmation=password,
+        email="lea.lefevre@exemple.fr", email_confirmation="lea.lefevre@exemple.fr"))
+    link = services.mailbox.messages(limit=1)[0].link
+    services.activation.activate(link)
+    unknown = "278072B03300742"
+    first_unknown = _timed(lambda: services.sign_in.sign_in(unknown, "Mauvais#Passe1"), 1)[0]
+    wrong: list[float] = []
+    absent: list[float] = []
+
+    def attempt(nir: str) -> float:
+        started = time.perf_counter()
+        result = services.sign_in.sign_in(nir, "Mauvais#Passe1")
+        elapsed = time.perf_counter() - started
+        assert result.status is SignInStatus.FAILED, result
+        with services.store.write() as tx:  # no block: every attempt is a counted failure
+            tx.clear_failure_state(nir)
+        return elapsed
+
+    for index in range(pairs):
+        for nir in ((known, unknown) if index % 2 == 0 else (unknown, known)):
+            (wrong if nir == known else absent).append(attempt(nir))
+    services.close()
+    med_wrong, med_absent = statistics.median(wrong), statistics.median(absent)
+    gap = abs(med_absent - med_wrong) / med_wrong
+    report.add("Énumération", "Échec de connexion : NIR inconnu / mauvais mot de passe",
+               f"{ms(med_absent)} / {ms(med_wrong)}",
+               f"écart {num(gap * 100, 1)} % ; tout premier NIR inconnu : {ms(first_unknown)}",
+               "écart ≤ 20 %", gap <= 0.20)
+    report.note("Énumération", (
+        f"{pairs} paires de tentatives alternées par le service de connexion, argon2id aux "
+        "paramètres réels ; l'état de blocage est effacé après chaque tentative (hors "
+        "mesure) pour que chacune soit un échec compté. Le tout premier NIR inconnu d'un "
+        "processus calcule en plus l'empreinte factice de référence (une fois par processus)."
+    ))
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def print_table(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ensap-tui — mesures", show_lines=False)
+    for column in ("Mesure", "Valeur", "Référence (même exécution)", "Cible", "Verdict"):
+        table.add_column(column)
+    for figure in report.figures:
+        style = {True: "green", False: "bold red", None: ""}[figure.passed]
+        table.add_row(figure.measure, figure.value, figure.reference, figure.target,
+                      f"[{style}]{figure.verdict}[/]" if style else figure.verdict)
+    Console().print(table)
+
+
+def write_markdown(report: Report, path: Path, described: list[tuple[str, str]],
+                   duration: float) -> None:
+    lines = [
+        "# Mesures de performance",
+        "",
+        "Produit par `make bench` (`scripts/bench.py`) le "
+        f"{datetime.now().astimezone():%d/%m/%Y à %H:%M}, en {num(duration / 60, 1)} min. "
+        "Chaque valeur est mesurée dans la même exécution que sa référence ; un échec "
+        "(FAIL) se corrige dans le code, pas dans la cible.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {name} | {value} |" for name, value in described],
+        "",
+        "## Résultats",
+        "",
+        "| Mesure | Valeur | Référence (même exécution) | Cible | Verdict |",
+        "|---|---|---|---|---|",
+        *[f"| {f.measure} | {f.value} | {f.reference} | {f.target} | **{f.verdict}** |"
+          if f.passed is False else
+          f"| {f.measure} | {f.value} | {f.reference} | {f.target} | {f.verdict} |"
+          for f in report.figures],
+        "",
+        "## Méthode",
+        "",
+    ]
+    for name, texts in report.notes.items():
+        lines.append(f"### {name}")
+        lines.append("")
+        lines.extend(f"{text}\n" for text in texts)
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mesures de performance d'ensap-tui.")
+    parser.add_argument("--quick", action="store_true",
+                        help="mesures courtes, sans écrire BENCHMARKS.md")
+    parser.add_argument("--only", help="sections à mesurer, séparées par des virgules "
+                        "(demarrage,frappe,robustesse,blocages,volume,memoire,enumeration)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    described = machine()
+    report = Report()
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="ensap-bench-"))
+    wanted = set((args.only or "").split(",")) - {""}
+
+    def run(name: str) -> bool:
+        return not wanted or name in wanted
+
+    try:
+        if run("demarrage"):
+            bench_startup(report, folder, pairs=4 if quick else 12)
+        if run("frappe"):
+            bench_keystrokes(report, folder, blocks=2 if quick else 8)
+        if run("robustesse"):
+            bench_strength(report)
+        if run("blocages"):
+            bench_stalls(report, folder, runs=1 if quick else 3)
+        if run("volume"):
+            count = 50_000 if quick else 1_000_000
+            bench_scale(report, folder, count=int(os.environ.get("BENCH_ACCOUNTS", count)),
+                        repeat=300 if quick else 2000)
+        if run("memoire"):
+            bench_memory(report, folder)
+        if run("enumeration"):
+            bench_enumeration(report, folder, pairs=4 if quick else 15)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    duration = time.perf_counter() - started
+    try:
+        load = ", ".join(num(x) for x in os.getloadavg())
+    except OSError:
+        load = "inconnue"
+    described.append(("Charge moyenne (1, 5, 15 min) à la fin", load))
+    print()
+    print_table(report)
+    print(f"Durée : {num(duration, 0)} s")
+    if not quick and not wanted:
+        write_markdown(report, ROOT / "BENCHMARKS.md", described, duration)
+        print("BENCHMARKS.md écrit.")
+    return 0 if all(f.passed is not False for f in report.figures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

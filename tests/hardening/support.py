@@ -1,0 +1,285 @@
+"""Shared by the hardening tests: synthetic people, the worker processes, the command line run
+as a real program, and the checks of a database file made with plain sqlite3."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ensap_tui.services.models import RegistrationRequest
+
+#: The project root: what a worker process needs on its path to import ``ensap_tui``.
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("workers.py")
+
+_NAMES = (
+    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
+    "LAURENT", "LEFÈVRE", "GÉRARD", "FAURE", "ANDRÉ", "MERCIER", "BLANC", "GUÉRIN", "BOYER",
+    "GARNIER", "CHEVALIER", "FRANÇOIS", "LEGRAND", "GAUTHIER", "GARCIA", "PERRIN", "ROBIN",
+)
+#: Strong passwords that contain nothing of any synthetic person.
+PASSWORDS = ("Quartz#Velo8842", "Lagune!Ocre5531", "Fjord&Gris7719", "Mistral?Sel3306")
+WRONG_PASSWORD = "Brouillard#Faux0000"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A valid identity, numbered: person ``n`` has its own NIR, name and address."""
+
+    number: int
+    nir: str
+    birth_name: str
+    birth_date: date
+    email: str
+
+    def request(self, password: str = PASSWORDS[0]) -> RegistrationRequest:
+        """The registration of this person with ``password``."""
+        return RegistrationRequest(
+            nir=self.nir,
+            birth_name=self.birth_name,
+            birth_day=f"{self.birth_date.day:02d}",
+            birth_month=f"{self.birth_date.month:02d}",
+            birth_year=f"{self.birth_date.year:04d}",
+            terms_accepted=True,
+            password=password,
+            password_confirmation=password,
+            email=self.email,
+            email_confirmation=self.email,
+        )
+
+
+def person(number: int) -> Person:
+    """Person ``number`` (0 to 479,519): a man born in Paris; the NIR's order number, month and
+    year are drawn from ``number`` so that every person has a different NIR."""
+    order = number % 999 + 1
+    month = (number // 999) % 12 + 1
+    year = 1950 + (number // (999 * 12)) % 40
+    body = f"1{year % 100:02d}{month:02d}75115{order:03d}"
+    key = 97 - int(body) % 97
+    name = _NAMES[number % len(_NAMES)]
+    return Person(
+        number=number,
+        nir=f"{body}{key:02d}",
+        birth_name=name,
+        birth_date=date(year, month, 14),
+        email=f"usager{number}@exemple.fr",
+    )
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: ours, with the project importable and no user
+    configuration (keyring, data folders) leaking in."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    )
+    # keyring's own "no keyring" backend unless a test names another: a developer's real
+    # keyring is never written to by a test.
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env.update(extra)
+    return env
+
+
+def start_worker(action: str, **params: Any) -> subprocess.Popen[str]:
+    """Starts ``workers.py action`` with ``params`` (JSON); its answer is one JSON line."""
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), action, json.dumps(params, default=str)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=worker_env(),
+        cwd=ROOT,
+    )
+
+
+def worker_result(process: subprocess.Popen[str], timeout: float = 120) -> Any:
+    """The JSON answer of a worker; fails the test with its stderr if it did not exit 0."""
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, f"worker failed ({process.returncode}):\n{err}"
+    assert "Traceback" not in err, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_together(jobs: Sequence[tuple[str, dict[str, Any]]], folder: Path) -> list[Any]:
+    """Starts every job as its own process, lets them all go at the same instant (each waits
+    for a file to appear once all are ready), and returns their answers in order."""
+    go = folder / f"go-{time.monotonic_ns()}"
+    processes = []
+    for index, (action, params) in enumerate(jobs):
+        ready = folder / f"{go.name}-ready-{index}"
+        processes.append((start_worker(action, go=str(go), ready=str(ready), **params), ready))
+    deadline = time.monotonic() + 120
+    while not all(ready.exists() for _, ready in processes):
+        for process, _ in processes:
+            if process.poll() is not None:  # died before being ready: show why
+                worker_result(process)
+        assert time.monotonic() < deadline, "the workers never got ready"
+        time.sleep(0.005)
+    go.touch()
+    return [worker_result(process) for process, _ in processes]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a run of the real command line gave."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+#: Linux capabilities that let root ignore file permissions (capability.h).
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+_PR_CAPBSET_DROP = 24
+
+
+def _drop_permission_override() -> None:
+    """In the child, before exec: removes from the bounding set the capabilities that let root
+    ignore file modes, so that the program, though root, is bound by them like anyone."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
+
+
+def permissions_can_bind() -> str | None:
+    """None when a child program can be made to obey file modes (we are not root, or root
+    may drop its override capabilities); otherwise why it cannot."""
+    if not sys.platform.startswith("linux"):
+        return "dropping capabilities needs Linux"
+    if os.geteuid() != 0:
+        return None
+    try:
+        subprocess.run(
+            [sys.executable, "-c", "pass"], preexec_fn=_drop_permission_override, check=True
+        )
+    except (subprocess.SubprocessError, OSError):
+        return "root here may not drop CAP_DAC_OVERRIDE, so file modes do not bind it"
+    return None
+
+
+def start_cli(
+    *args: str, env: dict[str, str] | None = None, obey_modes: bool = False
+) -> subprocess.Popen[str]:
+    """Starts ``python -m ensap_tui *args`` as a separate program. ``obey_modes``: when we are
+    root, the program runs without the capabilities that ignore file modes (see
+    :func:`permissions_can_bind`)."""
+    preexec = _drop_permission_override if obey_modes and os.geteuid() == 0 else None
+    return subprocess.Popen(
+        [sys.executable, "-m", "ensap_tui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env or worker_env(),
+        cwd=ROOT,
+        preexec_fn=preexec,
+    )
+
+
+def finish_cli(process: subprocess.Popen[str], timeout: float = 120) -> CliResult:
+    """Waits for a program started by :func:`start_cli` (killed after ``timeout`` seconds)."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"still running after {timeout} s:\n{err}") from None
+    return CliResult(process.returncode, out, err)
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, obey_modes: bool = False
+) -> CliResult:
+    """Runs ``python -m ensap_tui *args`` to its end (see :func:`start_cli`)."""
+    return finish_cli(start_cli(*args, env=env, obey_modes=obey_modes), timeout)
+
+
+def assert_french_failure(result: CliResult, *fragments: str) -> None:
+    """The command failed (non-zero) with a French message on stderr naming ``fragments``,
+    and without a traceback."""
+    assert result.code != 0, result
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+    assert result.stderr.startswith("ensap-tui : "), result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection for checks (never through the application's code)."""
+    conn = sqlite3.connect(db, timeout=30)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def scalar(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def consistency_problems(db: Path) -> list[str]:
+    """What is wrong with a database file as a whole (empty when nothing is): integrity,
+    foreign keys, and every invariant that ties accounts, tokens and mails together."""
+    import hashlib
+
+    problems: list[str] = []
+    conn = connect(db)
+    try:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            return [f"integrity_check: {integrity[:5]}"]
+        if conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append("a token refers to no account")
+        for row in conn.execute(
+            "SELECT nir FROM accounts a WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM "
+            "tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
+            "AND t.revoked_at IS NULL)"
+        ):
+            problems.append(f"pending account {row['nir']} has no live activation token")
+        for row in conn.execute(
+            "SELECT nir FROM accounts a WHERE status = 'active' AND NOT EXISTS (SELECT 1 FROM "
+            "tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
+            "AND t.used_at IS NOT NULL)"
+        ):
+            problems.append(f"active account {row['nir']} was activated by no token")
+        for row in conn.execute(
+            "SELECT nir FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM outbox m WHERE "
+            "m.nir = a.nir AND m.kind = 'activation')"
+        ):
+            problems.append(f"account {row['nir']} exists without its activation mail")
+        for row in conn.execute(
+            "SELECT a.nir, count(*) AS live FROM tokens t JOIN accounts a ON a.id = t.account_id "
+            "WHERE t.used_at IS NULL AND t.revoked_at IS NULL GROUP BY a.id, t.purpose "
+            "HAVING live > 1"
+        ):
+            problems.append(f"account {row['nir']} has {row['live']} live tokens of one purpose")
+        tokens = {
+            row["token_hash"]: row
+            for row in conn.execute(
+                "SELECT t.token_hash, t.purpose, a.nir, a.email FROM tokens t "
+                "JOIN accounts a ON a.id = t.account_id"
+            )
+        }
+        for mail in conn.execute("SELECT nir, recipient, link, kind FROM outbox WHERE link != ''"):
+            token = mail["link"].rsplit("/", 1)[-1]
+            found = tokens.get(hashlib.sha256(token.encode()).hexdigest())
+            if found is None:
+                continue  # the account was purged with its tokens
+            if found["nir"] != mail["nir"] or found["email"] != mail["recipient"]:
+                problems.append(f"the {mail['kind']} link mailed for {mail['nir']} opens "
+                                f"the account of {found['nir']}")
+            if found["purpose"] != mail["kind"]:
+                problems.append(f"a {mail['kind']} mail carries a {found['purpose']} token")
+    finally:
+        conn.close()
+    return problems

@@ -1,0 +1,143 @@
+"""Several programs on one database file at the same instant: nothing is counted twice or lost."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.services.container import Services
+from tests.hardening.support import PASSWORDS, connect, person, run_together, scalar
+
+#: Processes started together in each case (more than the machine's cores is fine).
+WORKERS = 3
+
+
+@pytest.fixture
+def db(db_path: Path) -> Path:
+    """A database created (with its secret) before the workers open it."""
+    open_services(db_path, settings=Settings.for_tests()).close()
+    return db_path
+
+
+def _open(db: Path) -> Services:
+    return open_services(db, settings=Settings.for_tests())
+
+
+def _link(db: Path, nir: str, kind: str) -> str:
+    services = _open(db)
+    try:
+        links = [m.link for m in services.mailbox.messages(limit=1000)
+                 if m.nir == nir and m.kind == kind and m.link]
+    finally:
+        services.close()
+    assert links, f"no {kind} mail for {nir}"
+    return links[0]
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_one_nir_registered_by_several_programs_at_once_gives_one_space(
+    db: Path, tmp_path: Path, round_: int
+) -> None:
+    who = person(100 + round_)
+    jobs = [("register", {"db": str(db), "number": who.number, "password": PASSWORDS[i]})
+            for i in range(WORKERS)]
+    assert run_together(jobs, tmp_path) == ["ok"] * WORKERS
+
+    conn = connect(db)
+    try:
+        assert scalar(conn, "SELECT count(*) FROM accounts WHERE nir = ?", (who.nir,)) == 1
+        kinds = Counter(row[0] for row in conn.execute(
+            "SELECT kind FROM outbox WHERE nir = ?", (who.nir,)))
+        assert kinds == {"activation": 1, "notice": WORKERS - 1}
+        assert scalar(conn, "SELECT count(*) FROM tokens") == 1
+        created = scalar(conn, "SELECT count(*) FROM events WHERE nir = ? AND kind = "
+                               "'registration-created'", (who.nir,))
+        assert created == 1
+    finally:
+        conn.close()
+
+
+def test_one_activation_link_followed_by_several_programs_at_once_works_once(
+    db: Path, tmp_path: Path
+) -> None:
+    who = person(7)
+    services = _open(db)
+    services.registration.register(who.request())
+    services.close()
+    link = _link(db, who.nir, "activation")
+
+    outcomes = run_together([("activate", {"db": str(db), "link": link})] * WORKERS, tmp_path)
+
+    assert Counter(outcomes) == {"activated": 1, "already-used": WORKERS - 1}
+    conn = connect(db)
+    try:
+        assert scalar(conn, "SELECT status FROM accounts WHERE nir = ?", (who.nir,)) == "active"
+        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'account-activated'") == 1
+    finally:
+        conn.close()
+
+
+def test_one_reset_link_used_by_several_programs_at_once_sets_one_password(
+    db: Path, tmp_path: Path
+) -> None:
+    who = person(8)
+    services = _open(db)
+    services.registration.register(who.request(PASSWORDS[0]))
+    services.activation.activate(_link(db, who.nir, "activation"))
+    services.recovery.request_reset(who.nir)
+    services.close()
+    link = _link(db, who.nir, "reset")
+    candidates = PASSWORDS[1 : 1 + WORKERS]
+
+    outcomes = run_together(
+        [("reset", {"db": str(db), "link": link, "password": p}) for p in candidates], tmp_path
+    )
+
+    assert Counter(outcomes)["done"] == 1, outcomes
+    assert set(outcomes) <= {"done", "already-used"}
+    winner = candidates[outcomes.index("done")]
+    services = _open(db)
+    try:
+        for password in (PASSWORDS[0], *candidates):
+            status = services.sign_in.sign_in(who.nir, password).status.value
+            assert status == ("signed-in" if password == winner else "failed"), password
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("registered", [True, False], ids=["wrong-password", "unknown-nir"])
+def test_failures_from_several_programs_block_after_three_in_total(
+    db: Path, tmp_path: Path, registered: bool
+) -> None:
+    who = person(9)
+    if registered:
+        services = _open(db)
+        services.registration.register(who.request())
+        services.activation.activate(_link(db, who.nir, "activation"))
+        services.close()
+    attempts = 2  # per worker: 6 in all, of which only 3 may be counted
+
+    answers = run_together(
+        [("fail", {"db": str(db), "nir": who.nir, "attempts": attempts})] * WORKERS, tmp_path
+    )
+
+    results = [tuple(r) for answer in answers for r in answer]
+    assert len(results) == WORKERS * attempts
+    statuses = Counter(status for status, _ in results)
+    # Exactly 3 counted failures: two answered "failed", the third started the block; every
+    # other attempt met the block and was neither verified nor counted.
+    assert statuses == {"failed": 2, "blocked": WORKERS * attempts - 2}, results
+    assert sorted(left for status, left in results if status == "failed") == [1, 2]
+    assert [left for status, left in results if status == "blocked"].count(0) == 1
+    conn = connect(db)
+    try:
+        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'sign-in-failed'") == 3
+        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'sign-in-blocked'") == 1
+        row = conn.execute("SELECT failures, blocks FROM login_failures WHERE nir = ?",
+                           (who.nir,)).fetchone()
+        assert tuple(row) == (0, 1)
+    finally:
+        conn.close()

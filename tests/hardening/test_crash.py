@@ -1,0 +1,90 @@
+"""A program killed with SIGKILL in the middle of registrations, activations and resets loses
+nothing that was confirmed and leaves nothing half-written: the database stays intact, every
+account keeps its own activation token, and the application starts normally afterwards.
+
+The normal suite kills a handful of times; ``make fuzz`` sets ``ENSAP_CRASH_RUNS`` (≥ 50).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.services.models import SignInStatus
+from ensap_tui.ui.app import create_app
+from tests.hardening.support import (
+    PASSWORDS,
+    connect,
+    consistency_problems,
+    person,
+    run_cli,
+    scalar,
+    start_worker,
+)
+
+RUNS = int(os.environ.get("ENSAP_CRASH_RUNS", "4"))
+#: Person numbers each run may use (a run registers far fewer than this before being killed).
+PER_RUN = 2000
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+def kill_at_random(db: Path, run: int, rng: random.Random) -> int:
+    """Starts a worker that registers, activates and resets in a loop, kills it at a random
+    instant, and returns how many events the database holds afterwards."""
+    worker = start_worker("crash-loop", db=str(db), seed=run, first=run * PER_RUN)
+    assert worker.stdout is not None
+    if rng.random() < 0.2:
+        # Sometimes while it opens the database (WAL recovery of the previous kill...).
+        time.sleep(rng.uniform(0.0, 0.8))
+    else:
+        assert worker.stdout.readline().strip() == "started"
+        time.sleep(rng.uniform(0.0, 0.6))
+    worker.send_signal(signal.SIGKILL)
+    _, err = worker.communicate(timeout=60)
+    assert worker.returncode == -signal.SIGKILL, f"the worker ended by itself:\n{err}"
+    assert "Traceback" not in err, err
+    conn = connect(db)
+    try:
+        return int(scalar(conn, "SELECT count(*) FROM events"))
+    finally:
+        conn.close()
+
+
+async def test_sigkill_at_random_points_loses_nothing_and_the_app_starts(db_path: Path) -> None:
+    open_services(db_path, settings=Settings.for_tests()).close()
+    rng = random.Random(20261126)
+    events_seen = [0]
+    for run in range(RUNS):
+        events_seen.append(kill_at_random(db_path, run, rng))
+        problems = consistency_problems(db_path)
+        assert problems == [], f"after kill {run + 1}: {problems}"
+    # The event log only grew, and the workers did real work between the kills.
+    assert events_seen == sorted(events_seen)
+    assert events_seen[-1] > RUNS
+
+    # The services start and work on the database every kill left behind...
+    services = open_services(db_path, settings=Settings.for_tests())
+    try:
+        newcomer = person(RUNS * PER_RUN + 1)
+        services.registration.register(newcomer.request(PASSWORDS[0]))
+        link = next(m.link for m in services.mailbox.messages(limit=5) if m.nir == newcomer.nir)
+        services.activation.activate(link)
+        result = services.sign_in.sign_in(newcomer.nir, PASSWORDS[0])
+        assert result.status is SignInStatus.SIGNED_IN
+    finally:
+        services.close()
+    assert consistency_problems(db_path) == []
+    # ... so do the command line and the application itself.
+    outbox = run_cli("outbox", "--last", "--db", str(db_path))
+    assert outbox.code == 0 and "Traceback" not in outbox.stderr, outbox
+    app = create_app(db_path, settings=Settings.for_tests())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#creer-espace") is not None

@@ -1,0 +1,172 @@
+"""A separate program for the hardening tests: ``python workers.py ACTION JSON``.
+
+Each action opens the real services on a real database file (cheap argon2, secret in the file
+beside the database, as ``Settings.for_tests()``), and prints its answer as one JSON line.
+With ``go`` and ``ready`` paths, it creates ``ready`` once the database is open and waits for
+``go`` to exist, so that several workers act at the same instant.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.services.container import Services
+from ensap_tui.services.ports import StoreBusyError, StoreError
+from tests.hardening.support import PASSWORDS, WRONG_PASSWORD, person
+
+
+def _wait_for_go(params: dict[str, Any]) -> None:
+    if params.get("ready"):
+        Path(params["ready"]).touch()
+    if params.get("go"):
+        go = Path(params["go"])
+        deadline = time.monotonic() + 120
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("never told to go")
+            time.sleep(0.0005)
+
+
+def _open(params: dict[str, Any]) -> Services:
+    return open_services(Path(params["db"]), settings=Settings.for_tests())
+
+
+def _latest_link(services: Services, nir: str, kind: str) -> str | None:
+    for message in services.mailbox.messages(limit=10_000):
+        if message.nir == nir and message.kind == kind and message.link:
+            return message.link
+    return None
+
+
+def register(services: Services, params: dict[str, Any]) -> Any:
+    """Registers person ``number`` with password ``password``."""
+    who = person(params["number"])
+    services.registration.register(who.request(params.get("password", PASSWORDS[0])))
+    return "ok"
+
+
+def activate(services: Services, params: dict[str, Any]) -> Any:
+    return services.activation.activate(params["link"]).value
+
+
+def reset(services: Services, params: dict[str, Any]) -> Any:
+    password = params["password"]
+    return services.recovery.reset_password(params["link"], password, password).value
+
+
+def fail(services: Services, params: dict[str, Any]) -> Any:
+    """``attempts`` sign-ins with a wrong password; the statuses and attempts left."""
+    results = []
+    for _ in range(params["attempts"]):
+        result = services.sign_in.sign_in(params["nir"], WRONG_PASSWORD)
+        results.append([result.status.value, result.attempts_left])
+    return results
+
+
+def register_during_lock(services: Services, params: dict[str, Any]) -> Any:
+    """A registration attempted while another program holds the database: what it gave."""
+    try:
+        register(services, params)
+    except StoreBusyError as error:
+        return {"outcome": "busy", "message": str(error)}
+    except StoreError as error:
+        return {"outcome": "error", "message": str(error)}
+    return {"outcome": "ok", "message": ""}
+
+
+def crash_loop(services: Services, params: dict[str, Any]) -> Any:
+    """Registers, activates, resets and signs in one new person after another until killed.
+
+    Prints ``started`` first; numbers start at ``first``. A random mix of extra steps (a second
+    registration of the same NIR, a second activation link, a failed sign-in) varies where the
+    kill lands.
+    """
+    rng = random.Random(params["seed"])
+    print("started", flush=True)
+    number = params["first"]
+    while True:
+        who = person(number)
+        number += 1
+        password = rng.choice(PASSWORDS)
+        services.registration.register(who.request(password))
+        if rng.random() < 0.3:
+            services.registration.register(who.request(rng.choice(PASSWORDS)))
+        if rng.random() < 0.3:
+            services.activation.resend_activation(who.nir, actor="essai")
+        link = _latest_link(services, who.nir, "activation")
+        if link is None or rng.random() < 0.2:
+            continue  # leave this one pending
+        services.activation.activate(link)
+        if rng.random() < 0.3:
+            services.sign_in.sign_in(who.nir, WRONG_PASSWORD)
+        services.recovery.request_reset(who.nir)
+        reset_link = _latest_link(services, who.nir, "reset")
+        if reset_link is None:
+            continue
+        new_password = rng.choice([p for p in PASSWORDS if p != password])
+        services.recovery.reset_password(reset_link, new_password, new_password)
+        services.sign_in.sign_in(who.nir, new_password)
+
+
+def hold_lock(params: dict[str, Any]) -> Any:
+    """Holds the database for ``seconds`` (or until ``release`` exists), with a write lock
+    (``mode`` "immediate": readers go on) or an exclusive one (``mode`` "exclusive": nobody
+    reads either), having written a row it commits at the end."""
+    conn = sqlite3.connect(params["db"], isolation_level=None, timeout=30)
+    if params["mode"] == "exclusive":
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        "INSERT INTO events (at, kind, detail) VALUES ('2026-11-26T13:02:00.000000Z', "
+        "'verrou-externe', 'écrit par un autre programme')"
+    )
+    if params.get("ready"):
+        Path(params["ready"]).touch()
+    release = Path(params["release"])
+    started = time.monotonic()
+    while time.monotonic() - started < params["seconds"] and not release.exists():
+        time.sleep(0.01)
+    held = time.monotonic() - started
+    conn.execute("COMMIT")
+    conn.close()
+    return {"held": held}
+
+
+ACTIONS = {
+    "register": register,
+    "activate": activate,
+    "reset": reset,
+    "fail": fail,
+    "register-during-lock": register_during_lock,
+    "crash-loop": crash_loop,
+}
+
+
+def main() -> None:
+    action, raw = sys.argv[1], sys.argv[2]
+    params: dict[str, Any] = json.loads(raw)
+    if action == "hold-lock":
+        print(json.dumps(hold_lock(params)), flush=True)
+        return
+    services = _open(params)
+    try:
+        _wait_for_go(params)
+        answer = ACTIONS[action](services, params)
+    finally:
+        services.close()
+    print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main()
