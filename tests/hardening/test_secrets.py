@@ -4,6 +4,7 @@ the event log, not in the screenshots, not in any log. Files are 0600 and folder
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import stat
@@ -164,3 +165,26 @@ async def test_no_clear_password_anywhere_after_a_whole_journey(
     assert names[:2] == [db_path.name, db_path.name + ".secret"], names
     for path in data.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_the_published_screenshots_show_none_of_the_passwords_typed_for_them() -> None:
+    """``screenshots/`` and the reviewed snapshots are made by typing these passwords into the
+    real screens: each must show as dots, never in clear."""
+    from tests.ui.registration_wizard import STRONG_PASSWORD
+    from tests.ui.session_support import NEW_PASSWORD, PASSWORD
+    from tests.ui.test_console import AGENT_PASSWORD, WRONG
+
+    root = Path(__file__).resolve().parents[2]
+    pictures = [*root.glob("screenshots/*.svg"), *root.glob("tests/ui/__snapshots__/*/*.svg")]
+    assert len(pictures) >= 10
+    from ensap_tui.services.demo import DEMO_AGENT_PASSWORD
+
+    typed = {STRONG_PASSWORD, PASSWORD, NEW_PASSWORD, AGENT_PASSWORD, WRONG}
+    for picture in pictures:
+        # Rich writes text with HTML entities, spaces as no-break spaces.
+        shown = html.unescape(picture.read_text(encoding="utf-8")).replace("\u00a0", " ")
+        shown = unicodedata.normalize("NFC", shown)
+        # The demo page lists the demo credentials on purpose, for the trainer.
+        secret = typed - {DEMO_AGENT_PASSWORD} if "demo" in picture.name else typed
+        for password in secret:
+            assert unicodedata.normalize("NFC", password) not in shown, (picture.name, password)
