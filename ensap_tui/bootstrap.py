@@ -12,8 +12,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-
-import platformdirs
+from typing import TYPE_CHECKING
 
 from ensap_tui.adapters.argon2_hasher import PepperedArgon2Hasher
 from ensap_tui.adapters.clocks import OffsetClock, SystemClock
@@ -28,8 +27,10 @@ from ensap_tui.adapters.secret_store import (
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SecretsTokenSource
 from ensap_tui.services.container import Services
-from ensap_tui.services.demo import META_CLOCK_OFFSET, NotDemoDatabase, parse_offset
-from ensap_tui.services.ports import Clock, StoreBusyError, StoreError, TokenSource
+from ensap_tui.services.ports import StoreBusyError, StoreError
+
+if TYPE_CHECKING:
+    from ensap_tui.services.ports import Clock, TokenSource
 
 #: Meta keys this module owns.
 META_DB_ID = "db_id"
@@ -78,12 +79,16 @@ class StartupError(Exception):
 
 def default_db_path() -> Path:
     """``ensap.sqlite3`` in the user's data folder for ensap-tui (platformdirs)."""
+    import platformdirs  # only when no --db is given
+
     return platformdirs.user_data_path("ensap-tui", appauthor=False) / "ensap.sqlite3"
 
 
 def demo_db_path() -> Path:
     """``demo.sqlite3`` in the user's data folder for ensap-tui: the demo mode's own database,
     never the default one."""
+    import platformdirs
+
     return platformdirs.user_data_path("ensap-tui", appauthor=False) / "demo.sqlite3"
 
 
@@ -97,6 +102,8 @@ class _StoredOffset:
         self._last = timedelta(0)
 
     def __call__(self) -> timedelta:
+        from ensap_tui.services.demo import META_CLOCK_OFFSET, parse_offset
+
         with contextlib.suppress(StoreError, StoreBusyError):
             self._last = parse_offset(self._store.peek_meta(META_CLOCK_OFFSET))
         return self._last
@@ -152,6 +159,8 @@ def open_services(
 
 
 def _prepare_demo(services: Services, path: Path) -> None:
+    from ensap_tui.services.demo import NotDemoDatabase
+
     try:
         services.demo.prepare()
     except NotDemoDatabase as error:

@@ -11,10 +11,10 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 _T = TypeVar("_T")
 
@@ -67,16 +67,29 @@ class PepperedArgon2Hasher:
         if not secret:
             raise ValueError("the pepper secret must not be empty")
         self._secret = bytes(secret)
-        self._hasher = PasswordHasher(
-            time_cost=time_cost,
-            memory_cost=memory_cost,
-            parallelism=parallelism,
-            hash_len=32,
-            salt_len=16,
-            type=Type.ID,
-        )
+        self._parameters = (time_cost, memory_cost, parallelism)
+        self._argon2: PasswordHasher | None = None
+        self._argon2_lock = threading.Lock()
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
+
+    @property
+    def _hasher(self) -> PasswordHasher:
+        """argon2-cffi's hasher, made on first use: the start-up does not load argon2."""
+        with self._argon2_lock:
+            if self._argon2 is None:
+                from argon2 import PasswordHasher, Type
+
+                time_cost, memory_cost, parallelism = self._parameters
+                self._argon2 = PasswordHasher(
+                    time_cost=time_cost,
+                    memory_cost=memory_cost,
+                    parallelism=parallelism,
+                    hash_len=32,
+                    salt_len=16,
+                    type=Type.ID,
+                )
+            return self._argon2
 
     def _peppered(self, password: str) -> str:
         # surrogatepass: a stray surrogate must hash deterministically, not raise.
@@ -91,6 +104,8 @@ class PepperedArgon2Hasher:
 
     def verify(self, encoded: str, password: str) -> bool:
         """True on a match; False on a mismatch or an unreadable hash (never raises)."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             peppered = self._peppered(password)
             return in_background(lambda: self._hasher.verify(encoded, peppered))
@@ -99,6 +114,8 @@ class PepperedArgon2Hasher:
 
     def needs_rehash(self, encoded: str) -> bool:
         """True when ``encoded`` was not made with the current parameters (or is unreadable)."""
+        from argon2.exceptions import InvalidHashError
+
         try:
             return self._hasher.check_needs_rehash(encoded)
         except (InvalidHashError, ValueError, TypeError):

@@ -18,25 +18,30 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
 from ensap_tui.adapters.oserrors import french_reason
-from ensap_tui.services.models import (
-    Account,
-    AccountStatus,
-    Agent,
-    Contacts,
-    Event,
-    FailureState,
-    MailMessage,
-    NewAccount,
-    TokenPurpose,
-    TokenRecord,
-)
 from ensap_tui.services.ports import StoreBusyError, StoreError, StoreTx
 
+# The records are imported by the functions that build them, on first use (``import ... as``,
+# four times cheaper per call than ``from ... import``): their dataclasses cost a twentieth of
+# the start-up, and opening a database builds none of them.
+if TYPE_CHECKING:
+    from ensap_tui.services.models import (
+        Account,
+        AccountStatus,
+        Agent,
+        Contacts,
+        Event,
+        FailureState,
+        MailMessage,
+        NewAccount,
+        TokenPurpose,
+        TokenRecord,
+    )
 BUSY_MESSAGE = (
     "La base de données est occupée par un autre programme. "
     "Réessayez dans quelques instants."
@@ -412,7 +417,6 @@ _EVENT_COLUMNS = "id, at, kind, nir, actor, detail"
 _AGENT_COLUMNS = "id, name, password_hash, created_at"
 
 
-_STATUSES = {status.value: status for status in AccountStatus}
 _ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
 
 
@@ -440,23 +444,61 @@ def _search_filter(
     return (" WHERE " + " AND ".join(where) if where else ""), params, order
 
 
+@cache
+def _statuses() -> dict[str, AccountStatus]:
+    import ensap_tui.services.models as models
+
+    return {status.value: status for status in models.AccountStatus}
+
+
+def _status_value(status: str) -> str:
+    """The stored form of an account status (ValueError for an unknown one)."""
+    import ensap_tui.services.models as models
+
+    return models.AccountStatus(status).value
+
+
+def _purpose_value(purpose: str) -> str:
+    """The stored form of a token purpose (ValueError for an unknown one)."""
+    import ensap_tui.services.models as models
+
+    return models.TokenPurpose(purpose).value
+
+
+def _failure(
+    nir: str, failures: int, blocks: int, blocked_until: str | None, last_failure_at: str | None
+) -> FailureState:
+    """The throttling state of ``nir`` from its stored columns."""
+    import ensap_tui.services.models as models
+
+    return models.FailureState(
+        nir=nir,
+        failures=failures,
+        blocks=blocks,
+        blocked_until=_opt_dt(blocked_until),
+        last_failure_at=_opt_dt(last_failure_at),
+    )
+
+
 def _account(row: sqlite3.Row) -> Account:
+    import ensap_tui.services.models as models
+
     # Unpacked by position (the order of _ACCOUNT_COLUMNS): searches build 50 accounts at a
     # time, and reading a Row by name costs twice as much.
     (
         account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
         phone_secondary, status, created_at, activated_at, last_sign_in_at,
     ) = row
-    return Account(
+    return models.Account(
         id=account_id,
         nir=nir,
         birth_name=birth_name,
         birth_date=date.fromisoformat(birth_date),
         password_hash=password_hash,
-        contacts=Contacts(
+        contacts=models.Contacts(
             email=email, email_backup=email_backup, phone=phone, phone_secondary=phone_secondary
         ),
-        status=_STATUSES[status],
+        status=_statuses()[status],
         created_at=_dt(created_at),
         activated_at=None if activated_at is None else _dt(activated_at),
         last_sign_in_at=None if last_sign_in_at is None else _dt(last_sign_in_at),
@@ -464,10 +506,12 @@ def _account(row: sqlite3.Row) -> Account:
 
 
 def _token(row: sqlite3.Row) -> TokenRecord:
-    return TokenRecord(
+    import ensap_tui.services.models as models
+
+    return models.TokenRecord(
         id=row["id"],
         account_id=row["account_id"],
-        purpose=TokenPurpose(row["purpose"]),
+        purpose=models.TokenPurpose(row["purpose"]),
         token_hash=row["token_hash"],
         issued_at=_dt(row["issued_at"]),
         expires_at=_dt(row["expires_at"]),
@@ -477,7 +521,9 @@ def _token(row: sqlite3.Row) -> TokenRecord:
 
 
 def _mail(row: sqlite3.Row) -> MailMessage:
-    return MailMessage(
+    import ensap_tui.services.models as models
+
+    return models.MailMessage(
         id=row["id"],
         recipient=row["recipient"],
         subject=row["subject"],
@@ -490,7 +536,9 @@ def _mail(row: sqlite3.Row) -> MailMessage:
 
 
 def _event(row: sqlite3.Row) -> Event:
-    return Event(
+    import ensap_tui.services.models as models
+
+    return models.Event(
         id=row["id"],
         at=_dt(row["at"]),
         kind=row["kind"],
@@ -501,7 +549,9 @@ def _event(row: sqlite3.Row) -> Event:
 
 
 def _agent(row: sqlite3.Row) -> Agent:
-    return Agent(
+    import ensap_tui.services.models as models
+
+    return models.Agent(
         id=row["id"],
         name=row["name"],
         password_hash=row["password_hash"],
@@ -554,7 +604,7 @@ class _Tx:
                 new.contacts.email_backup,
                 new.contacts.phone,
                 new.contacts.phone_secondary,
-                AccountStatus.PENDING.value,
+                _status_value("pending"),
                 _ts(new.created_at),
             ),
         )
@@ -573,7 +623,7 @@ class _Tx:
             "WHEN :status = 'active' THEN "
             "(CASE WHEN status = 'active' THEN activated_at ELSE :at END) "
             "ELSE NULL END WHERE id = :id",
-            {"status": AccountStatus(status).value, "at": _ts(at), "id": account_id},
+            {"status": _status_value(status), "at": _ts(at), "id": account_id},
         )
 
     def set_password_hash(self, account_id: int, password_hash: str) -> None:
@@ -608,7 +658,7 @@ class _Tx:
             rows = self._q(
                 f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE status = ? "
                 "ORDER BY created_at DESC, id DESC LIMIT ?",
-                (AccountStatus(status).value, limit),
+                (_status_value(status), limit),
             )
         return [_account(row) for row in rows]
 
@@ -641,12 +691,8 @@ class _Tx:
         for row in self._q(sql, [*params, limit]):
             account = _account(row[:13])
             failures, blocks, blocked, last_failure, link_expiry = row[13:]
-            state = None if failures is None else FailureState(
-                nir=account.nir,
-                failures=failures,
-                blocks=blocks,
-                blocked_until=_opt_dt(blocked),
-                last_failure_at=_opt_dt(last_failure),
+            state = None if failures is None else _failure(
+                account.nir, failures, blocks, blocked, last_failure
             )
             found.append((account, state, _opt_dt(link_expiry)))
         return found
@@ -666,7 +712,7 @@ class _Tx:
             "VALUES (?, ?, ?, ?, ?)",
             (
                 account_id,
-                TokenPurpose(purpose).value,
+                _purpose_value(purpose),
                 token_hash,
                 _ts(issued_at),
                 _ts(expires_at),
@@ -678,7 +724,7 @@ class _Tx:
         self._w(
             "UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND purpose = ? "
             "AND used_at IS NULL AND revoked_at IS NULL",
-            (_ts(at), account_id, TokenPurpose(purpose).value),
+            (_ts(at), account_id, _purpose_value(purpose)),
         )
 
     def token_by_hash(self, token_hash: str) -> TokenRecord | None:
@@ -692,7 +738,7 @@ class _Tx:
             "UPDATE tokens SET used_at = :now WHERE token_hash = :hash AND purpose = :purpose "
             "AND used_at IS NULL AND revoked_at IS NULL AND :now < expires_at "
             "RETURNING account_id",
-            {"now": _ts(now), "hash": token_hash, "purpose": TokenPurpose(purpose).value},
+            {"now": _ts(now), "hash": token_hash, "purpose": _purpose_value(purpose)},
         ).fetchall()  # read to the end so that the UPDATE completes
         return int(rows[0][0]) if rows else None
 
@@ -700,7 +746,7 @@ class _Tx:
         row = self._q(
             f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE account_id = ? AND purpose = ? "
             "ORDER BY issued_at DESC, id DESC LIMIT 1",
-            (account_id, TokenPurpose(purpose).value),
+            (account_id, _purpose_value(purpose)),
         ).fetchone()
         return None if row is None else _token(row)
 
@@ -713,14 +759,8 @@ class _Tx:
             (nir,),
         ).fetchone()
         if row is None:
-            return FailureState(nir=nir)
-        return FailureState(
-            nir=nir,
-            failures=row["failures"],
-            blocks=row["blocks"],
-            blocked_until=_opt_dt(row["blocked_until"]),
-            last_failure_at=_opt_dt(row["last_failure_at"]),
-        )
+            return _failure(nir, 0, 0, None, None)
+        return _failure(nir, *row)
 
     def save_failure_state(self, state: FailureState) -> None:
         self._w(
@@ -746,16 +786,7 @@ class _Tx:
             "WHERE blocked_until > ? ORDER BY blocked_until DESC LIMIT ?",
             (_ts(now), limit),
         )
-        return [
-            FailureState(
-                nir=row["nir"],
-                failures=row["failures"],
-                blocks=row["blocks"],
-                blocked_until=_opt_dt(row["blocked_until"]),
-                last_failure_at=_opt_dt(row["last_failure_at"]),
-            )
-            for row in rows
-        ]
+        return [_failure(*row) for row in rows]
 
     # help-desk agents
 

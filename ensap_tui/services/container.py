@@ -2,41 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
 
-from ensap_tui.services.account import AccountService
-from ensap_tui.services.activation import ActivationService
-from ensap_tui.services.assistance import AgentService, AssistanceService
-from ensap_tui.services.demo import DemoService
-from ensap_tui.services.mailbox import MailboxService
-from ensap_tui.services.ports import Clock, Hasher, Store, TokenSource
-from ensap_tui.services.recovery import RecoveryService
-from ensap_tui.services.registration import RegistrationService
-from ensap_tui.services.signin import SignInService
+if TYPE_CHECKING:
+    from ensap_tui.services.account import AccountService
+    from ensap_tui.services.activation import ActivationService
+    from ensap_tui.services.assistance import AgentService, AssistanceService
+    from ensap_tui.services.demo import DemoService
+    from ensap_tui.services.mailbox import MailboxService
+    from ensap_tui.services.ports import Clock, Hasher, Store, TokenSource
+    from ensap_tui.services.recovery import RecoveryService
+    from ensap_tui.services.registration import RegistrationService
+    from ensap_tui.services.signin import SignInService
+
+_S = TypeVar("_S")
 
 
-@dataclass
 class Services:
     """The use cases the UI and the command line call, sharing one store and one clock.
 
     ``idle_timeout`` is how long the signed-in space waits without a key before signing out;
     ``notices`` are French messages to show once at start (e.g. the secret kept in a file).
+    Each service is made (and its module imported) the first time it is asked for, once, from
+    any thread: the home page is drawn before any of them is needed.
     """
 
-    registration: RegistrationService
-    activation: ActivationService
-    sign_in: SignInService
-    recovery: RecoveryService
-    account: AccountService
-    mailbox: MailboxService
-    demo: DemoService
-    agents: AgentService
-    assistance: AssistanceService
-    clock: Clock
-    store: Store
-    idle_timeout: timedelta = timedelta(minutes=10)
-    notices: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        *,
+        store: Store,
+        hasher: Hasher,
+        clock: Clock,
+        tokens: TokenSource,
+        idle_timeout: timedelta = timedelta(minutes=10),
+        notices: Iterable[str] = (),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.idle_timeout = idle_timeout
+        self.notices = list(notices)
+        self._hasher = hasher
+        self._tokens = tokens
+        self._made: dict[str, object] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def build(
@@ -50,22 +61,93 @@ class Services:
         notices: list[str],
     ) -> Services:
         """Wires every service to the same store, hasher, clock and token source."""
-        activation = ActivationService(store, clock, tokens)
-        agents = AgentService(store, hasher, clock)
         return cls(
-            registration=RegistrationService(store, hasher, clock, tokens),
-            activation=activation,
-            sign_in=SignInService(store, hasher, clock),
-            recovery=RecoveryService(store, hasher, clock, tokens),
-            account=AccountService(store, hasher, clock),
-            mailbox=MailboxService(store),
-            demo=DemoService(store, hasher, clock, tokens, agents),
-            agents=agents,
-            assistance=AssistanceService(store, clock, activation),
-            clock=clock,
             store=store,
+            hasher=hasher,
+            clock=clock,
+            tokens=tokens,
             idle_timeout=idle_timeout,
-            notices=list(notices),
+            notices=notices,
+        )
+
+    def _service(self, name: str, make: Callable[[], _S]) -> _S:
+        with self._lock:  # a worker thread and the screen may ask for the same one at once
+            if name not in self._made:
+                self._made[name] = make()
+            return self._made[name]  # type: ignore[return-value]
+
+    @property
+    def registration(self) -> RegistrationService:
+        from ensap_tui.services.registration import RegistrationService
+
+        return self._service(
+            "registration",
+            lambda: RegistrationService(self.store, self._hasher, self.clock, self._tokens),
+        )
+
+    @property
+    def activation(self) -> ActivationService:
+        from ensap_tui.services.activation import ActivationService
+
+        return self._service(
+            "activation", lambda: ActivationService(self.store, self.clock, self._tokens)
+        )
+
+    @property
+    def sign_in(self) -> SignInService:
+        from ensap_tui.services.signin import SignInService
+
+        return self._service(
+            "sign_in", lambda: SignInService(self.store, self._hasher, self.clock)
+        )
+
+    @property
+    def recovery(self) -> RecoveryService:
+        from ensap_tui.services.recovery import RecoveryService
+
+        return self._service(
+            "recovery",
+            lambda: RecoveryService(self.store, self._hasher, self.clock, self._tokens),
+        )
+
+    @property
+    def account(self) -> AccountService:
+        from ensap_tui.services.account import AccountService
+
+        return self._service(
+            "account", lambda: AccountService(self.store, self._hasher, self.clock)
+        )
+
+    @property
+    def mailbox(self) -> MailboxService:
+        from ensap_tui.services.mailbox import MailboxService
+
+        return self._service("mailbox", lambda: MailboxService(self.store))
+
+    @property
+    def agents(self) -> AgentService:
+        from ensap_tui.services.assistance import AgentService
+
+        return self._service("agents", lambda: AgentService(self.store, self._hasher, self.clock))
+
+    @property
+    def assistance(self) -> AssistanceService:
+        from ensap_tui.services.assistance import AssistanceService
+
+        # Built outside the lock: asking for ``activation`` takes it too.
+        activation = self.activation
+        return self._service(
+            "assistance", lambda: AssistanceService(self.store, self.clock, activation)
+        )
+
+    @property
+    def demo(self) -> DemoService:
+        from ensap_tui.services.demo import DemoService
+
+        agents = self.agents
+        return self._service(
+            "demo",
+            lambda: DemoService(self.store, self._hasher, self.clock, self._tokens, agents),
         )
 
     def close(self) -> None:

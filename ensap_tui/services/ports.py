@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ensap_tui.services.models import (
-    Account,
-    AccountStatus,
-    Agent,
-    Contacts,
-    Event,
-    FailureState,
-    MailMessage,
-    NewAccount,
-    TokenPurpose,
-    TokenRecord,
-)
+if TYPE_CHECKING:  # annotations only: the records' dataclasses are built on first real use
+    from ensap_tui.services.models import (
+        Account,
+        AccountStatus,
+        Agent,
+        Contacts,
+        Event,
+        FailureState,
+        MailMessage,
+        NewAccount,
+        TokenPurpose,
+        TokenRecord,
+    )
 
 
 class Clock(Protocol):

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button, Static
 
-from ensap_tui.ui.registration import RegistrationDraft
 from ensap_tui.ui.screens.base import EnsapScreen
 
 
@@ -55,6 +54,7 @@ class HomeScreen(EnsapScreen):
 
     @on(Button.Pressed, "#creer-espace")
     def _create(self) -> None:
+        from ensap_tui.ui.registration import RegistrationDraft
         from ensap_tui.ui.screens.identity import IdentityScreen
 
         self.app.push_screen(IdentityScreen(RegistrationDraft()))

@@ -1,0 +1,40 @@
+"""The services of one database: each made once, on first use, and shared by every thread."""
+
+from __future__ import annotations
+
+import threading
+
+from ensap_tui.services.container import Services
+
+from .helpers import NIR, REQUEST
+
+NAMES = ("registration", "activation", "sign_in", "recovery", "account", "mailbox", "agents",
+         "assistance", "demo")
+
+
+def test_each_service_is_made_once_and_works_on_the_shared_store(services: Services) -> None:
+    made = {name: getattr(services, name) for name in NAMES}
+    for name in NAMES:
+        assert getattr(services, name) is made[name], name
+    receipt = services.registration.register(REQUEST)
+    # What one service wrote, the others read through the same store.
+    assert services.mailbox.messages(limit=1)[0].recipient == receipt.email
+    assert [s.account.nir for s in services.assistance.search(REQUEST.nir)] == [NIR]
+
+
+def test_threads_asking_for_a_service_at_once_all_get_the_same_one(services: Services) -> None:
+    start = threading.Barrier(8)
+    seen: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        seen.append(services.assistance)
+        seen.append(services.demo)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(service) for service in seen[::2]}) == 1
+    assert len({id(service) for service in seen[1::2]}) == 1
