@@ -14,17 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ensap_tui import __version__
-from ensap_tui.commands import (
-    EXIT_OK,
-    EXIT_USAGE,
-    CommandError,
-    accounts,
-    agents,
-    demo,
-    events,
-    outbox,
-    serve,
-)
+from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
 
 # argparse has no French catalogue; its own words go through this table (argparse looks `_` up
 # at call time, so replacing it covers usage lines, headings and error messages alike).
@@ -54,13 +44,19 @@ def _french(message: str) -> str:
 
 argparse._ = _french  # type: ignore[attr-defined]
 
-#: Each group adds its sub-commands (see ``ensap_tui.commands``).
-COMMAND_GROUPS = [outbox.register, agents.register, accounts.register, events.register]
-COMMAND_GROUPS += [demo.register, serve.register]
+
+def command_groups() -> list[Callable[..., None]]:
+    """The ``register`` of each group of sub-commands, in help order (see
+    ``ensap_tui.commands``); imported only when a parser with sub-commands is built."""
+    from ensap_tui.commands import accounts, agents, demo, events, outbox, serve
+
+    return [outbox.register, agents.register, accounts.register, events.register,
+            demo.register, serve.register]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``ensap-tui`` and its sub-commands."""
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The parser of ``ensap-tui`` and its sub-commands (without them when ``with_commands`` is
+    false: enough for a command line that only opens the application)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
@@ -99,10 +95,31 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"ensap-tui {__version__}",
         help="affiche la version et quitte",
     )
-    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE")
-    for register in COMMAND_GROUPS:
-        register(commands, common)
+    if with_commands:
+        commands = parser.add_subparsers(title="commandes", metavar="COMMANDE")
+        for register in command_groups():
+            register(commands, common)
     return parser
+
+
+def _opens_the_app_only(argv: Sequence[str]) -> bool:
+    """True when ``argv`` holds nothing but ``--db CHEMIN``, ``--db=CHEMIN`` and ``--demo``."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--db":
+            if next(tokens, None) is None:
+                return False
+        elif not (token == "--demo" or token.startswith("--db=")):
+            return False
+    return True
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """``argv`` (default: the process arguments) parsed. The sub-commands' parsers (a tenth
+    of the application's start-up) are built only when the command line may name one."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=not _opens_the_app_only(arguments))
+    return parser.parse_args(arguments)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -135,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # of start-up, for nothing. It stays off while the application starts, which turns it back
     # on after its first frame, those objects frozen out of its way; other commands at once.
     gc.disable()
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     if handler is not run_app:
         gc.enable()
