@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import constants as textual_constants
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
@@ -30,18 +31,30 @@ if TYPE_CHECKING:
 # the demo page are imported when first opened.
 
 
-def _after_first_frame() -> None:
+def _after_first_frame(services: Services) -> None:
     _restart_collector()
-    threading.Thread(target=_warm_up, name="ensap-tui-warm-up", daemon=True).start()
+    threading.Thread(
+        target=_warm_up, args=(services,), name="ensap-tui-warm-up", daemon=True
+    ).start()
 
 
-def _warm_up() -> None:
+#: Every service of :class:`Services`, made in the background after the first frame.
+_SERVICES = (
+    "registration", "activation", "sign_in", "recovery", "account", "mailbox", "agents",
+    "assistance", "demo",
+)
+
+
+def _warm_up(services: Services) -> None:
     """Loads, in the background while the home page is read, what the forms need on first use
-    (the NIR key, e-mail and phone validation, the common passwords), so that no keystroke or
-    button of the first registration waits for it on the screen's thread."""
+    (the services and their records, the NIR key, e-mail and phone validation, the common
+    passwords), so that no keystroke or button of the first registration waits for it on the
+    screen's thread."""
     from ensap_tui.domain import contact, nir, password
 
     with contextlib.suppress(Exception):  # only a warm-up: the real call will say what fails
+        for name in _SERVICES:
+            getattr(services, name)
         nir.parse_nir("185057511512364")
         contact.parse_email("prenom.nom@exemple.fr")
         contact.parse_phone("0615147879")
@@ -142,13 +155,22 @@ class EnsapApp(App[None], inherit_bindings=False):
     @property
     def available_themes(self) -> dict[str, Theme]:
         """Textual's themes and ours, which is known before ``App.__init__`` reads it."""
-        return {**super().available_themes, ENSAP_THEME.name: ENSAP_THEME}
+        themes = super().available_themes  # a copy, made for each call
+        themes.setdefault(ENSAP_THEME.name, ENSAP_THEME)
+        return themes
 
     def get_default_screen(self) -> Screen[object]:
         return HomeScreen()
 
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Textual's, except for a node not in the DOM yet: the classes a widget gives itself
+        in its constructor (a button's variant and style) would each restyle it there, for
+        nothing, since mounting it styles it anyway (a tenth of a screen's first frame)."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
+
     def on_mount(self) -> None:
-        self.call_after_refresh(_after_first_frame)
+        self.call_after_refresh(_after_first_frame, self.services)
         for notice in self.services.notices:
             self.notify(notice, title="Information", markup=False, timeout=15)
         if self.demo:
