@@ -1,15 +1,20 @@
-"""The live checklist of password rules at every width, and its colours after a theme change."""
+"""The live checklist of password rules at every width, its colours after a theme change, and a
+password longer than its field."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.widgets import Input
 
 from ensap_tui.domain.password import PersonalInfo, assess
+from ensap_tui.ui.registration import RegistrationDraft
+from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
 
-from .registration_wizard import shown_text
+from .registration_wizard import NIR, shown_text
 
 PERSON = PersonalInfo("185057511512364", "Dupont", date(1985, 5, 14), "")
 LABELS = [
@@ -74,3 +79,24 @@ async def test_the_marks_take_the_colours_of_a_new_theme() -> None:
         app.theme = "textual-light"
         await pilot.pause()
         assert mark_colour() != dark
+
+
+async def test_a_password_longer_than_its_field_scrolls_to_keep_the_cursor_in_view(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        draft = RegistrationDraft(nir=NIR, birth_name="DUPONT", birth_day="14",
+                                  birth_month="05", birth_year="1985", terms_accepted=True)
+        await app.push_screen(PasswordScreen(draft))
+        await pilot.pause()
+        field = app.screen.query_one("#mot-de-passe", Input)
+        field.focus()
+        await pilot.press(*("Abcdefgh1!" * 9))
+        await pilot.pause()
+        width = field.content_size.width
+        assert len(field.value) == 90 > width
+        assert 0 < field.cursor_position - field.scroll_offset.x <= width
+        await pilot.press("home")
+        await pilot.pause()
+        assert field.scroll_offset.x == 0
