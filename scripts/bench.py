@@ -766,7 +766,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if run("demarrage"):
-            bench_startup(report, folder, pairs=4 if quick else 12)
+            bench_startup(report, folder, pairs=4 if quick else 30)
         if run("frappe"):
             bench_keystrokes(report, folder, blocks=2 if quick else 8)
         if run("robustesse"):
