@@ -171,13 +171,18 @@ class EnsapApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.call_after_refresh(_after_first_frame, self.services)
-        for notice in self.services.notices:
-            self.notify(notice, title="Information", markup=False, timeout=15)
+        # The notices come just after the home page's first frame (a toast would add a fifth
+        # to the time the page takes to appear).
+        self.call_after_refresh(self._show_notices)
         if self.demo:
             # The demo clock in the header line: on each new screen, and every second.
             self.screen_change_signal.subscribe(self, self._demo_screen_changed)
             self.set_interval(1.0, self._show_demo_clock)
             self.call_after_refresh(self._show_demo_clock)
+
+    def _show_notices(self) -> None:
+        for notice in self.services.notices:
+            self.notify(notice, title="Information", markup=False, timeout=15)
 
     def on_unmount(self) -> None:
         self.services.close()
