@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -77,6 +77,12 @@ def test_account_round_trip_keeps_every_field(store: SqliteStore, clock: FixedCl
     assert by_nir == expected
     assert by_id == expected
     assert by_nir is not None and by_nir.created_at.tzinfo == UTC
+    # Built by the store's own constructor, the record is the same frozen, hashable value.
+    assert hash(by_nir) == hash(expected) and repr(by_nir) == repr(expected)
+    with pytest.raises(FrozenInstanceError):
+        by_nir.birth_name = "DUPONT"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        by_nir.contacts.email = "autre@example.fr"  # type: ignore[misc]
 
 
 def test_unknown_account_is_none(store: SqliteStore) -> None:
