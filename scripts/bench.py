@@ -230,11 +230,11 @@ def run_ui_probe(folder: Path, *args: str) -> Any:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_keystrokes(report: Report, folder: Path, blocks: int) -> None:
+def bench_keystrokes(report: Report, folder: Path, blocks: int, rounds: int) -> None:
     section("2. Frappe → affichage")
     import bench_ui
 
-    keys = list(bench_ui.keys_to_type())
+    keys = list(bench_ui.keys_to_type()) * rounds
     per_block = len(keys) // blocks + 1
     with_meter: list[float] = []
     without: list[float] = []
@@ -268,7 +268,8 @@ def bench_keystrokes(report: Report, folder: Path, blocks: int) -> None:
         "pilote headless saute, et que la mesure refait). La référence est le même écran "
         "sans la jauge « Niveau de sécurité » ni la liste des règles, qui sont les deux "
         "éléments mis à jour à chaque frappe. On tape cinq mots de passe caractère par "
-        "caractère puis on les efface, ce qui fait passer la jauge par Faible, Moyen et Fort."
+        "caractère puis on les efface, ce qui fait passer la jauge par Faible, Moyen et Fort ; "
+        f"la suite est tapée {rounds} fois."
     ))
 
 
@@ -768,7 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if run("demarrage"):
             bench_startup(report, folder, pairs=4 if quick else 30)
         if run("frappe"):
-            bench_keystrokes(report, folder, blocks=2 if quick else 8)
+            bench_keystrokes(report, folder, blocks=2 if quick else 16, rounds=1 if quick else 2)
         if run("robustesse"):
             bench_strength(report)
         if run("blocages"):
