@@ -9,25 +9,22 @@ text (``2026-11-26T13:02:00.000000Z``) so that text order is time order.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import os
 import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
 from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.services.ports import StoreBusyError, StoreError, StoreTx
-
-_R = TypeVar("_R")
 
 # The records are imported by the functions that build them, on first use (``import ... as``,
 # four times cheaper per call than ``from ... import``): their dataclasses cost a twentieth of
@@ -440,7 +437,7 @@ def _search_filter(
         params.append(nir)
     if name_prefix is not None:
         key = name_key(name_prefix)
-        order = f"{table}name_key, {table}id"
+        order = f"{table}name_key, {table}nir"  # the order of the covering index (v3)
         if key:
             where.append(f"{table}name_key >= ?")
             params.append(key)
@@ -487,45 +484,22 @@ def _failure(
     )
 
 
-def _record_maker(cls: type[_R]) -> Callable[..., _R]:
-    """A constructor of the frozen slotted record ``cls`` from its fields' values in order,
-    for rows read fifty at a time: it fills the slots through their descriptors, half the cost
-    of the generated ``__init__`` (one ``object.__setattr__`` per field, frozen or not). Only
-    for the store's own columns, checked when they were written."""
-    fill = [getattr(cls, f.name).__set__ for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    new = object.__new__
-
-    def make(*values: Any) -> _R:
-        record = new(cls)
-        for put, value in zip(fill, values, strict=True):
-            put(record, value)
-        return record
-
-    return make
-
-
-@cache
-def _account_makers() -> tuple[Callable[..., Account], Callable[..., Contacts]]:
+def _account(row: sqlite3.Row) -> Account:
     import ensap_tui.services.models as models
 
-    return _record_maker(models.Account), _record_maker(models.Contacts)
-
-
-def _account(row: sqlite3.Row) -> Account:
-    # Unpacked by position (the order of _ACCOUNT_COLUMNS): searches build 50 accounts at a
-    # time, and reading a Row by name costs twice as much.
+    # Unpacked by position (the order of _ACCOUNT_COLUMNS), and built with positional
+    # arguments: searches build 50 accounts at a time, and names cost a third more.
     (
         account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
         phone_secondary, status, created_at, activated_at, last_sign_in_at,
     ) = row
-    account, contacts = _account_makers()
-    return account(
+    return models.Account(
         account_id,
         nir,
         birth_name,
         date.fromisoformat(birth_date),
         password_hash,
-        contacts(email, email_backup, phone, phone_secondary),
+        models.Contacts(email, email_backup, phone, phone_secondary),
         _statuses()[status],
         _dt(created_at),
         None if activated_at is None else _dt(activated_at),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ensap_tui.adapters.clocks import FixedClock
-from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION
+from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.services.models import Event
 from ensap_tui.services.ports import StoreError
@@ -19,6 +19,37 @@ TABLES = {"meta", "accounts", "tokens", "login_failures", "outbox", "events"}
 
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+def test_a_version_2_database_gets_the_name_index_and_keeps_its_accounts(
+    db_path: Path, clock: FixedClock
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN")
+    for version, migration in enumerate(MIGRATIONS[:2], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(
+        "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
+        "email_backup, phone, phone_secondary, status, created_at) VALUES ('185057511512364', "
+        "'LEFÈVRE', 'lefevre', '1985-05-17', '$argon2id$x', 'l@example.fr', '', '', '', "
+        "'active', '2026-11-26T13:02:00.000000Z')"
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    db_path.chmod(0o600)
+
+    store = SqliteStore(db_path)
+    with store.read() as tx:
+        found = tx.search_accounts(name_prefix="Lefè")
+    store.close()
+    assert [account.nir for account in found] == ["185057511512364"]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "accounts_by_name" in indexes and "accounts_name_key" not in indexes
+    conn.close()
 
 
 def test_a_new_database_is_created_migrated_and_private(db_path: Path, clock: FixedClock) -> None:

@@ -226,17 +226,21 @@ def test_search_by_accentless_case_insensitive_prefix(store: SqliteStore,
         assert len(tx.search_accounts(name_prefix="l", limit=1)) == 1
 
 
-def test_name_search_is_an_index_range_scan(store: SqliteStore, db_path: Path) -> None:
+def test_name_search_reads_one_covering_index_in_order(store: SqliteStore, db_path: Path) -> None:
     statements: list[str] = []
     # The store's own connection for this thread (private on purpose: we inspect its SQL).
     store._connection().set_trace_callback(statements.append)
     with store.read() as tx:
         tx.search_accounts(name_prefix="lefevre")
+        tx.search_with_state(name_prefix="lefevre")
     store._connection().set_trace_callback(None)
-    query = next(s for s in statements if "name_key" in s)
-    plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
-    assert "USING INDEX accounts_name_key (name_key>? AND name_key<?)" in plan
-    assert "TEMP B-TREE" not in plan  # results come in index order, no sort
+    queries = [s for s in statements if "name_key" in s]
+    assert len(queries) == 2
+    for query in queries:
+        plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
+        # The rows come from the index alone (no read of the table), in its order (no sort).
+        assert "USING COVERING INDEX accounts_by_name (name_key>? AND name_key<?)" in plan, plan
+        assert "TEMP B-TREE" not in plan
 
 
 # -- tokens ---------------------------------------------------------------------------------
