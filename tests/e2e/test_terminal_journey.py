@@ -125,6 +125,7 @@ def test_register_activate_and_sign_in_in_a_real_terminal(
         screen = term.wait_for("Bienvenue, Dupont", timeout=30)
         assert "1 85 •• •• ••• ••• 64" in screen  # the NIR is masked in the space
         assert "Première connexion" in screen
+        assert term.size() == (100, 40)  # the whole journey ran at the size it was planned for
 
         term.send("C-q")
         assert term.wait_until_closed(), f"Ctrl+Q did not quit:\n{term.screen()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import time
@@ -12,7 +13,10 @@ from collections.abc import Mapping
 class TmuxSession:
     """Runs ``command`` in a new detached tmux session of ``width`` × ``height`` cells.
 
-    Use as a context manager: the session (and the program in it) is killed on exit.
+    The session has a tmux server of its own (its own socket, no configuration file read), and
+    its window keeps that size: a detached window could otherwise fall back to tmux's default
+    80 × 24 during the test. Use as a context manager: the server, the session and the program
+    in it are killed on exit.
     """
 
     def __init__(
@@ -28,23 +32,25 @@ class TmuxSession:
         self.width = width
         self.height = height
         self.env = dict(env or {})
+        self._tmux = ["tmux", "-L", self.name, "-f", os.devnull]
 
     def __enter__(self) -> TmuxSession:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         # `exec env …` so the program is the pane's process and dies with the session.
         shell_command = f"exec env {exports} {shlex.join(self.command)}"
+        size = ["-x", str(self.width), "-y", str(self.height)]
         subprocess.run(
-            [
-                "tmux", "new-session", "-d", "-s", self.name,
-                "-x", str(self.width), "-y", str(self.height), shell_command,
-            ],
+            [*self._tmux, "new-session", "-d", "-s", self.name, *size, shell_command], check=True
+        )
+        subprocess.run(
+            [*self._tmux, "set-option", "-w", "-t", self.name, "window-size", "manual"],
             check=True,
         )
+        subprocess.run([*self._tmux, "resize-window", "-t", self.name, *size], check=True)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False,
-                       capture_output=True)
+        subprocess.run([*self._tmux, "kill-server"], check=False, capture_output=True)
 
     def send(self, *keys: str) -> None:
         """Sends tmux key names (``"Tab"``, ``"Enter"``, ``"C-q"``) one after another.
@@ -55,7 +61,7 @@ class TmuxSession:
         """
         for key in keys:
             before = self._borders() if key in ("Tab", "BTab") else None
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            subprocess.run([*self._tmux, "send-keys", "-t", self.name, key], check=True)
             if before is not None:
                 self._wait_borders_change(before)
             time.sleep(0.15)  # a human pace between keys
@@ -64,7 +70,7 @@ class TmuxSession:
         # The rows holding the top edges of inputs, lists and buttons, with their colours: the
         # focused widget's edge is drawn in another colour, and no cursor blinks on these rows.
         result = subprocess.run(
-            ["tmux", "capture-pane", "-e", "-p", "-t", self.name],
+            [*self._tmux, "capture-pane", "-e", "-p", "-t", self.name],
             check=True, capture_output=True, text=True,
         )
         return [row for row in result.stdout.splitlines() if "▔" in row]
@@ -76,20 +82,30 @@ class TmuxSession:
 
     def type(self, text: str) -> None:
         """Types ``text`` literally (no key-name interpretation)."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*self._tmux, "send-keys", "-t", self.name, "-l", text], check=True)
         time.sleep(0.3)
 
     def screen(self) -> str:
         """The visible text of the pane."""
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            [*self._tmux, "capture-pane", "-p", "-t", self.name],
             check=True, capture_output=True, text=True,
         )
         return result.stdout
 
+    def size(self) -> tuple[int, int]:
+        """The window's width and height in cells."""
+        result = subprocess.run(
+            [*self._tmux, "display-message", "-p", "-t", self.name,
+             "#{window_width} #{window_height}"],
+            check=True, capture_output=True, text=True,
+        )
+        width, height = result.stdout.split()
+        return int(width), int(height)
+
     def alive(self) -> bool:
         """True while the session (and so the program) is running."""
-        result = subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True)
+        result = subprocess.run([*self._tmux, "has-session", "-t", self.name], capture_output=True)
         return result.returncode == 0
 
     def wait_until_closed(self, timeout: float = 10.0) -> bool:
