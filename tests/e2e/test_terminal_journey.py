@@ -38,6 +38,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "TZ": "Europe/Paris",
+        # The size Textual reads first (before asking the terminal): under pytest's output
+        # capture, the program in the 100×40 pane sometimes started at 80×24 (the size it falls
+        # back to) and stayed so; the journey is planned for 100×40.
+        "COLUMNS": "100",
+        "LINES": "40",
     }
 
 

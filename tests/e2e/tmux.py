@@ -13,10 +13,8 @@ from collections.abc import Mapping
 class TmuxSession:
     """Runs ``command`` in a new detached tmux session of ``width`` × ``height`` cells.
 
-    The session has a tmux server of its own (its own socket, no configuration file read), and
-    its window keeps that size: a detached window could otherwise fall back to tmux's default
-    80 × 24 during the test. Use as a context manager: the server, the session and the program
-    in it are killed on exit.
+    The session has a tmux server of its own (its own socket, no configuration file read).
+    Use as a context manager: the server, the session and the program in it are killed on exit.
     """
 
     def __init__(
@@ -42,11 +40,6 @@ class TmuxSession:
         subprocess.run(
             [*self._tmux, "new-session", "-d", "-s", self.name, *size, shell_command], check=True
         )
-        subprocess.run(
-            [*self._tmux, "set-option", "-w", "-t", self.name, "window-size", "manual"],
-            check=True,
-        )
-        subprocess.run([*self._tmux, "resize-window", "-t", self.name, *size], check=True)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
