@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         TokenPurpose,
         TokenRecord,
     )
+
 BUSY_MESSAGE = (
     "La base de données est occupée par un autre programme. "
     "Réessayez dans quelques instants."
