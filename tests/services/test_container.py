@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
+from typing import Any
 
+import pytest
+
+from ensap_tui.services.assistance import AssistanceService
 from ensap_tui.services.container import Services
 
 from .helpers import NIR, REQUEST
@@ -22,19 +27,31 @@ def test_each_service_is_made_once_and_works_on_the_shared_store(services: Servi
     assert [s.account.nir for s in services.assistance.search(REQUEST.nir)] == [NIR]
 
 
-def test_threads_asking_for_a_service_at_once_all_get_the_same_one(services: Services) -> None:
+def test_threads_asking_for_a_service_at_once_all_get_the_same_one(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow constructor widens the moment two threads could both make the service.
+    made = AssistanceService.__init__
+
+    def slowly(self: AssistanceService, *args: Any) -> None:
+        time.sleep(0.05)
+        made(self, *args)
+
+    monkeypatch.setattr(AssistanceService, "__init__", slowly)
     start = threading.Barrier(8)
-    seen: list[object] = []
+    assistance: list[object] = []
+    demo: list[object] = []
 
     def ask() -> None:
         start.wait()
-        seen.append(services.assistance)
-        seen.append(services.demo)
+        assistance.append(services.assistance)
+        demo.append(services.demo)
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len({id(service) for service in seen[::2]}) == 1
-    assert len({id(service) for service in seen[1::2]}) == 1
+    assert len(assistance) == len(demo) == 8
+    assert len({id(service) for service in assistance}) == 1
+    assert len({id(service) for service in demo}) == 1
