@@ -2,7 +2,9 @@
 
 A password is **acceptable** when, after NFKC normalisation:
 
-- it has 8 to 128 characters and no control or invisible direction characters;
+- it has 8 to 128 characters and no control or invisible format characters (Unicode categories
+  Cc, Cf, Cs, Zl, Zp: tabulations, line breaks, zero-width spaces, soft hyphens, direction marks,
+  tag characters…);
 - it mixes at least 3 of the 4 kinds: upper case, lower case, digits, other characters
   (Unicode-aware: «É» is upper case, a space or «€» is another character);
 - it is not one of the common passwords bundled in ``data/common-passwords.txt`` (compared in
@@ -45,11 +47,10 @@ MAX_LENGTH = 128
 #: A composed character decomposes into at most 4 code points, so NFKC never divides a length
 #: by more than 4: longer raw text is too long without being normalised.
 _RAW_LIMIT = 4 * MAX_LENGTH
-_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-#: Invisible characters that reorder text on screen (bidirectional controls).
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+#: Refused: controls, surrogates, line/paragraph separators, and format characters (Cf: zero-width
+#: spaces and joiners, soft hyphen, BOM, word joiner, bidirectional controls, tag characters), which
+#: are invisible and would otherwise pass for «caractères spéciaux» and hide a common password.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _SEPARATORS = frozenset(" ._-/\u00a0\u202f")
 _NAME_MIN = 3
 _EMAIL_LOCAL_MIN = 3
@@ -254,14 +255,21 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
             lower = True
         elif category == "Nd":
             digit = True
-        elif category in _CONTROL_CATEGORIES or c in _BIDI_CONTROLS:
+        elif category in _CONTROL_CATEGORIES:
             control = True
         else:
             other = True
     kinds = upper + lower + digit + other
+    # The other rules judge what is seen: invisible characters cannot hide a common password or
+    # personal information («Password1» + U+200B is still «Password1»).
+    visible = (
+        "".join(c for c in text if unicodedata.category(c) not in _CONTROL_CATEGORIES)
+        if control
+        else text
+    )
 
-    common = 0 < length <= MAX_LENGTH and text.lower() in _common_passwords()
-    personal_problems = _personal_problems(text, personal) if length else []
+    common = 0 < length <= MAX_LENGTH and visible.lower() in _common_passwords()
+    personal_problems = _personal_problems(visible, personal) if length else []
 
     problems: list[str] = []
     if length == 0:

@@ -299,3 +299,50 @@ def test_bundled_list_is_what_the_script_derives() -> None:
     script = load_script()
     source = json.loads(SHARED_SOURCE.read_text(encoding="utf-8"))
     assert bundled_entries() == script.derive(source, script.DEFAULT_COUNT)
+
+
+# Issue 10, finding 3: format characters (Unicode Cf) are invisible; they must be refused like the
+# control characters, never count as «caractères spéciaux», and never hide a common password or
+# personal information.
+FORMAT_CHARACTERS = [
+    ("zero-width space", "\u200b"),
+    ("soft hyphen", "\u00ad"),
+    ("byte order mark", "\ufeff"),
+    ("word joiner", "\u2060"),
+    ("zero-width joiner", "\u200d"),
+    ("tag character", "\U000e0041"),
+    ("language tag", "\U000e0001"),
+    ("left-to-right mark", "\u200e"),
+    ("Arabic letter mark", "\u061c"),
+]
+
+
+@pytest.mark.parametrize(
+    "char", [c for _, c in FORMAT_CHARACTERS], ids=[n for n, _ in FORMAT_CHARACTERS]
+)
+def test_format_characters_are_refused_and_are_not_special(char: str) -> None:
+    result = password.assess(f"Tournesol{char}42x")
+    assert not result.acceptable
+    assert password.MSG_CONTROL in result.problems
+    assert not rules(password.assess(f"tournesol{char}42x"))["speciaux"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Password1\u200b", password.MSG_COMMON),
+        ("Azerty123\u200b", password.MSG_COMMON),
+        ("Motdepasse\u00ad", password.MSG_COMMON),
+        ("Pass\ufeffword1", password.MSG_COMMON),
+        ("jean\u200bmartin99X", password.MSG_EMAIL),
+        ("Lef\u2060evre!2024", password.MSG_BIRTH_NAME),
+        ("Abc!1705\u200b1985", password.MSG_BIRTH_DATE),
+    ],
+)
+def test_format_characters_do_not_hide_common_or_personal_passwords(
+    text: str, problem: str
+) -> None:
+    result = password.assess(text, PERSONAL)
+    assert result.level == "Faible"
+    assert password.MSG_CONTROL in result.problems
+    assert problem in result.problems
