@@ -37,7 +37,7 @@ class _HasServices(Protocol):
 class EnsapScreen(Screen[object]):
     """Base of every full screen: subclasses implement :meth:`compose_body`.
 
-    - ``HELP_TOPIC`` names the help page F1 opens for this screen (see ``ui/help.py``).
+    - ``HELP_TOPIC`` names the help page F1 opens for this screen (``ui/help/pages/<topic>.md``).
     - :attr:`services` is the app's :class:`~ensap_tui.services.container.Services`.
     - :meth:`go_back` is what Escape does (the app calls it); by default it closes the screen.
     - :meth:`show_errors` puts each :class:`~ensap_tui.domain.errors.FieldError` in the
