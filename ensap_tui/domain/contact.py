@@ -38,6 +38,11 @@ MSG_PHONE_LENGTH = (
     f"Un numéro de téléphone français comporte 10 chiffres et commence par 0 ({PHONE_EXAMPLES})."
 )
 MSG_PHONE_INVALID = f"Ce numéro de téléphone n'est pas valide ({PHONE_EXAMPLES})."
+MSG_PHONE_POLYNESIA = "Pour la Polynésie, composez 0689 puis vos 8\u00a0chiffres."
+MSG_PHONE_POLYNESIA_INVALID = (
+    "Ce numéro de Polynésie n'est pas valide\u00a0: après 0689, composez les 8\u00a0chiffres "
+    "de votre numéro (exemple\u00a0: 0689\u00a087\u00a012\u00a034\u00a056)."
+)
 
 #: 10-digit French numbers of overseas departments, by their first four digits: phonenumbers
 #: reads them as +33 (metropolitan), ENSAP means the department's own country code.
@@ -115,8 +120,6 @@ def same_email(a: str, b: str) -> bool:
 def _mapped_form(e164: str) -> bool:
     """Whether ``e164`` is what :func:`parse_phone` makes of an ENSAP overseas or Polynesia form."""
     digits = e164[1:]
-    if digits.startswith("689"):
-        return len(digits) == 11
     for code in ("262", "590", "594", "596"):
         if digits.startswith(code) and len(digits) == 12:
             return OVERSEAS_PREFIXES.get("0" + digits[3:6]) == code
@@ -139,16 +142,29 @@ def _international(number: str, field: str) -> str:
     raise FieldError(field, MSG_PHONE_INVALID)
 
 
+def _valid_polynesian(local: str) -> bool:
+    """Whether ``local`` (8 digits) is a valid number of French Polynesia (+689)."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse("+689" + local, None)
+    except phonenumbers.NumberParseException:  # pragma: no cover - 8 digits always parse
+        return False
+    return bool(phonenumbers.is_valid_number(parsed))
+
+
 def parse_phone(text: str, field: str = "telephone") -> str:
     """The number in E.164 (``"+33615147879"``).
 
     Accepts spaces, dots, hyphens, slashes and parentheses between the digits, and:
     a French 10-digit number (``0615147879``), the ENSAP Polynesia form ``0689`` + 8 digits
-    (→ ``+689`` + the 8 digits), 10-digit overseas numbers by their prefix (0262, 0263, 0692,
-    0693 Réunion and 0269, 0639 Mayotte → +262; 0590, 0690, 0691 Guadeloupe → +590; 0596, 0696,
-    0697 Martinique → +596; 0594, 0694 Guyane → +594), and international numbers written
-    ``+XX…`` or ``00XX…`` that phonenumbers deems valid. Refuses the guide's placeholder
-    ``XXX…`` and anything else with a :class:`FieldError` on ``field`` quoting the expected form.
+    (→ ``+689`` + the 8 digits, which phonenumbers must deem a valid Polynesian number; the
+    8 digits alone get a message saying to dial 0689 first), 10-digit overseas numbers by their
+    prefix (0262, 0263, 0692, 0693 Réunion and 0269, 0639 Mayotte → +262; 0590, 0690, 0691
+    Guadeloupe → +590; 0596, 0696, 0697 Martinique → +596; 0594, 0694 Guyane → +594), and
+    international numbers written ``+XX…`` or ``00XX…`` that phonenumbers deems valid. Refuses
+    the guide's placeholder ``XXX…`` and anything else with a :class:`FieldError` on ``field``
+    quoting the expected form.
     """
     raw = text.strip()
     if not raw:
@@ -167,7 +183,12 @@ def parse_phone(text: str, field: str = "telephone") -> str:
     if digits.startswith("00"):
         return _international("+" + digits[2:], field)
     if len(digits) == 12 and digits.startswith(POLYNESIA_PREFIX):
-        return "+689" + digits[4:]
+        try:
+            return _international("+689" + digits[4:], field)
+        except FieldError:
+            raise FieldError(field, MSG_PHONE_POLYNESIA_INVALID) from None
+    if len(digits) == 8 and _valid_polynesian(digits):
+        raise FieldError(field, MSG_PHONE_POLYNESIA)
     if len(digits) != 10 or not digits.startswith("0"):
         raise FieldError(field, MSG_PHONE_LENGTH)
     code = OVERSEAS_PREFIXES.get(digits[:4])
@@ -180,8 +201,8 @@ def parse_phone(text: str, field: str = "telephone") -> str:
 
 
 def format_phone(e164: str) -> str:
-    """The number for display: national form for +33 (``"06 15 14 78 79"``), international
-    otherwise (``"+689 87 12 34 56"``).
+    """The number for display: national form in pairs for +33 (``"06 15 14 78 79"``,
+    ``"08 12 34 56 78"``), international otherwise (``"+689 87 12 34 56"``).
 
     Accepts whatever :func:`parse_phone` accepts and raises the same :class:`FieldError`
     (field ``"telephone"``) otherwise.
@@ -189,11 +210,13 @@ def format_phone(e164: str) -> str:
     import phonenumbers
 
     number = parse_phone(e164)
+    if number.startswith("+33") and len(number) == 12:
+        # Written by hand: phonenumbers follows the ITU layout for some ranges («0 812 34 56
+        # 78»), whereas every French number is read out in pairs.
+        national = "0" + number[3:]
+        return " ".join(national[i : i + 2] for i in range(0, 10, 2))
     parsed = phonenumbers.parse(number, None)
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 33
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    formatted: str = phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
-    formatted: str = phonenumbers.format_number(parsed, style)
     return formatted

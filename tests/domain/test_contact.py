@@ -85,7 +85,7 @@ PHONES = [
     ("0689871234", "+33689871234"),  # 10 digits: a metropolitan 06 89 mobile
     ("068987123456", "+68987123456"),  # ENSAP's Polynesia form
     ("0689 87 12 34 56", "+68987123456"),
-    ("068940123456", "+68940123456"),
+    ("068940471234", "+68940471234"),  # a Polynesian fixed line
     ("+68987123456", "+68987123456"),
     ("0262123456", "+262262123456"),  # Réunion
     ("0263123456", "+262263123456"),
@@ -135,6 +135,14 @@ REFUSED_PHONES = [
     ("00", contact.MSG_PHONE_INVALID),
     ("+999123456789", contact.MSG_PHONE_INVALID),
     ("0012345678", contact.MSG_PHONE_INVALID),
+    # Issue 11, point 11: Polynesia without its 0689, and 0689 before 8 digits that are no
+    # Polynesian number (phonenumbers checks them as +689, as every other number is checked).
+    ("87 12 34 56", contact.MSG_PHONE_POLYNESIA),
+    ("40 47 12 34", contact.MSG_PHONE_POLYNESIA),
+    ("0689 12 34 56 78", contact.MSG_PHONE_POLYNESIA_INVALID),
+    ("068940123456", contact.MSG_PHONE_POLYNESIA_INVALID),
+    ("+68912345678", contact.MSG_PHONE_INVALID),
+    ("12 34 56 78", contact.MSG_PHONE_LENGTH),  # 8 digits that are not Polynesian either
 ]
 
 
@@ -161,6 +169,8 @@ def test_placeholder_message_quotes_the_expected_forms() -> None:
     [
         ("+33615147879", "06 15 14 78 79"),
         ("+33145678901", "01 45 67 89 01"),
+        ("+33812345678", "08 12 34 56 78"),  # phonenumbers alone says «0 812 34 56 78»
+        ("+33912345678", "09 12 34 56 78"),
         ("+68987123456", "+689 87 12 34 56"),
         ("+262692123456", "+262 692 12 34 56"),
         ("+442079460958", "+44 20 7946 0958"),

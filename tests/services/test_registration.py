@@ -101,7 +101,7 @@ def test_contacts_valid_with_case_insensitive_confirmation(services: Services) -
     assert contacts_errors(services, "jean.dupont@example.fr", "JEAN.Dupont@Example.FR") == []
     assert contacts_errors(
         services, "jean.dupont@example.fr", "jean.dupont@example.fr",
-        "secours@example.org", "Secours@example.org", "06 15 14 78 79", "0689 12 34 56 78",
+        "secours@example.org", "Secours@example.org", "06 15 14 78 79", "0689 87 12 34 56",
     ) == []
 
 
