@@ -30,6 +30,7 @@ from .session_support import (
     request,
     settle,
     shown,
+    visible,
 )
 
 SIZE = (100, 40)
@@ -289,6 +290,29 @@ async def test_the_buttons_follow_the_selected_account(make_app: Any) -> None:
         assert not disabled(app, "#supprimer")
 
 
+async def test_after_a_search_with_no_result_the_next_one_is_typed_at_once(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        field = app.screen.query_one("#recherche", Input)
+        await pilot.press(*"durand", "enter")
+        await settle(pilot)
+        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
+        assert app.focused is field
+        # The agent corrects the text without Ctrl+F: the keys go to the field.
+        await pilot.press(*["backspace"] * 6, *"martin", "enter")
+        await settle(pilot)
+        assert field.value == "martin"
+        assert [r[1] for r in result_rows(app)] == ["Martin-Léger"]
+        assert app.focused is field
+        # The agent moves the focus: Down goes to the results.
+        await pilot.press("down")
+        assert app.focused is app.screen.query_one("#resultats")
+
+
 # -- actions ---------------------------------------------------------------------------------
 
 
@@ -308,6 +332,56 @@ async def test_unblocking_lifts_the_block_and_logs_the_agent(make_app: Any) -> N
         assert (journal[0].kind, journal[0].actor) == (assistance.ACCOUNT_UNBLOCKED, AGENT)
         signed = app.services.sign_in.sign_in(OTHER_NIR, "Azur&Corail1978x")
         assert signed.status is SignInStatus.SIGNED_IN
+
+
+async def test_an_outcome_goes_when_another_account_is_selected(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        table = app.screen.query_one("#resultats", DataTable)
+        table.focus()
+        await pilot.press("down")  # MARTIN-LÉGER, between LEFEBVRE and LEFÈVRE
+        await click(pilot, "#debloquer")
+        await wait_until(pilot, lambda: result_rows(app)[1][2] == "active")
+        # The row read again after the action keeps its message.
+        assert shown(app, "#message-console").startswith("✔ Le blocage de l'espace 2 78")
+        table.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        assert table.cursor_row == 2
+        assert not visible(app, "#message-console")
+
+
+async def test_an_outcome_goes_when_a_new_search_runs(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "martin")
+        await click(pilot, "#debloquer")
+        await wait_until(pilot, lambda: result_rows(app)[0][2] == "active")
+        assert visible(app, "#message-console")
+        await search(pilot, "lefebvre")
+        assert [r[1] for r in result_rows(app)] == ["Lefebvre"]
+        assert not visible(app, "#message-console")
+
+
+async def test_the_outcome_of_a_deletion_stays_after_the_results_are_read_again(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        table = app.screen.query_one("#resultats", DataTable)
+        await click(pilot, "#supprimer")  # LEFEBVRE, the newest
+        await click(pilot, "#confirmer")
+        await wait_until(pilot, lambda: len(result_rows(app)) == 2)
+        await settle(pilot)
+        # The selection moved to another row by itself: the message is still the agent's.
+        assert table.cursor_row == 0
+        assert shown(app, "#message-console").startswith("✔ L'espace 1 92")
 
 
 async def test_resending_makes_a_new_link_and_the_old_one_stops(make_app: Any) -> None:

@@ -69,11 +69,15 @@ class ConsoleScreen(SignedInScreen):
     - ``#recherche``: a NIR in any spelling or the start of a birth name; the search runs as
       one types (after :attr:`DEBOUNCE` seconds without a key, or at once on Enter) in a
       thread worker; ``#recherche-info`` says how many were found or why a NIR is not one.
+      The field keeps the focus through every search (found or not): the agent moves it, to
+      the results with Down or Tab.
     - ``#resultats``: masked NIR, birth name, status, created, last sign-in.
     - On the selected row: ``#debloquer``, ``#renvoyer-activation``, ``#supprimer`` (after the
       :class:`~ensap_tui.ui.screens.confirm.ConfirmScreen`), ``#journal`` (its events in
       ``#journal-evenements``). Each action runs in a thread worker, is logged with the
       agent's name, and its outcome shows in ``#message-console``; the row is read again.
+      The outcome is about one account: it goes when the agent selects another row or runs
+      another search.
     - ``#deconnexion-agent`` or Escape signs the agent out, and so does inactivity (the app's
       ``services.idle_timeout``, watched like Mon espace's). The screen dismisses with a French
       message when the agent was removed meanwhile or idle, or "" after a plain sign-out.
@@ -86,6 +90,7 @@ class ConsoleScreen(SignedInScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "Actualiser", key_display="F5"),
         Binding("ctrl+f", "focus_search", "Rechercher", key_display="Ctrl+F"),
+        Binding("down", "to_results", "Résultats", show=False),
     ]
 
     class Searched(Message):
@@ -130,6 +135,9 @@ class ConsoleScreen(SignedInScreen):
         self._busy = False
         self._journal_nir: str | None = None
         self._query = ""
+        # The row selected when the results were last shown: a highlight of another row is
+        # the agent's move (the table's own events after a refresh land on this one).
+        self._anchor: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -182,6 +190,7 @@ class ConsoleScreen(SignedInScreen):
 
     @on(Input.Changed, "#recherche")
     def _typed(self) -> None:
+        self._clear_message()
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(self.DEBOUNCE, self._search_now)
@@ -189,8 +198,9 @@ class ConsoleScreen(SignedInScreen):
     @on(Input.Submitted, "#recherche")
     def _search_on_enter(self, event: Input.Submitted) -> None:
         event.stop()
+        self._clear_message()
+        # The focus stays in the field: with no result, the next search is typed at once.
         self._search_now()
-        self.query_one("#resultats", DataTable).focus()
 
     def _search_now(self) -> None:
         if self._debounce is not None:
@@ -200,11 +210,25 @@ class ConsoleScreen(SignedInScreen):
 
     def action_refresh(self) -> None:
         """Searches again (statuses move with time) and reloads the journal shown."""
+        self._clear_message()
         self._run_search(self.query_one("#recherche", Input).value)
 
     def action_focus_search(self) -> None:
         """Puts the cursor in the search field."""
         self.query_one("#recherche", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_results":
+            # Down leaves the search field only; elsewhere it keeps its own meaning.
+            return self.focused is self.query_one("#recherche", Input)
+        return super().check_action(action, parameters)
+
+    def action_to_results(self) -> None:
+        """Moves the focus from the search field to the results."""
+        self.query_one("#resultats", DataTable).focus()
+
+    def _clear_message(self) -> None:
+        self.query_one("#message-console", Notice).clear()
 
     @work(thread=True, exclusive=True, group="recherche")
     def _run_search(self, query: str) -> None:
@@ -240,6 +264,8 @@ class ConsoleScreen(SignedInScreen):
             # The account shown is gone (deleted): its journal is not the next row's.
             self.query_one("#panneau-journal").display = False
             self._journal_nir = None
+        after = self._selected()
+        self._anchor = None if after is None else after.nir
         info = self.query_one("#recherche-info", Static)
         info.update(message.hint or _count_text(message.query, len(self._rows)))
         info.set_class(bool(message.hint), "-erreur")
@@ -253,6 +279,12 @@ class ConsoleScreen(SignedInScreen):
 
     @on(DataTable.RowHighlighted, "#resultats")
     def _highlighted(self) -> None:
+        selected = self._selected()
+        nir = None if selected is None else selected.nir
+        if nir != self._anchor:
+            # Another account: the outcome shown was about the previous one.
+            self._anchor = nir
+            self._clear_message()
         self._selection_changed()
 
     def _selection_changed(self) -> None:
