@@ -137,7 +137,6 @@ def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
     from ensap_tui.services.assistance import state_of
 
     account = summary.account
-    extra = summary.extra
     return {
         "nir": account.nir,
         "nir_masque": mask_nir(account.nir),
@@ -153,8 +152,8 @@ def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
         "active_le": iso(account.activated_at),
         "derniere_connexion": iso(account.last_sign_in_at),
         "bloque_jusqu_a": iso(summary.blocked_until),
-        "lien_valable_jusqu_au": extra.get("lien_valable_jusqu_au"),
-        "tentatives_echouees": int(extra.get("echecs", "0")),
+        "lien_valable_jusqu_au": iso(summary.link_valid_until),
+        "tentatives_echouees": summary.failures,
     }
 
 
@@ -208,7 +207,6 @@ def run_show(args: argparse.Namespace) -> int:
             return EXIT_OK
         account = summary.account
         contacts = account.contacts
-        link_until = summary.extra.get("lien_valable_jusqu_au")
         rows: list[tuple[str, str]] = [
             ("Statut", services.assistance.status_label(summary)),
             ("Nom de naissance", account.birth_name),
@@ -220,13 +218,11 @@ def run_show(args: argparse.Namespace) -> int:
             ("Créé le", when(account.created_at)),
             ("Activé le", when(account.activated_at)),
             ("Dernière connexion", when(account.last_sign_in_at)),
-            ("Tentatives échouées", summary.extra.get("echecs", "0")),
+            ("Tentatives échouées", str(summary.failures)),
         ]
-        if link_until is not None:
-            from datetime import datetime
-
+        if summary.link_valid_until is not None:
             rows.insert(1, ("Lien d'activation valable jusqu'au",
-                            when(datetime.fromisoformat(link_until))))
+                            when(summary.link_valid_until)))
         table = Table(
             title=Text(f"Espace {format_nir(account.nir)}"), show_header=False, box=None
         )

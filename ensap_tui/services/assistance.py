@@ -1,56 +1,35 @@
-"""The help desk: agent accounts and their sign-in, and the console's search and actions.
-
-Agents sign in like the people they help: 3 consecutive failures block the name 15, then 30,
-then 60 minutes, an unknown name costs a dummy verification and is counted like a wrong
-password. Their counters live beside the NIRs' under a key that cannot be a NIR
-(:func:`agent_throttle_key`). Every action on an account is written to the event log with the
-agent's name (or the shell user's description) as ``actor``.
+"""The help desk's console: finding an account, reading its state and journal, and acting on
+it (unblock, new activation link, delete). Every action is written to the event log with its
+author as ``actor``. The agents themselves are in :mod:`ensap_tui.services.agents`.
 """
 
 from __future__ import annotations
 
 import builtins
-import hashlib
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
 from ensap_tui.domain import nir
-from ensap_tui.domain import password as password_policy
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
-from ensap_tui.services import _checks, events
+from ensap_tui.services import events
 from ensap_tui.services.activation import ActivationService
-from ensap_tui.services.errors import (
-    ActionRefused,
-    NotSignedIn,
-    UnknownAccount,
-    UnknownAgent,
-    ValidationFailed,
-)
+from ensap_tui.services.errors import ActionRefused, UnknownAccount
 from ensap_tui.services.models import (
     Account,
     AccountState,
     AccountStatus,
     AccountSummary,
-    Agent,
-    AgentSession,
-    AgentSignInResult,
     Event,
     FailureState,
-    SignInStatus,
     TokenPurpose,
 )
-from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
+from ensap_tui.services.ports import Clock, Store, StoreTx
 from ensap_tui.services.registration import activation_ends
-from ensap_tui.services.signin import (
-    MAX_FAILURES,
-    after_failure,
-    block_detail,
-    blocked_until,
-    effective_failure_state,
-)
+from ensap_tui.services.signin import blocked_until, effective_failure_state
+
+#: Longer search text is no name nor NIR: it finds nothing without reaching the store.
+MAX_QUERY_LENGTH = 160
 
 # Event kinds of the help desk (the others are in ``ensap_tui.services.events``).
 ACCOUNT_UNBLOCKED = events.ACCOUNT_UNBLOCKED
@@ -99,62 +78,6 @@ STATE_LABELS: dict[AccountState, str] = {
     AccountState.ACTIVE: "active",
     AccountState.BLOCKED: "bloqué",
 }
-
-AGENT_NAME_MIN = 2
-AGENT_NAME_MAX = 40
-#: Punctuation an agent name may hold besides letters, digits and single spaces.
-_NAME_PUNCTUATION = frozenset(".-_'")
-#: Actor names the application itself writes: an agent may not take them.
-_RESERVED_NAMES = frozenset({"systeme", "demo"})
-
-MSG_AGENT_EMPTY = "Saisissez l'identifiant de l'agent."
-MSG_AGENT_LENGTH = (
-    f"L'identifiant d'un agent comporte de {AGENT_NAME_MIN} à {AGENT_NAME_MAX} caractères."
-)
-MSG_AGENT_CHARACTERS = (
-    "L'identifiant d'un agent ne contient que des lettres, des chiffres, des espaces et les "
-    "signes . - _ ' (il commence par une lettre ou un chiffre)."
-)
-MSG_AGENT_RESERVED = "Cet identifiant est réservé au simulateur : choisissez-en un autre."
-MSG_AGENT_TAKEN = "Un agent porte déjà cet identifiant (les majuscules ne comptent pas)."
-MSG_AGENT_PASSWORD_NAME = "Le mot de passe ne doit pas contenir l'identifiant de l'agent."
-MSG_AGENT_GONE = "Cet agent n'existe plus : reconnectez-vous avec un autre identifiant."
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def parse_agent_name(text: str, field: str = "agent-identifiant") -> str:
-    """The agent name as stored: NFKC, trimmed, inner runs of spaces made one.
-
-    2 to 40 characters: letters, digits, single spaces and ``. - _ '``, starting with a letter
-    or a digit (no markup, no control character). Raises :class:`FieldError` on ``field``.
-    """
-    if len(text) > 4 * AGENT_NAME_MAX:
-        raise FieldError(field, MSG_AGENT_LENGTH)
-    name = " ".join(part for part in unicodedata.normalize("NFKC", text).split(" ") if part)
-    if not name:
-        raise FieldError(field, MSG_AGENT_EMPTY)
-    if not all(c.isalnum() or c == " " or c in _NAME_PUNCTUATION for c in name) or not (
-        name[0].isalnum()
-    ):
-        raise FieldError(field, MSG_AGENT_CHARACTERS)
-    if not AGENT_NAME_MIN <= len(name) <= AGENT_NAME_MAX:
-        raise FieldError(field, MSG_AGENT_LENGTH)
-    if _fold(name) in _RESERVED_NAMES:
-        raise FieldError(field, MSG_AGENT_RESERVED)
-    return name
-
-
-def agent_throttle_key(name: str) -> str:
-    """The sign-in counter key of an agent name: ``agent:`` and a digest of the name ignoring
-    case. It contains ``:`` so it is never a NIR, and it does not keep the typed text (a
-    password typed in the wrong field must not be stored)."""
-    digest = hashlib.sha256(unicodedata.normalize("NFKC", name).casefold().encode()).hexdigest()
-    return f"agent:{digest[:32]}"
-
 
 def state_of(summary: AccountSummary) -> AccountState:
     """The account's state for the help desk: a block in force first, then the status."""
@@ -206,173 +129,15 @@ def _summary_of(
     """The summary of ``account`` from its kept throttling state (None: none kept) and the
     expiry of its newest activation link (None: none, or not pending), with no query."""
     state = None if stored is None else effective_failure_state(stored, now)
-    extra = {"echecs": "0" if state is None else str(state.failures)}
-    link_expired = False
-    if account.status is AccountStatus.PENDING:
-        if link_expiry is not None:
-            extra["lien_valable_jusqu_au"] = link_expiry.isoformat()
-        link_expired = now >= activation_ends(account, link_expiry)  # as registration_expired
+    pending = account.status is AccountStatus.PENDING
     return AccountSummary(
         account=account,
-        link_expired=link_expired,
+        # as registration_expired
+        link_expired=pending and now >= activation_ends(account, link_expiry),
         blocked_until=None if state is None else blocked_until(state, now),
-        extra=extra,
+        failures=0 if state is None else state.failures,
+        link_valid_until=link_expiry if pending else None,
     )
-
-
-class AgentService:
-    """Help-desk agent accounts: adding, listing, removing, and signing in."""
-
-    def __init__(self, store: Store, hasher: Hasher, clock: Clock) -> None:
-        self._store = store
-        self._hasher = hasher
-        self._clock = clock
-
-    def add(self, name: str, password: str, confirmation: str, *, actor: str = "") -> Agent:
-        """Creates an agent. The password follows the users' rules, the agent's name standing
-        for the personal data it must not contain.
-
-        Raises :class:`ValidationFailed` on fields "agent-identifiant", "mot-de-passe",
-        "confirmation-mot-de-passe" (a name already taken, ignoring case, included).
-        ``actor`` is who adds it (for the event log).
-        """
-        errors: list[FieldError] = []
-        clean: str | None = None
-        try:
-            clean = parse_agent_name(name)
-        except FieldError as error:
-            errors.append(error)
-        personal = PersonalInfo(birth_name=clean or "")
-        for problem in _checks.check_new_password(password, confirmation, personal):
-            if problem.message == password_policy.MSG_BIRTH_NAME:
-                problem = FieldError(problem.field, MSG_AGENT_PASSWORD_NAME)
-            errors.append(problem)
-        if clean is not None:
-            with self._store.read() as tx:
-                if tx.agent_by_name(clean) is not None:
-                    errors.insert(0, FieldError("agent-identifiant", MSG_AGENT_TAKEN))
-        if errors or clean is None:
-            raise ValidationFailed(errors)
-        # argon2 runs outside any transaction.
-        encoded = self._hasher.hash(normalise_password(password))
-        now = self._clock.now()
-        with self._store.write() as tx:
-            if tx.agent_by_name(clean) is not None:  # added meanwhile by another terminal
-                raise ValidationFailed([FieldError("agent-identifiant", MSG_AGENT_TAKEN)])
-            agent_id = tx.insert_agent(clean, encoded, now)
-            tx.add_event(
-                Event(at=now, kind=AGENT_ADDED, actor=actor, detail=f"agent « {clean} »")
-            )
-        return Agent(id=agent_id, name=clean, password_hash=encoded, created_at=now)
-
-    def list(self) -> builtins.list[Agent]:
-        """Every agent, by name."""
-        with self._store.read() as tx:
-            return tx.list_agents()
-
-    def get(self, name: str) -> Agent | None:
-        """The agent called ``name`` (ignoring case), or None."""
-        try:
-            clean = parse_agent_name(name)
-        except FieldError:
-            return None
-        with self._store.read() as tx:
-            return tx.agent_by_name(clean)
-
-    def remove(self, name: str, *, actor: str = "") -> Agent:
-        """Deletes the agent called ``name`` (ignoring case); raises :class:`UnknownAgent`."""
-        now = self._clock.now()
-        with self._store.write() as tx:
-            try:
-                agent = tx.agent_by_name(parse_agent_name(name))
-            except FieldError:
-                agent = None
-            if agent is None:
-                raise UnknownAgent(f"Aucun agent ne s'appelle « {name} ».")
-            tx.delete_agent(agent.id)
-            tx.add_event(
-                Event(at=now, kind=AGENT_REMOVED, actor=actor, detail=f"agent « {agent.name} »")
-            )
-        return agent
-
-    def sign_in(self, name: str, password: str) -> AgentSignInResult:
-        """One agent sign-in attempt, throttled like the users' (see the module docstring).
-
-        Raises ``FieldError("agent-identifiant")`` for a malformed name (not counted).
-        """
-        clean = parse_agent_name(name)
-        key = agent_throttle_key(clean)
-        candidate = normalise_password(password)
-        now = self._clock.now()
-        with self._store.read() as tx:
-            state = effective_failure_state(tx.failure_state(key), now)
-            agent = tx.agent_by_name(clean)
-        until = blocked_until(state, now)
-        if until is not None:
-            return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until)
-
-        verified = False
-        new_hash: str | None = None
-        if agent is None:
-            self._hasher.dummy_verify(candidate)
-        else:
-            verified = self._hasher.verify(agent.password_hash, candidate)
-            if verified and self._hasher.needs_rehash(agent.password_hash):
-                new_hash = self._hasher.hash(candidate)
-
-        with self._store.write() as tx:
-            # Read again: another terminal may have blocked the name or changed the agent.
-            state = effective_failure_state(tx.failure_state(key), now)
-            until = blocked_until(state, now)
-            if until is not None:
-                return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until)
-            current = tx.agent_by_name(clean)
-            if (
-                verified
-                and agent is not None
-                and current is not None
-                and current.id == agent.id
-                and current.password_hash == agent.password_hash
-            ):
-                tx.clear_failure_state(key)
-                if new_hash is not None:
-                    tx.set_agent_password_hash(current.id, new_hash)
-                tx.add_event(Event(at=now, kind=AGENT_SIGN_IN, actor=current.name))
-                session = AgentSession(agent_id=current.id, name=current.name, signed_in_at=now)
-                return AgentSignInResult(SignInStatus.SIGNED_IN, session=session)
-            return self._count_failure(tx, state, current, now)
-
-    def _count_failure(
-        self, tx: StoreTx, state: FailureState, agent: Agent | None, now: datetime
-    ) -> AgentSignInResult:
-        # An unknown name is not written to the log: it may be a password typed in the
-        # wrong field.
-        actor = agent.name if agent is not None else ""
-        detail = "mot de passe incorrect" if agent is not None else "identifiant inconnu"
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
-        counted, length = after_failure(state, now)
-        tx.save_failure_state(counted)
-        if length is None:
-            return AgentSignInResult(
-                SignInStatus.FAILED, attempts_left=MAX_FAILURES - counted.failures
-            )
-        until = now + length
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor,
-                           detail=block_detail(length, until)))
-        return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until, attempts_left=0)
-
-    def check_session(self, session: AgentSession) -> None:
-        """Raises :class:`NotSignedIn` when the session's agent was removed meanwhile."""
-        with self._store.read() as tx:
-            agent = tx.agent_by_name(session.name)
-        if agent is None or agent.id != session.agent_id:
-            raise NotSignedIn(MSG_AGENT_GONE)
-
-    def sign_out(self, session: AgentSession, *, reason: str = "") -> None:
-        """Records that the agent left; ``reason`` is short French text (e.g. «inactivité»)."""
-        now = self._clock.now()
-        with self._store.write() as tx:
-            tx.add_event(Event(at=now, kind=AGENT_SIGN_OUT, actor=session.name, detail=reason))
 
 
 class AssistanceService:
@@ -404,7 +169,7 @@ class AssistanceService:
             compact = _as_nir(text)
             if compact is not None:
                 found = tx.search_with_state(nir=compact, limit=limit)
-            elif any(c.isdigit() for c in text) or len(text) > 4 * AGENT_NAME_MAX:
+            elif any(c.isdigit() for c in text) or len(text) > MAX_QUERY_LENGTH:
                 found = []
             else:
                 # One query for the accounts, their throttling states and activation links:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from ensap_tui.services.account import AccountService
     from ensap_tui.services.activation import ActivationService
-    from ensap_tui.services.assistance import AgentService, AssistanceService
+    from ensap_tui.services.agents import AgentService
+    from ensap_tui.services.assistance import AssistanceService
     from ensap_tui.services.demo import DemoService
     from ensap_tui.services.mailbox import MailboxService
     from ensap_tui.services.ports import Clock, Hasher, Store, TokenSource
@@ -126,7 +127,7 @@ class Services:
 
     @property
     def agents(self) -> AgentService:
-        from ensap_tui.services.assistance import AgentService
+        from ensap_tui.services.agents import AgentService
 
         return self._service("agents", lambda: AgentService(self.store, self._hasher, self.clock))
 

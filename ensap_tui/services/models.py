@@ -6,7 +6,7 @@ Plain frozen dataclasses and enums: no behaviour that needs I/O.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 
@@ -201,12 +201,18 @@ class ResetOutcome(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AccountSummary:
-    """One row of the help-desk search (issue 4) and of ``accounts list``."""
+    """One row of the help-desk search (issue 4) and of ``accounts list``.
+
+    ``failures`` counts the consecutive sign-in failures in force (0 after a block starts);
+    ``link_valid_until`` is the expiry of the newest activation link of a pending space (None
+    for an active one, or a pending one without link).
+    """
 
     account: Account
     link_expired: bool = False
     blocked_until: datetime | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    failures: int = 0
+    link_valid_until: datetime | None = None
 
 
 # -- help desk (issue 4) ------------------------------------------------------------------

@@ -12,7 +12,8 @@ import pytest
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services import assistance
-from ensap_tui.services.assistance import agent_throttle_key, state_of
+from ensap_tui.services.agents import agent_throttle_key
+from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import (
     ActionRefused,
@@ -170,6 +171,24 @@ def test_accounts_are_listed_by_state(services: Services, clock: FixedClock) -> 
     assert nirs(None) == [OTHER_NIR, NIR, THIRD_NIR]
     assert [state_of(s) for s in service.accounts()] == [
         AccountState.BLOCKED, AccountState.PENDING, AccountState.LINK_EXPIRED,
+    ]
+
+
+def test_a_summary_types_its_failures_and_link_expiry(
+        services: Services, clock: FixedClock) -> None:
+    register(services)
+    pending = services.assistance.status_of(NIR)
+    assert pending.link_valid_until == clock.now() + timedelta(hours=24)
+    assert pending.failures == 0
+    active_person(services, OTHER_REQUEST)
+    services.sign_in.sign_in(OTHER_NIR, WRONG)
+    services.sign_in.sign_in(OTHER_NIR, WRONG)
+    active = services.assistance.status_of(OTHER_NIR)
+    assert active.failures == 2
+    assert active.link_valid_until is None
+    # The same fields come from the one-query search.
+    assert [(s.failures, s.link_valid_until) for s in services.assistance.search("Dupont")] == [
+        (0, clock.now() + timedelta(hours=24))
     ]
 
 

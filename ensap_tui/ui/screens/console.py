@@ -301,7 +301,7 @@ class ConsoleScreen(SignedInScreen):
         row = self._selected()
         summary = row.summary if row is not None else None
         blocked = summary is not None and (
-            state_of(summary) is AccountState.BLOCKED or summary.extra.get("echecs", "0") != "0"
+            state_of(summary) is AccountState.BLOCKED or summary.failures > 0
         )
         pending = summary is not None and summary.account.status is AccountStatus.PENDING
         self.query_one(f"#{UNLOCK}", Button).disabled = self._busy or not blocked
