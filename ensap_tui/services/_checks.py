@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 
 from ensap_tui.domain import contact, identity, nir, password
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.services.models import Contacts, TokenPurpose, TokenRecord
+from ensap_tui.domain.token_state import TokenState
+from ensap_tui.domain.token_state import token_state as domain_token_state
+from ensap_tui.services.models import Contacts, ContactsForm, TokenPurpose, TokenRecord
 
 #: How long an activation link works after it was issued.
 ACTIVATION_VALIDITY = timedelta(hours=24)
@@ -25,27 +27,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class TokenState:
-    """What a presented token turned out to be (see :func:`token_state`)."""
-
-    VALID = "valid"
-    UNKNOWN = "unknown"
-    USED = "used"
-    EXPIRED = "expired"
-
-
-def token_state(record: TokenRecord | None, purpose: TokenPurpose, now: datetime) -> str:
-    """Classifies a stored token for ``purpose`` at ``now``.
-
-    A revoked token reads as unknown (a newer link replaced it), as does one of another purpose.
-    """
-    if record is None or record.purpose != purpose or record.revoked_at is not None:
+def token_state(record: TokenRecord | None, purpose: TokenPurpose, now: datetime) -> TokenState:
+    """Classifies a stored token for ``purpose`` at ``now`` (see
+    :func:`ensap_tui.domain.token_state.token_state`); a token of another purpose, or none,
+    reads as unknown."""
+    if record is None or record.purpose != purpose:
         return TokenState.UNKNOWN
-    if record.used_at is not None:
-        return TokenState.USED
-    if now >= record.expires_at:
-        return TokenState.EXPIRED
-    return TokenState.VALID
+    return domain_token_state(record.expires_at, record.used_at, record.revoked_at, now)
 
 
 def local_today(now: datetime) -> date:
@@ -132,15 +120,11 @@ def _same_email(first: str, second: str) -> bool:
         return first.strip().casefold() == second.strip().casefold()
 
 
-def check_contacts(
-    email: str,
-    email_confirmation: str,
-    email_backup: str,
-    email_backup_confirmation: str,
-    phone: str,
-    phone_secondary: str,
-) -> tuple[Contacts | None, list[FieldError]]:
+def check_contacts(form: ContactsForm) -> tuple[Contacts | None, list[FieldError]]:
     """Step 3: the contacts when every field is valid, and the errors in screen order."""
+    email, email_confirmation = form.email, form.email_confirmation
+    email_backup, email_backup_confirmation = form.email_backup, form.email_backup_confirmation
+    phone, phone_secondary = form.phone, form.phone_secondary
     errors: list[FieldError] = []
     main: str | None = None
     backup = ""

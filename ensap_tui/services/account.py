@@ -5,13 +5,14 @@ from __future__ import annotations
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services._mail import send_mail
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
     Contacts,
+    ContactsForm,
     Event,
-    MailMessage,
     Session,
     TokenPurpose,
 )
@@ -73,37 +74,18 @@ class AccountService:
             tx.set_password_hash(fresh.id, password_hash)
             tx.revoke_tokens(fresh.id, TokenPurpose.RESET, now)
             tx.add_event(Event(at=now, kind=events.PASSWORD_CHANGED, nir=fresh.nir))
-            subject, body = mail_texts.password_changed(now, by_reset=False)
-            tx.add_mail(
-                MailMessage(
-                    recipient=fresh.contacts.email,
-                    subject=subject,
-                    body=body,
-                    sent_at=now,
-                    kind=mail_texts.PASSWORD_CHANGED,
-                    nir=fresh.nir,
-                )
+            send_mail(
+                tx, mail_texts.PASSWORD_CHANGED, mail_texts.password_changed(now, by_reset=False),
+                to=fresh.contacts.email, nir=fresh.nir, at=now,
             )
 
-    def change_contacts(
-        self,
-        session: Session,
-        email: str,
-        email_confirmation: str,
-        email_backup: str,
-        email_backup_confirmation: str,
-        phone: str,
-        phone_secondary: str,
-    ) -> Contacts:
+    def change_contacts(self, session: Session, form: ContactsForm) -> Contacts:
         """Replaces the contact details with the same checks as creation step 3.
 
         Raises :class:`ValidationFailed` (fields as in
         :meth:`RegistrationService.check_contacts`) or :class:`NotSignedIn`.
         """
-        contacts, errors = _checks.check_contacts(
-            email, email_confirmation, email_backup, email_backup_confirmation, phone,
-            phone_secondary,
-        )
+        contacts, errors = _checks.check_contacts(form)
         if errors or contacts is None:
             raise ValidationFailed(errors)
         now = self._clock.now()

@@ -7,6 +7,7 @@ ones. Following an expired link purges the pending registration so the procedure
 from __future__ import annotations
 
 from ensap_tui.domain import links, nir
+from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events
 from ensap_tui.services.models import AccountStatus, ActivationOutcome, Event, TokenPurpose
 from ensap_tui.services.ports import Clock, Store, TokenSource
@@ -41,9 +42,9 @@ class ActivationService:
                 return ActivationOutcome.ACTIVATED
             record = tx.token_by_hash(digest)
             state = _checks.token_state(record, TokenPurpose.ACTIVATION, now)
-            if state == _checks.TokenState.USED:
+            if state == TokenState.USED:
                 return ActivationOutcome.ALREADY_USED
-            if state != _checks.TokenState.EXPIRED or record is None:
+            if state != TokenState.EXPIRED or record is None:
                 return ActivationOutcome.UNKNOWN
             account = tx.account_by_id(record.account_id)
             if account is not None and registration_expired(tx, account, now):

@@ -16,7 +16,7 @@ from datetime import datetime
 from ensap_tui.domain import password as password_policy
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
-from ensap_tui.services import _checks, events
+from ensap_tui.services import _checks, _throttled, events
 from ensap_tui.services.errors import NotSignedIn, UnknownAgent, ValidationFailed
 from ensap_tui.services.models import (
     Agent,
@@ -27,13 +27,6 @@ from ensap_tui.services.models import (
     SignInStatus,
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
-from ensap_tui.services.signin import (
-    MAX_FAILURES,
-    after_failure,
-    block_detail,
-    blocked_until,
-    effective_failure_state,
-)
 
 AGENT_ADDED = events.AGENT_ADDED
 AGENT_REMOVED = events.AGENT_REMOVED
@@ -97,6 +90,59 @@ def agent_throttle_key(name: str) -> str:
     digest = hashlib.sha256(unicodedata.normalize("NFKC", name).casefold().encode()).hexdigest()
     return f"agent:{digest[:32]}"
 
+
+
+class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
+    """An agent's sign-in, counted under :func:`agent_throttle_key`."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._key = agent_throttle_key(name)
+
+    def find(self, tx: StoreTx) -> Agent | None:
+        return tx.agent_by_name(self._name)
+
+    def failure_state(self, tx: StoreTx, subject: Agent | None) -> FailureState:
+        return tx.failure_state(self._key)
+
+    def save_failure_state(
+        self, tx: StoreTx, subject: Agent | None, state: FailureState
+    ) -> None:
+        tx.save_failure_state(state)
+
+    def password_hash(self, subject: Agent) -> str:
+        return subject.password_hash
+
+    def same(self, before: Agent, now: Agent) -> bool:
+        return before.id == now.id and before.password_hash == now.password_hash
+
+    def succeed(
+        self, tx: StoreTx, subject: Agent, new_hash: str | None, now: datetime
+    ) -> AgentSignInResult:
+        tx.clear_failure_state(self._key)
+        if new_hash is not None:
+            tx.set_agent_password_hash(subject.id, new_hash)
+        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN, actor=subject.name))
+        session = AgentSession(agent_id=subject.id, name=subject.name, signed_in_at=now)
+        return AgentSignInResult(SignInStatus.SIGNED_IN, session=session)
+
+    # An unknown name is not written to the log: it may be a password typed in the wrong field.
+
+    def record_failure(self, tx: StoreTx, subject: Agent | None, now: datetime) -> None:
+        actor = subject.name if subject is not None else ""
+        detail = "mot de passe incorrect" if subject is not None else "identifiant inconnu"
+        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
+
+    def record_block(
+        self, tx: StoreTx, subject: Agent | None, detail: str, now: datetime
+    ) -> None:
+        actor = subject.name if subject is not None else ""
+        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor, detail=detail))
+
+    def answer(
+        self, status: SignInStatus, *, until: datetime | None = None, left: int | None = None
+    ) -> AgentSignInResult:
+        return AgentSignInResult(status, blocked_until=until, attempts_left=left)
 
 
 class AgentService:
@@ -180,65 +226,10 @@ class AgentService:
         Raises ``FieldError("agent-identifiant")`` for a malformed name (not counted).
         """
         clean = parse_agent_name(name)
-        key = agent_throttle_key(clean)
         candidate = normalise_password(password)
-        now = self._clock.now()
-        with self._store.read() as tx:
-            state = effective_failure_state(tx.failure_state(key), now)
-            agent = tx.agent_by_name(clean)
-        until = blocked_until(state, now)
-        if until is not None:
-            return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until)
-
-        verified = False
-        new_hash: str | None = None
-        if agent is None:
-            self._hasher.dummy_verify(candidate)
-        else:
-            verified = self._hasher.verify(agent.password_hash, candidate)
-            if verified and self._hasher.needs_rehash(agent.password_hash):
-                new_hash = self._hasher.hash(candidate)
-
-        with self._store.write() as tx:
-            # Read again: another terminal may have blocked the name or changed the agent.
-            state = effective_failure_state(tx.failure_state(key), now)
-            until = blocked_until(state, now)
-            if until is not None:
-                return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until)
-            current = tx.agent_by_name(clean)
-            if (
-                verified
-                and agent is not None
-                and current is not None
-                and current.id == agent.id
-                and current.password_hash == agent.password_hash
-            ):
-                tx.clear_failure_state(key)
-                if new_hash is not None:
-                    tx.set_agent_password_hash(current.id, new_hash)
-                tx.add_event(Event(at=now, kind=AGENT_SIGN_IN, actor=current.name))
-                session = AgentSession(agent_id=current.id, name=current.name, signed_in_at=now)
-                return AgentSignInResult(SignInStatus.SIGNED_IN, session=session)
-            return self._count_failure(tx, state, current, now)
-
-    def _count_failure(
-        self, tx: StoreTx, state: FailureState, agent: Agent | None, now: datetime
-    ) -> AgentSignInResult:
-        # An unknown name is not written to the log: it may be a password typed in the
-        # wrong field.
-        actor = agent.name if agent is not None else ""
-        detail = "mot de passe incorrect" if agent is not None else "identifiant inconnu"
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
-        counted, length = after_failure(state, now)
-        tx.save_failure_state(counted)
-        if length is None:
-            return AgentSignInResult(
-                SignInStatus.FAILED, attempts_left=MAX_FAILURES - counted.failures
-            )
-        until = now + length
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor,
-                           detail=block_detail(length, until)))
-        return AgentSignInResult(SignInStatus.BLOCKED, blocked_until=until, attempts_left=0)
+        return _throttled.attempt(
+            self._store, self._hasher, _AgentDoor(clean), candidate, self._clock.now()
+        )
 
     def check_session(self, session: AgentSession) -> None:
         """Raises :class:`NotSignedIn` when the session's agent was removed meanwhile."""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services import events
 from ensap_tui.services.activation import ActivationService
@@ -26,7 +27,6 @@ from ensap_tui.services.models import (
 )
 from ensap_tui.services.ports import Clock, Store, StoreTx
 from ensap_tui.services.registration import activation_ends
-from ensap_tui.services.signin import blocked_until, effective_failure_state
 
 #: Longer search text is no name nor NIR: it finds nothing without reaching the store.
 MAX_QUERY_LENGTH = 160

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state
 from ensap_tui.domain.timefmt import format_datetime, format_time
 from ensap_tui.services import events, mail_texts
 from ensap_tui.services.activation import ActivationService
@@ -33,7 +34,7 @@ from ensap_tui.services.models import (
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
 from ensap_tui.services.registration import RegistrationService, registration_expired
-from ensap_tui.services.signin import SignInService, blocked_until, effective_failure_state
+from ensap_tui.services.signin import SignInService
 
 #: Meta key set to "1" once a database has been claimed (and seeded) for the demo.
 META_DEMO = "demo_database"

@@ -9,6 +9,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# Sign-in throttling is a domain rule; its state is handed around with the other models.
+from ensap_tui.domain.throttle import FailureState as FailureState
+
 
 class AccountStatus(enum.StrEnum):
     """Lifecycle of a secure space."""
@@ -77,22 +80,6 @@ class TokenRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class FailureState:
-    """Sign-in throttling for one NIR (kept even when no account exists).
-
-    ``failures`` counts consecutive failures since the last block, success or reset;
-    ``blocks`` counts the blocks served in the current streak (it sets the next block's length);
-    ``blocked_until`` is the end of the current or last block.
-    """
-
-    nir: str
-    failures: int = 0
-    blocks: int = 0
-    blocked_until: datetime | None = None
-    last_failure_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class MailMessage:
     """A simulated e-mail kept in the outbox. ``link`` is empty for a plain notice."""
 
@@ -119,6 +106,19 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactsForm:
+    """The six contact fields as typed (creation step 3, «Modifier mes coordonnées»): raw text,
+    checked by the services."""
+
+    email: str
+    email_confirmation: str
+    email_backup: str = ""
+    email_backup_confirmation: str = ""
+    phone: str = ""
+    phone_secondary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RegistrationRequest:
     """Everything the four creation steps collected (raw text; the service validates again)."""
 
@@ -136,6 +136,14 @@ class RegistrationRequest:
     email_backup_confirmation: str = ""
     phone: str = ""
     phone_secondary: str = ""
+
+    @property
+    def contacts(self) -> ContactsForm:
+        """The request's six contact fields."""
+        return ContactsForm(
+            self.email, self.email_confirmation, self.email_backup,
+            self.email_backup_confirmation, self.phone, self.phone_secondary,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,14 @@ from datetime import timedelta
 
 from ensap_tui.domain import links, nir
 from ensap_tui.domain.password import PersonalInfo, normalise_password
+from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services._mail import send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
     Event,
-    MailMessage,
     ResetOutcome,
     TokenPurpose,
 )
@@ -28,9 +29,9 @@ MAX_RESET_MAILS = 3
 MAIL_WINDOW = timedelta(hours=1)
 
 _OUTCOMES = {
-    _checks.TokenState.UNKNOWN: ResetOutcome.UNKNOWN,
-    _checks.TokenState.USED: ResetOutcome.ALREADY_USED,
-    _checks.TokenState.EXPIRED: ResetOutcome.EXPIRED,
+    TokenState.UNKNOWN: ResetOutcome.UNKNOWN,
+    TokenState.USED: ResetOutcome.ALREADY_USED,
+    TokenState.EXPIRED: ResetOutcome.EXPIRED,
 }
 
 
@@ -71,17 +72,9 @@ class RecoveryService:
                     account.id, TokenPurpose.RESET, _checks.token_hash(token), now, valid_until
                 )
                 link = links.make_link(links.RESET, token)
-                subject, body = mail_texts.reset(link, valid_until)
-                tx.add_mail(
-                    MailMessage(
-                        recipient=account.contacts.email,
-                        subject=subject,
-                        body=body,
-                        sent_at=now,
-                        kind=mail_texts.RESET,
-                        link=link,
-                        nir=compact,
-                    )
+                send_mail(
+                    tx, mail_texts.RESET, mail_texts.reset(link, valid_until),
+                    to=account.contacts.email, nir=compact, at=now, link=link,
                 )
                 tx.add_event(Event(at=now, kind=events.RESET_REQUESTED, nir=compact))
                 return
@@ -90,7 +83,7 @@ class RecoveryService:
     def _check_link(self, tx: StoreTx, digest: str) -> Account | ResetOutcome:
         record = tx.token_by_hash(digest)
         state = _checks.token_state(record, TokenPurpose.RESET, self._clock.now())
-        if state != _checks.TokenState.VALID or record is None:
+        if state != TokenState.VALID or record is None:
             return _OUTCOMES.get(state, ResetOutcome.UNKNOWN)
         account = tx.account_by_id(record.account_id)
         return ResetOutcome.UNKNOWN if account is None else account
@@ -134,15 +127,8 @@ class RecoveryService:
             tx.revoke_tokens(account_id, TokenPurpose.RESET, now)
             tx.clear_failure_state(account.nir)
             tx.add_event(Event(at=now, kind=events.PASSWORD_RESET, nir=account.nir))
-            subject, body = mail_texts.password_changed(now, by_reset=True)
-            tx.add_mail(
-                MailMessage(
-                    recipient=account.contacts.email,
-                    subject=subject,
-                    body=body,
-                    sent_at=now,
-                    kind=mail_texts.PASSWORD_CHANGED,
-                    nir=account.nir,
-                )
+            send_mail(
+                tx, mail_texts.PASSWORD_CHANGED, mail_texts.password_changed(now, by_reset=True),
+                to=account.contacts.email, nir=account.nir, at=now,
             )
         return ResetOutcome.DONE

@@ -13,12 +13,13 @@ from ensap_tui.domain import links
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services._mail import send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
+    ContactsForm,
     Event,
-    MailMessage,
     NewAccount,
     RegistrationReceipt,
     RegistrationRequest,
@@ -58,17 +59,9 @@ def send_activation(
         account_id, TokenPurpose.ACTIVATION, _checks.token_hash(token), now, valid_until
     )
     link = links.make_link(links.ACTIVATION, token)
-    subject, body = mail_texts.activation(link, valid_until)
-    tx.add_mail(
-        MailMessage(
-            recipient=email,
-            subject=subject,
-            body=body,
-            sent_at=now,
-            kind=mail_texts.ACTIVATION,
-            link=link,
-            nir=nir,
-        )
+    send_mail(
+        tx, mail_texts.ACTIVATION, mail_texts.activation(link, valid_until),
+        to=email, nir=nir, at=now, link=link,
     )
     return valid_until
 
@@ -107,24 +100,13 @@ class RegistrationService:
         """Step 2. Fields: "mot-de-passe", "confirmation-mot-de-passe", in that order."""
         return _checks.check_new_password(password, confirmation, personal)
 
-    def check_contacts(
-        self,
-        email: str,
-        email_confirmation: str,
-        email_backup: str,
-        email_backup_confirmation: str,
-        phone: str,
-        phone_secondary: str,
-    ) -> list[FieldError]:
+    def check_contacts(self, form: ContactsForm) -> list[FieldError]:
         """Step 3. Fields: "courriel", "confirmation-courriel", "courriel-secours",
         "confirmation-courriel-secours", "telephone", "telephone-secondaire", in that order.
 
         Confirmations compare without case; the backup address must differ from the main one.
         """
-        _, errors = _checks.check_contacts(
-            email, email_confirmation, email_backup, email_backup_confirmation, phone,
-            phone_secondary,
-        )
+        _, errors = _checks.check_contacts(form)
         return errors
 
     def register(self, request: RegistrationRequest) -> RegistrationReceipt:
@@ -145,14 +127,7 @@ class RegistrationService:
             request.terms_accepted,
             _checks.local_today(now),
         )
-        contacts, contact_errors = _checks.check_contacts(
-            request.email,
-            request.email_confirmation,
-            request.email_backup,
-            request.email_backup_confirmation,
-            request.phone,
-            request.phone_secondary,
-        )
+        contacts, contact_errors = _checks.check_contacts(request.contacts)
         if ident is not None:
             # With the e-mail known, the password must not contain its local part either.
             personal = PersonalInfo(
@@ -193,18 +168,12 @@ class RegistrationService:
                 send_activation(tx, account_id, ident.nir, contacts.email, token, now)
                 tx.add_event(Event(at=now, kind=events.REGISTRATION_CREATED, nir=ident.nir))
             else:
-                subject, body = mail_texts.registration_notice(
+                notice = mail_texts.registration_notice(
                     now, active=existing.status is AccountStatus.ACTIVE
                 )
-                tx.add_mail(
-                    MailMessage(
-                        recipient=existing.contacts.email,
-                        subject=subject,
-                        body=body,
-                        sent_at=now,
-                        kind=mail_texts.NOTICE,
-                        nir=ident.nir,
-                    )
+                send_mail(
+                    tx, mail_texts.NOTICE, notice, to=existing.contacts.email, nir=ident.nir,
+                    at=now,
                 )
                 tx.add_event(
                     Event(at=now, kind=events.REGISTRATION_DUPLICATE, nir=ident.nir,

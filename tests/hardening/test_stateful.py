@@ -29,15 +29,15 @@ from hypothesis.stateful import (
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.adapters.tokens import SequenceTokenSource
 from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.domain.throttle import (
+    MAX_FAILURES,
+    blocked_until,
+    effective_failure_state,
+)
 from ensap_tui.services.models import (
     ActivationOutcome,
     ResetOutcome,
     SignInStatus,
-)
-from ensap_tui.services.signin import (
-    MAX_FAILURES,
-    blocked_until,
-    effective_failure_state,
 )
 from tests.hardening.support import (
     PASSWORDS,

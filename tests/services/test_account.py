@@ -6,7 +6,7 @@ import pytest
 
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
-from ensap_tui.services.models import Contacts, ResetOutcome, Session, SignInStatus
+from ensap_tui.services.models import Contacts, ContactsForm, ResetOutcome, Session, SignInStatus
 
 from .helpers import (
     NEW_PASSWORD,
@@ -40,7 +40,7 @@ def test_account_gone_means_not_signed_in(services: Services, session: Session) 
         services.account.account(session)
     with pytest.raises(NotSignedIn):
         services.account.change_contacts(
-            session, "a.b@example.fr", "a.b@example.fr", "", "", "", ""
+            session, ContactsForm("a.b@example.fr", "a.b@example.fr")
         )
 
 
@@ -83,10 +83,10 @@ def test_change_password_refusals(
 
 
 def test_change_contacts(services: Services, session: Session) -> None:
-    contacts = services.account.change_contacts(
-        session, "nouvelle@example.fr", "Nouvelle@Example.fr", "secours@example.org",
+    contacts = services.account.change_contacts(session, ContactsForm(
+        "nouvelle@example.fr", "Nouvelle@Example.fr", "secours@example.org",
         "secours@example.org", "06 15 14 78 79", "+689 87 12 34 56",
-    )
+    ))
     assert contacts == Contacts(
         "nouvelle@example.fr", "secours@example.org", "+33615147879", "+68987123456"
     )
@@ -100,10 +100,10 @@ def test_change_contacts(services: Services, session: Session) -> None:
 
 def test_change_contacts_refusals(services: Services, session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        services.account.change_contacts(
-            session, "nouvelle@example.fr", "autre@example.fr", "NOUVELLE@example.fr",
-            "NOUVELLE@example.fr", "", "",
-        )
+        services.account.change_contacts(session, ContactsForm(
+            "nouvelle@example.fr", "autre@example.fr", "NOUVELLE@example.fr",
+            "NOUVELLE@example.fr",
+        ))
     assert [e.field for e in caught.value.errors] == ["confirmation-courriel", "courriel-secours"]
     stored = account(services)
     assert stored is not None and stored.contacts.email == "jean.dupont@example.fr"

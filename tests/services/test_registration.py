@@ -11,7 +11,12 @@ from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import ValidationFailed
-from ensap_tui.services.models import AccountStatus, ActivationOutcome, TokenPurpose
+from ensap_tui.services.models import (
+    AccountStatus,
+    ActivationOutcome,
+    ContactsForm,
+    TokenPurpose,
+)
 
 from .helpers import (
     BIRTH_DATE,
@@ -94,7 +99,7 @@ def test_password_errors(
 def contacts_errors(services: Services, *values: str) -> list[str]:
     defaults = ["jean.dupont@example.fr", "jean.dupont@example.fr", "", "", "", ""]
     args = list(values) + defaults[len(values):]
-    return fields(services.registration.check_contacts(*args))
+    return fields(services.registration.check_contacts(ContactsForm(*args)))
 
 
 def test_contacts_valid_with_case_insensitive_confirmation(services: Services) -> None:
@@ -144,10 +149,10 @@ def test_contacts_errors(services: Services, values: tuple[str, ...], expected: 
 
 
 def test_backup_email_must_differ_from_the_main_one_with_a_message(services: Services) -> None:
-    errors = services.registration.check_contacts(
+    errors = services.registration.check_contacts(ContactsForm(
         "jean.dupont@example.fr", "jean.dupont@example.fr",
         "JEAN.DUPONT@example.fr", "JEAN.DUPONT@example.fr", "", "",
-    )
+    ))
     assert [e.field for e in errors] == ["courriel-secours"]
     assert "différent" in errors[0].message
 

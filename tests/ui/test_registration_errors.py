@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, Select
 
 from ensap_tui.domain.errors import FieldError
+from ensap_tui.services.models import ContactsForm
 from ensap_tui.ui.registration import STEP_OF_FIELD, RegistrationDraft
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.contacts import ContactsScreen
@@ -153,7 +154,7 @@ def expected_errors(app: Any, step: int, values: dict[str, str | bool]) -> list[
         personal = draft_before(2).personal()
         return list(checks.check_password(v["mot-de-passe"], v["confirmation-mot-de-passe"],
                                           personal))
-    return list(checks.check_contacts(*(str(v[k]) for k in CONTACTS)))
+    return list(checks.check_contacts(ContactsForm(*(str(v[k]) for k in CONTACTS))))
 
 
 def test_the_cases_cover_every_field_of_the_three_steps() -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from ensap_tui.domain.contact import format_phone
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
-from ensap_tui.services.models import Contacts, Session
+from ensap_tui.services.models import Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
@@ -119,7 +119,7 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
         return [self.query_one(f"#{field}", Input).value for field in FIELDS]
 
     def check_fields(self) -> list[FieldError] | None:
-        return self.services.registration.check_contacts(*self._values())
+        return self.services.registration.check_contacts(ContactsForm(*self._values()))
 
     @on(Button.Pressed, "#valider")
     def submit(self) -> None:
@@ -131,7 +131,7 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
     @work(thread=True, exclusive=True, group="modifier-coordonnees")
     def _save(self, values: list[str]) -> None:
         try:
-            self.services.account.change_contacts(self.session, *values)
+            self.services.account.change_contacts(self.session, ContactsForm(*values))
         except ValidationFailed as failed:
             self.post_message(self.Saved(failed.errors))
         except NotSignedIn:

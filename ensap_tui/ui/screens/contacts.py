@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import ValidationFailed
-from ensap_tui.services.models import RegistrationReceipt
+from ensap_tui.services.models import ContactsForm, RegistrationReceipt
 from ensap_tui.services.ports import StoreBusyError, StoreError
 from ensap_tui.ui.registration import STEP_OF_FIELD, RegistrationDraft
 from ensap_tui.ui.screens.base import EnsapScreen, FormScreen
@@ -130,10 +130,10 @@ class ContactsScreen(FormScreen):
     def check_fields(self) -> list[FieldError]:
         self.save()
         d = self.draft
-        return self.services.registration.check_contacts(
+        return self.services.registration.check_contacts(ContactsForm(
             d.email, d.email_confirmation, d.email_backup, d.email_backup_confirmation,
             d.phone, d.phone_secondary,
-        )
+        ))
 
     def submit(self) -> None:
         if self.busy or self.show_errors(self.check_fields()):
