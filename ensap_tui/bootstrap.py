@@ -54,6 +54,8 @@ class Settings:
     keyring_timeout: float = 3.0  # seconds
     idle_timeout: timedelta = timedelta(minutes=10)
     demo: bool = False
+    #: How long a write waits for another program's lock before «réessayez» (milliseconds).
+    store_busy_timeout_ms: int = 5000
 
     @classmethod
     def for_tests(cls) -> Settings:
@@ -126,7 +128,7 @@ def open_services(
     accounts; a database with accounts that is not a demo one is refused."""
     settings = settings or Settings()
     try:
-        store = SqliteStore(db_path)
+        store = SqliteStore(db_path, busy_timeout_ms=settings.store_busy_timeout_ms)
     except (StoreError, StoreBusyError) as error:
         raise StartupError(str(error)) from error
     except OSError as error:

@@ -15,16 +15,16 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
 from ensap_tui.adapters.oserrors import french_reason
-from ensap_tui.services.ports import StoreBusyError, StoreError, StoreTx
+from ensap_tui.services.ports import DamagedRecord, StoreBusyError, StoreError, StoreTx
 
 # The records are imported by the functions that build them, on first use (``import ... as``,
 # four times cheaper per call than ``from ... import``): their dataclasses cost a twentieth of
@@ -364,7 +364,7 @@ class SqliteStore:
             self._begin(conn, begin)
         except sqlite3.Error as error:
             raise _as_store_error(error) from error
-        tx = _Tx(conn, writable=writable)
+        tx = _Tx(conn, writable=writable, damaged=self._damaged())
         try:
             yield tx
             conn.execute("COMMIT")
@@ -376,6 +376,19 @@ class SqliteStore:
             raise
         finally:
             tx.finished = True
+
+    def _damaged(self) -> list[DamagedRecord]:
+        damaged: list[DamagedRecord] | None = getattr(self._local, "damaged", None)
+        if damaged is None:
+            damaged = self._local.damaged = []
+        return damaged
+
+    def take_damaged(self) -> list[DamagedRecord]:
+        """The damaged rows the lists read on this thread left out since the last call."""
+        damaged = self._damaged()
+        taken = list(damaged)
+        damaged.clear()
+        return taken
 
     def close(self) -> None:
         """Closes every thread's connection. The store cannot be used afterwards."""
@@ -420,6 +433,7 @@ _TOKEN_COLUMNS = "id, account_id, purpose, token_hash, issued_at, expires_at, us
 _MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at"
 _EVENT_COLUMNS = "id, at, kind, nir, actor, detail"
 _AGENT_COLUMNS = "id, name, password_hash, created_at"
+_FAILURE_COLUMNS = "nir, failures, blocks, blocked_until, last_failure_at"
 
 
 _ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
@@ -470,19 +484,57 @@ def _purpose_value(purpose: str) -> str:
     return models.TokenPurpose(purpose).value
 
 
+_T = TypeVar("_T")
+
+#: What reading a damaged value raises (a text that is not ISO, an unknown status...).
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
+
+
+def _bad_column(values: Iterable[tuple[str, Any]]) -> str:
+    """The first of ``values`` (column, stored value) that is not a readable time or date."""
+    for column, value in values:
+        if value is None:
+            continue
+        try:
+            (date.fromisoformat if column == "birth_date" else _dt)(value)
+        except _UNREADABLE:
+            return column
+    return ""
+
+
+def _damaged(table: str, row: Any, columns: str, key: str = "id") -> DamagedRecord:
+    """The error for ``row`` of ``table`` (its values in the order of ``columns``)."""
+    names = [name.strip() for name in columns.split(",")]
+    values = dict(zip(names, tuple(row), strict=False))
+    column = _bad_column(
+        (name, value) for name, value in values.items()
+        if name.endswith(("_at", "_until", "birth_date")) or name == "at"
+    )
+    nir = values.get("nir")
+    return DamagedRecord(
+        table, values.get(key, "?"), column, nir if isinstance(nir, str) else None
+    )
+
+
 def _failure(
     nir: str, failures: int, blocks: int, blocked_until: str | None, last_failure_at: str | None
 ) -> FailureState:
     """The throttling state of ``nir`` from its stored columns."""
     import ensap_tui.services.models as models
 
-    return models.FailureState(
-        nir=nir,
-        failures=failures,
-        blocks=blocks,
-        blocked_until=_opt_dt(blocked_until),
-        last_failure_at=_opt_dt(last_failure_at),
-    )
+    try:
+        return models.FailureState(
+            nir=nir,
+            failures=int(failures),
+            blocks=int(blocks),
+            blocked_until=_opt_dt(blocked_until),
+            last_failure_at=_opt_dt(last_failure_at),
+        )
+    except _UNREADABLE as error:
+        raise _damaged(
+            "login_failures", (nir, failures, blocks, blocked_until, last_failure_at),
+            _FAILURE_COLUMNS, key="nir",
+        ) from error
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -494,81 +546,126 @@ def _account(row: sqlite3.Row) -> Account:
         account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
         phone_secondary, status, created_at, activated_at, last_sign_in_at,
     ) = row
-    return models.Account(
-        account_id,
-        nir,
-        birth_name,
-        date.fromisoformat(birth_date),
-        password_hash,
-        models.Contacts(email, email_backup, phone, phone_secondary),
-        _statuses()[status],
-        _dt(created_at),
-        None if activated_at is None else _dt(activated_at),
-        None if last_sign_in_at is None else _dt(last_sign_in_at),
+    try:
+        return models.Account(
+            account_id,
+            nir,
+            birth_name,
+            date.fromisoformat(birth_date),
+            password_hash,
+            models.Contacts(email, email_backup, phone, phone_secondary),
+            _statuses()[status],
+            _dt(created_at),
+            None if activated_at is None else _dt(activated_at),
+            None if last_sign_in_at is None else _dt(last_sign_in_at),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("accounts", row, _ACCOUNT_COLUMNS) from error
+
+
+def _with_state(row: Any) -> tuple[Account, FailureState | None, datetime | None]:
+    """An account of :meth:`_Tx.search_with_state` with its throttling state and link expiry."""
+    account = _account(row[:13])
+    failures, blocks, blocked, last_failure, link_expiry = row[13:]
+    state = None if failures is None else _failure(
+        account.nir, failures, blocks, blocked, last_failure
     )
+    try:
+        expiry = _opt_dt(link_expiry)
+    except _UNREADABLE as error:
+        raise DamagedRecord(
+            "tokens", f"du compte {account.id}", "expires_at", account.nir
+        ) from error
+    return account, state, expiry
 
 
 def _token(row: sqlite3.Row) -> TokenRecord:
     import ensap_tui.services.models as models
 
-    return models.TokenRecord(
-        id=row["id"],
-        account_id=row["account_id"],
-        purpose=models.TokenPurpose(row["purpose"]),
-        token_hash=row["token_hash"],
-        issued_at=_dt(row["issued_at"]),
-        expires_at=_dt(row["expires_at"]),
-        used_at=_opt_dt(row["used_at"]),
-        revoked_at=_opt_dt(row["revoked_at"]),
-    )
+    try:
+        return models.TokenRecord(
+            id=row["id"],
+            account_id=row["account_id"],
+            purpose=models.TokenPurpose(row["purpose"]),
+            token_hash=row["token_hash"],
+            issued_at=_dt(row["issued_at"]),
+            expires_at=_dt(row["expires_at"]),
+            used_at=_opt_dt(row["used_at"]),
+            revoked_at=_opt_dt(row["revoked_at"]),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("tokens", row, _TOKEN_COLUMNS) from error
 
 
 def _mail(row: sqlite3.Row) -> MailMessage:
     import ensap_tui.services.models as models
 
-    return models.MailMessage(
-        id=row["id"],
-        recipient=row["recipient"],
-        subject=row["subject"],
-        body=row["body"],
-        link=row["link"],
-        kind=row["kind"],
-        nir=row["nir"],
-        sent_at=_dt(row["sent_at"]),
-    )
+    try:
+        return models.MailMessage(
+            id=row["id"],
+            recipient=row["recipient"],
+            subject=row["subject"],
+            body=row["body"],
+            link=row["link"],
+            kind=row["kind"],
+            nir=row["nir"],
+            sent_at=_dt(row["sent_at"]),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("outbox", row, _MAIL_COLUMNS) from error
 
 
 def _event(row: sqlite3.Row) -> Event:
     import ensap_tui.services.models as models
 
-    return models.Event(
-        id=row["id"],
-        at=_dt(row["at"]),
-        kind=row["kind"],
-        nir=row["nir"],
-        actor=row["actor"],
-        detail=row["detail"],
-    )
+    try:
+        return models.Event(
+            id=row["id"],
+            at=_dt(row["at"]),
+            kind=row["kind"],
+            nir=row["nir"],
+            actor=row["actor"],
+            detail=row["detail"],
+        )
+    except _UNREADABLE as error:
+        raise _damaged("events", row, _EVENT_COLUMNS) from error
 
 
 def _agent(row: sqlite3.Row) -> Agent:
     import ensap_tui.services.models as models
 
-    return models.Agent(
-        id=row["id"],
-        name=row["name"],
-        password_hash=row["password_hash"],
-        created_at=_dt(row["created_at"]),
-    )
+    try:
+        return models.Agent(
+            id=row["id"],
+            name=row["name"],
+            password_hash=row["password_hash"],
+            created_at=_dt(row["created_at"]),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("agents", row, _AGENT_COLUMNS) from error
 
 
 class _Tx:
     """The :class:`StoreTx` of one transaction; usable only inside its ``with`` block."""
 
-    def __init__(self, conn: sqlite3.Connection, *, writable: bool) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, *, writable: bool, damaged: list[DamagedRecord]
+    ) -> None:
         self._conn = conn
         self._writable = writable
+        self._damaged = damaged
         self.finished = False
+
+    def _readable(self, rows: Iterable[Any], build: Callable[[Any], _T]) -> list[_T]:
+        """``build`` of each row, leaving out (and noting, see ``take_damaged``) the rows it
+        cannot read: one damaged row does not hide the others."""
+        built: list[_T] = []
+        for row in rows:
+            try:
+                built.append(build(row))
+            except DamagedRecord as error:
+                self._damaged.append(error)
+        return built
 
     def _q(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         if self.finished:
@@ -663,7 +760,7 @@ class _Tx:
                 "ORDER BY created_at DESC, id DESC LIMIT ?",
                 (_status_value(status), limit),
             )
-        return [_account(row) for row in rows]
+        return self._readable(rows, _account)
 
     def search_accounts(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
@@ -673,7 +770,7 @@ class _Tx:
         The prefix is an index range scan on ``name_key``."""
         where, params, order = _search_filter(nir, name_prefix, "")
         sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts{where} ORDER BY {order} LIMIT ?"
-        return [_account(row) for row in self._q(sql, [*params, limit])]
+        return self._readable(self._q(sql, [*params, limit]), _account)
 
     def search_with_state(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
@@ -690,15 +787,7 @@ class _Tx:
             f"FROM accounts a LEFT JOIN login_failures f ON f.nir = a.nir{where} "
             f"ORDER BY {order} LIMIT ?"
         )
-        found: list[tuple[Account, FailureState | None, datetime | None]] = []
-        for row in self._q(sql, [*params, limit]):
-            account = _account(row[:13])
-            failures, blocks, blocked, last_failure, link_expiry = row[13:]
-            state = None if failures is None else _failure(
-                account.nir, failures, blocks, blocked, last_failure
-            )
-            found.append((account, state, _opt_dt(link_expiry)))
-        return found
+        return self._readable(self._q(sql, [*params, limit]), _with_state)
 
     # tokens
 
@@ -789,7 +878,7 @@ class _Tx:
             "WHERE blocked_until > ? ORDER BY blocked_until DESC LIMIT ?",
             (_ts(now), limit),
         )
-        return [_failure(*row) for row in rows]
+        return self._readable(rows, lambda row: _failure(*row))
 
     # help-desk agents
 
@@ -812,7 +901,7 @@ class _Tx:
 
     def list_agents(self) -> list[Agent]:
         rows = self._q(f"SELECT {_AGENT_COLUMNS} FROM agents ORDER BY name_key, id")
-        return [_agent(row) for row in rows]
+        return self._readable(rows, _agent)
 
     def set_agent_password_hash(self, agent_id: int, password_hash: str) -> None:
         self._w("UPDATE agents SET password_hash = ? WHERE id = ?", (password_hash, agent_id))
@@ -840,7 +929,7 @@ class _Tx:
         rows = self._q(
             f"SELECT {_MAIL_COLUMNS} FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?", (limit,)
         )
-        return [_mail(row) for row in rows]
+        return self._readable(rows, _mail)
 
     def count_mail(self, nir: str, kind: str, since: datetime) -> int:
         """Messages of ``kind`` for ``nir`` sent at or after ``since``."""
@@ -871,7 +960,7 @@ class _Tx:
                 "ORDER BY at DESC, id DESC LIMIT ?",
                 (nir, limit),
             )
-        return [_event(row) for row in rows]
+        return self._readable(rows, _event)
 
     # meta
 

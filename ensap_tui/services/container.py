@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ensap_tui.services.assistance import AssistanceService
     from ensap_tui.services.demo import DemoService
     from ensap_tui.services.mailbox import MailboxService
-    from ensap_tui.services.ports import Clock, Hasher, Store, TokenSource
+    from ensap_tui.services.ports import Clock, DamagedRecord, Hasher, Store, TokenSource
     from ensap_tui.services.recovery import RecoveryService
     from ensap_tui.services.registration import RegistrationService
     from ensap_tui.services.signin import SignInService
@@ -49,6 +49,11 @@ class Services:
         self._tokens = tokens
         self._made: dict[str, object] = {}
         self._lock = threading.Lock()
+
+    def take_damaged(self) -> list[DamagedRecord]:
+        """The damaged rows the lists read on this thread left out since the last call (see
+        :meth:`~ensap_tui.services.ports.Store.take_damaged`)."""
+        return self.store.take_damaged()
 
     @classmethod
     def build(

@@ -159,6 +159,12 @@ class Store(Protocol):
     def write(self) -> AbstractContextManager[StoreTx]: ...
     def read(self) -> AbstractContextManager[StoreTx]: ...
     def close(self) -> None: ...
+    def take_damaged(self) -> list[DamagedRecord]:
+        """The damaged rows that the lists read on this thread left out since the last call
+        (and forgets them). A list (``list_*``, ``search_*``, ``blocked_states``) skips a row
+        it cannot read, so the others are still shown; a read of one record raises
+        :class:`DamagedRecord` instead."""
+        ...
 
 
 class StoreBusyError(RuntimeError):
@@ -168,3 +174,23 @@ class StoreBusyError(RuntimeError):
 class StoreError(RuntimeError):
     """The database cannot be used; ``args[0]`` is a French message for the user."""
 
+
+
+class DamagedRecord(StoreError):
+    """A stored row holds a value the store cannot read (a timestamp that is not ISO after a
+    manual edit, a damaged restore...). ``table`` and ``row`` (its id, or its key) name it,
+    ``column`` the value; ``nir`` is the account's NIR when the row belongs to one. ``args[0]``
+    is a French message naming the table and the row."""
+
+    def __init__(
+        self, table: str, row: int | str, column: str = "", nir: str | None = None
+    ) -> None:
+        where = f" (colonne « {column} »)" if column else ""
+        super().__init__(
+            f"Une ligne de la base de données est endommagée : table « {table} », "
+            f"ligne {row}{where}. Elle ne peut pas être lue."
+        )
+        self.table = table
+        self.row = row
+        self.column = column
+        self.nir = nir

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
@@ -60,18 +60,6 @@ class AgentSignInScreen(FormScreen):
 
     HELP_TOPIC = "agent"
 
-    class Attempted(Message):
-        """The sign-in worker finished: ``result``, or ``error`` for a malformed name."""
-
-        def __init__(self, result: AgentSignInResult | None, error: FieldError | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._busy = False
-
     def compose_body(self) -> ComposeResult:
         yield Static("Espace assistance — identification de l'agent", classes="titre-page")
         yield Static(INTRO, classes="introduction", markup=False)
@@ -96,7 +84,7 @@ class AgentSignInScreen(FormScreen):
 
     @on(Button.Pressed, "#agent-connexion")
     def submit(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         name = self.query_one("#agent-identifiant", Input).value
         password_input = self.query_one("#agent-mot-de-passe", Input)
@@ -114,28 +102,13 @@ class AgentSignInScreen(FormScreen):
                 errors.append(FieldError("agent-identifiant", "Saisissez votre identifiant."))
             self.show_errors([*errors, FieldError("agent-mot-de-passe", EMPTY_PASSWORD)])
             return
-        self._busy = True
-        self.set_busy(True)
-        self._attempt(name, password)
+        self.call_service(
+            partial(self.services.agents.sign_in, name, password),
+            self._show_outcome,
+            group="connexion-agent",
+        )
 
-    @work(thread=True, exclusive=True, group="connexion-agent")
-    def _attempt(self, name: str, password: str) -> None:
-        try:
-            result = self.services.agents.sign_in(name, password)
-        except FieldError as error:
-            self.post_message(self.Attempted(None, error))
-        else:
-            self.post_message(self.Attempted(result, None))
-
-    @on(Attempted)
-    def _show_outcome(self, message: Attempted) -> None:
-        self._busy = False
-        self.set_busy(False)
-        if message.error is not None:
-            self.show_errors([message.error])
-            return
-        result = message.result
-        assert result is not None
+    def _show_outcome(self, result: AgentSignInResult) -> None:
         if result.status is SignInStatus.SIGNED_IN and result.session is not None:
             self._open_console(result.session)
             return

@@ -1,10 +1,13 @@
-"""The frame every screen shares (header line, simulator banner, scrolling body, footer), and the
-form behaviour the step screens share (errors next to fields, Enter submits, busy state)."""
+"""The frame every screen shares (header line, simulator banner, scrolling body, footer), the one
+path from a screen to a service (:meth:`EnsapScreen.call_service`), and the form behaviour the
+step screens share (errors next to fields, Enter submits)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Protocol, cast
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,12 +16,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.worker import Worker, WorkerState
 
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.services.errors import NotSignedIn, ValidationFailed
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 if TYPE_CHECKING:
-    from ensap_tui.domain.errors import FieldError
     from ensap_tui.services.container import Services
+    from ensap_tui.services.ports import DamagedRecord
+
+_T = TypeVar("_T")
 
 #: Shown on every screen, under the header line.
 SIMULATOR_BANNER = (
@@ -34,6 +42,27 @@ class _HasServices(Protocol):
     demo: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What a service call's worker returns: the call's value, or the error it raised, and the
+    damaged rows the lists read for it left out. The worker itself always succeeds, so that
+    waiting for it (``App.workers.wait_for_complete``) never raises either."""
+
+    value: Any
+    error: Exception | None
+    damaged: list[DamagedRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """What to do on the screen's thread when a call started by :meth:`EnsapScreen.call_service`
+    ends."""
+
+    then: Callable[[Any], object] | None
+    after: Callable[[], object] | None
+    busy: bool
+
+
 class EnsapScreen(Screen[object]):
     """Base of every full screen: subclasses implement :meth:`compose_body`.
 
@@ -47,11 +76,22 @@ class EnsapScreen(Screen[object]):
     """
 
     HELP_TOPIC: ClassVar[str] = "accueil"
+    #: How long the same trouble notice is not repeated (a live check may fail on every key).
+    TROUBLE_REPEAT_SECONDS: ClassVar[float] = 10.0
+    #: True while a call started with ``busy=True`` runs (see :meth:`set_busy`).
+    busy: bool = False
     #: Focus goes to the first focusable field inside the body as soon as the screen is
     #: composed (not the scrolling body itself, and not later in on_mount, where it would
     #: steal the focus back from a user who already typed Tab on a slow machine).
     AUTO_FOCUS: ClassVar[str | None] = "#corps *"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {}
+
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        self._service_calls: dict[Worker[Any], _Call] = {}
+        self._last_trouble: tuple[str, float] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="entete"):
@@ -97,6 +137,147 @@ class EnsapScreen(Screen[object]):
 
         app.call_later(unwind)
 
+    # The one path from a screen to a service. Every call goes through call_service (a thread
+    # worker) or read_service (a read of a few rows the frame being drawn needs); whatever
+    # fails comes to service_failed, the one place that says it to the user.
+
+    def call_service(
+        self,
+        call: Callable[[], _T],
+        then: Callable[[_T], object] | None = None,
+        *,
+        group: str = "service",
+        busy: bool = True,
+        exclusive: bool = True,
+        after: Callable[[], object] | None = None,
+    ) -> Worker[Any] | None:
+        """Runs ``call`` (a service call, without arguments: use a lambda or ``partial``) in a
+        thread worker that never stops the app, then ``then(value)`` on the screen's thread.
+
+        ``busy`` (the default, for writes and for anything slow): :meth:`set_busy` while it
+        runs, and nothing is started while the screen is already busy (returns None).
+        ``exclusive`` cancels the previous call of the same ``group`` (a newer search makes an
+        older one moot: its answer is dropped). A failure goes to :meth:`service_failed`
+        instead of ``then``; rows a list had to leave out go to :meth:`show_damaged` before
+        ``then``. ``after`` runs last either way (e.g. leaving once a sign-out is recorded).
+        """
+        if busy:
+            if self.busy:
+                return None
+            self.set_busy(True)
+        services = self.services
+
+        def work() -> _Answer:
+            services.take_damaged()  # left by an earlier call on this pooled thread
+            try:
+                value = call()
+            except Exception as error:  # the one path: nothing a service raises stops the app
+                return _Answer(None, error, services.take_damaged())
+            return _Answer(value, None, services.take_damaged())
+
+        worker: Worker[Any] = self.run_worker(
+            work, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False
+        )
+        self._service_calls[worker] = _Call(then, after, busy)
+        return worker
+
+    def read_service(self, call: Callable[[], _T]) -> _T | None:
+        """Runs ``call`` (a read) now, on the screen's thread, for a screen that must show its
+        answer in the frame being drawn; None when it failed (said by :meth:`service_failed`).
+
+        Only for reads: in WAL mode a read never waits for a writer, so another program
+        holding the write lock cannot freeze the screen. Writes go through
+        :meth:`call_service`."""
+        services = self.services
+        services.take_damaged()
+        try:
+            value = call()
+        except Exception as error:  # the one path: nothing a service raises stops the app
+            self.service_failed(error)
+            return None
+        damaged = services.take_damaged()
+        if damaged:
+            self.show_damaged(damaged)
+        return value
+
+    @on(Worker.StateChanged)
+    def _service_call_ended(self, event: Worker.StateChanged) -> None:
+        call = self._service_calls.get(event.worker)
+        if call is None or event.state not in (
+            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
+        ):
+            return
+        event.stop()
+        del self._service_calls[event.worker]
+        if call.busy:
+            self.set_busy(False)
+        answer = event.worker.result
+        if isinstance(answer, _Answer):
+            if answer.damaged:
+                self.show_damaged(answer.damaged)
+            if answer.error is not None:
+                self.service_failed(answer.error)
+            elif call.then is not None:
+                call.then(answer.value)
+        elif event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.service_failed(event.worker.error)  # a BaseException out of the call
+        if call.after is not None and event.state is not WorkerState.CANCELLED:
+            call.after()
+
+    def service_failed(self, error: BaseException) -> None:
+        """Says what a failed call means: the errors of a refused form next to their fields
+        (:meth:`refused`), an ended session (:meth:`session_ended`), otherwise a French notice
+        (a busy or unreadable database, a damaged row...) while the screen stays usable with
+        everything typed kept."""
+        from ensap_tui.ui.failures import trouble_text
+
+        if isinstance(error, ValidationFailed):
+            self.refused(error.errors)
+        elif isinstance(error, FieldError):
+            self.refused([error])
+        elif isinstance(error, NotSignedIn):
+            self.session_ended(error)
+        else:
+            self.show_trouble(trouble_text(error))
+
+    def refused(self, errors: Sequence[FieldError]) -> None:
+        """A form was refused: by default each error goes next to its field."""
+        self.show_errors(errors)
+
+    def session_ended(self, error: NotSignedIn) -> None:
+        """The session this screen belongs to has ended; the signed-in screens go back to the
+        sign-in. Elsewhere (no session) it is only said."""
+        self.show_trouble(str(error))
+
+    def show_damaged(self, damaged: Sequence[DamagedRecord]) -> None:
+        """Says which damaged rows a list left out (the others are shown)."""
+        from ensap_tui.services.damage import left_out_text
+
+        self.show_trouble(left_out_text(damaged))
+
+    def show_trouble(self, text: str) -> None:
+        """A French notice for a call that could not be done. The same notice is not repeated
+        within ``TROUBLE_REPEAT_SECONDS`` (a check run on every key would otherwise stack
+        them)."""
+        now = time.monotonic()
+        last = self._last_trouble
+        if last is not None and last[0] == text and now - last[1] < self.TROUBLE_REPEAT_SECONDS:
+            return
+        self._last_trouble = (text, now)
+        self.notify(text, severity="error", markup=False, timeout=self.TROUBLE_REPEAT_SECONDS)
+
+    def set_busy(self, busy: bool) -> None:
+        """Disables (or enables again) every button and shows ``#travail-en-cours`` if present;
+        :attr:`busy` says which. Called by :meth:`call_service`."""
+        self.busy = busy
+        # A state flag only (no style uses it): restyling the whole screen for it would stall
+        # the screen for tens of milliseconds at the very moment its work starts.
+        self.set_class(busy, "-occupe", update=False)
+        for button in self.query(Button):
+            button.disabled = busy
+        for indicator in self.query("#travail-en-cours"):
+            indicator.display = busy
+
     # Errors next to their fields.
 
     def show_errors(self, errors: Sequence[FieldError]) -> bool:
@@ -140,7 +321,7 @@ class FormScreen(EnsapScreen):
     calls it) and, for live clearing of errors, :meth:`check_fields` (cheap checks, no I/O, through
     the services). Once an error line shows, every edit re-runs :meth:`check_fields`: the lines of
     corrected fields disappear and the others follow the current message; no new line appears
-    before the next submission. :meth:`set_busy` disables the buttons while a worker runs.
+    before the next submission. While :attr:`busy`, Enter submits nothing.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -156,6 +337,11 @@ class FormScreen(EnsapScreen):
 
     def action_submit(self) -> None:
         self.submit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit" and self.busy:
+            return False  # the screen's action is already running
+        return super().check_action(action, parameters)
 
     @on(Input.Submitted)
     def _submit_from_input(self, event: Input.Submitted) -> None:
@@ -181,13 +367,3 @@ class FormScreen(EnsapScreen):
             messages.setdefault(error.field, error.message)
         for line in shown:
             line.message = messages.get(line.field, "")
-
-    def set_busy(self, busy: bool) -> None:
-        """Disables (or enables again) every button and shows ``#travail-en-cours`` if present."""
-        # A state flag only (no style uses it): restyling the whole screen for it would stall
-        # the screen for tens of milliseconds at the very moment its work starts.
-        self.set_class(busy, "-occupe", update=False)
-        for button in self.query(Button):
-            button.disabled = busy
-        for indicator in self.query("#travail-en-cours"):
-            indicator.display = busy

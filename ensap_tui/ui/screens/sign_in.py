@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain import nir
@@ -16,7 +16,6 @@ from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import Session, SignInResult, SignInStatus
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -91,18 +90,9 @@ class SignInScreen(FormScreen):
 
     HELP_TOPIC = "connexion"
 
-    class Attempted(Message):
-        """The sign-in worker finished: ``result``, or ``error`` for a malformed NIR."""
-
-        def __init__(self, result: SignInResult | None, error: FieldError | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
-
     def __init__(self, notice: str = "") -> None:
         super().__init__()
         self._initial_notice = notice
-        self._busy = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("J'accède à mon espace sécurisé", classes="titre-page")
@@ -128,7 +118,7 @@ class SignInScreen(FormScreen):
 
     @on(Button.Pressed, "#acceder")
     def submit(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         nir_text = self.query_one("#identifiant", Input).value
         password_input = self.query_one("#mot-de-passe", Input)
@@ -148,30 +138,13 @@ class SignInScreen(FormScreen):
                 errors.append(error)
             self.show_errors([*errors, FieldError("mot-de-passe", EMPTY_PASSWORD)])
             return
-        self._busy = True
-        self.set_busy(True)
-        self._attempt(nir_text, password)
+        self.call_service(
+            partial(self.services.sign_in.sign_in, nir_text, password),
+            self._show_outcome,
+            group="connexion",
+        )
 
-    @work(thread=True, exclusive=True, group="connexion")
-    def _attempt(self, nir_text: str, password: str) -> None:
-        try:
-            result = self.services.sign_in.sign_in(nir_text, password)
-        except FieldError as error:
-            self.post_message(self.Attempted(None, error))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Attempted(result, None))
-
-    @on(Attempted)
-    def _show_outcome(self, message: Attempted) -> None:
-        self._busy = False
-        self.set_busy(False)
-        if message.error is not None:
-            self.show_errors([message.error])
-            return
-        result = message.result
-        assert result is not None
+    def _show_outcome(self, result: SignInResult) -> None:
         if result.status is SignInStatus.SIGNED_IN and result.session is not None:
             self._open_space(result.session)
             return
@@ -213,9 +186,3 @@ class SignInScreen(FormScreen):
         from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
 
         self.app.push_screen(ForgotPasswordScreen())
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self._busy = False
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from textual import events, on
 from textual.widgets import Button, Checkbox, DataTable, Input
 
+from ensap_tui.services.errors import NotSignedIn
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import EnsapScreen
 
@@ -91,6 +92,11 @@ class SignedInScreen(EnsapScreen):
     def idle_expired(self) -> None:
         """Called once when the session has been idle too long; leaves with IDLE."""
         self.leave(SignOutReason.IDLE)
+
+    def session_ended(self, error: NotSignedIn) -> None:
+        """A call found the session over (signed out elsewhere, account gone): leaves with
+        :attr:`SignOutReason.ENDED`, and the sign-in says so."""
+        self.leave(SignOutReason.ENDED)
 
     def leave(self, result: object) -> None:
         """Dismisses this screen with ``result``, first closing any screen opened over it."""
