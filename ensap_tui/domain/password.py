@@ -2,9 +2,11 @@
 
 A password is **acceptable** when, after NFKC normalisation:
 
-- it has 8 to 128 characters and no control or invisible format characters (Unicode categories
-  Cc, Cf, Cs, Zl, Zp: tabulations, line breaks, zero-width spaces, soft hyphens, direction marks,
-  tag characters…);
+- it has at least 8 characters after normalisation and at most 128 both as typed and after
+  normalisation (:data:`MAX_LENGTH`, the one limit of every password field: whatever is
+  acceptable fits the sign-in field as typed);
+- it has no control or invisible format characters (Unicode categories Cc, Cf, Cs, Zl, Zp:
+  tabulations, line breaks, zero-width spaces, soft hyphens, direction marks, tag characters…);
 - it mixes at least 3 of the 4 kinds: upper case, lower case, digits, other characters
   (Unicode-aware: «É» is upper case, a space or «€» is another character);
 - it is not one of the common passwords bundled in ``data/common-passwords.txt`` (compared in
@@ -23,10 +25,9 @@ The level is:
 - **Moyen** otherwise (long enough and varied, but only 2 kinds, or a control character, or more
   than 128 characters).
 
-:func:`assess` never raises, and its cost is bounded whatever the input: text beyond 4 × 128
-characters is never normalised (NFKC cannot shrink text more than fourfold, so it is too long
-anyway), at most 512 characters are normalised, and every check is a linear scan or a substring
-test on at most 129 characters.
+:func:`assess` never raises, and its cost is bounded whatever the input: at most 129 characters
+are normalised (longer text is too long as typed), and every check is a linear scan or a
+substring test on at most 129 characters.
 
 Checklist (:attr:`Assessment.rules`): ``longueur`` holds for 8 to 128 characters; ``courant`` and
 ``personnel`` hold only for a non-empty password, so an empty field ticks nothing.
@@ -43,9 +44,12 @@ from typing import Literal
 from ensap_tui.domain.errors import FieldError
 
 MIN_LENGTH = 8
+#: The one maximum length of every password field (registration, sign-in, reset, change, agent
+#: on screen and on the command line), counted as typed and after NFKC: NFKC can shorten text
+#: (a 259-character password once became 89), so a limit counted only after it would accept
+#: passwords that no sign-in field could take again.
 MAX_LENGTH = 128
-#: A composed character decomposes into at most 4 code points, so NFKC never divides a length
-#: by more than 4: longer raw text is too long without being normalised.
+#: How much of a name or an e-mail address is looked at (their own fields are shorter).
 _RAW_LIMIT = 4 * MAX_LENGTH
 #: Refused: controls, surrogates, line/paragraph separators, and format characters (Cf: zero-width
 #: spaces and joiners, soft hyphen, BOM, word joiner, bidirectional controls, tag characters), which
@@ -137,7 +141,7 @@ def _common_passwords() -> frozenset[str]:
 
 def is_common(password: str) -> bool:
     """Whether ``password`` (after NFKC, in lower case) is in the bundled common-password list."""
-    if len(password) > _RAW_LIMIT:
+    if len(password) > MAX_LENGTH:
         return False
     return normalise_password(password).lower() in _common_passwords()
 
@@ -238,13 +242,16 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
         password = ""
     if personal is None:
         personal = PersonalInfo()
-    if len(password) > _RAW_LIMIT:
-        length = len(password)
-        text = normalise_password(password[:_RAW_LIMIT])[: MAX_LENGTH + 1]
+    typed = len(password)
+    if typed > MAX_LENGTH:
+        # Too long as typed: only a bounded prefix is normalised, for the other rules.
+        text = normalise_password(password[: MAX_LENGTH + 1])[: MAX_LENGTH + 1]
+        length = typed
     else:
         text = normalise_password(password)
         length = len(text)
         text = text[: MAX_LENGTH + 1]
+    too_long = length > MAX_LENGTH or typed > MAX_LENGTH
 
     upper = lower = digit = other = control = False
     for c in text:
@@ -268,7 +275,7 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
         else text
     )
 
-    common = 0 < length <= MAX_LENGTH and visible.lower() in _common_passwords()
+    common = length > 0 and not too_long and visible.lower() in _common_passwords()
     personal_problems = _personal_problems(visible, personal) if length else []
 
     problems: list[str] = []
@@ -276,7 +283,7 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
         problems.append(MSG_EMPTY)
     elif length < MIN_LENGTH:
         problems.append(MSG_TOO_SHORT)
-    elif length > MAX_LENGTH:
+    elif too_long:
         problems.append(MSG_TOO_LONG)
     if control:
         problems.append(MSG_CONTROL)
@@ -295,7 +302,7 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
     else:
         level = "Moyen"
     rules = (
-        Rule("longueur", "8 caractères minimum", MIN_LENGTH <= length <= MAX_LENGTH),
+        Rule("longueur", "8 caractères minimum", length >= MIN_LENGTH and not too_long),
         Rule("majuscules", "majuscules", upper),
         Rule("minuscules", "minuscules", lower),
         Rule("chiffres", "chiffres", digit),
@@ -323,7 +330,7 @@ def check_password(
         raise FieldError(field, assessment.problems[0])
     if not confirmation:
         raise FieldError("confirmation-mot-de-passe", MSG_CONFIRMATION_EMPTY)
-    if len(confirmation) > _RAW_LIMIT or normalise_password(confirmation) != normalise_password(
+    if len(confirmation) > MAX_LENGTH or normalise_password(confirmation) != normalise_password(
         password
     ):
         raise FieldError("confirmation-mot-de-passe", MSG_CONFIRMATION)

@@ -182,11 +182,14 @@ def test_corsican_nir_is_refused_whatever_the_case() -> None:
 def test_length_is_counted_after_nfkc() -> None:
     # 8 characters once «ﬁ» becomes «fi»: ok; 7 code points before.
     assert password.assess("ﬁ1!ABCD").acceptable
-    # 4 code points that compose into one character: 512 of them make 128 characters.
+    # 4 code points that compose into one character: the minimum counts what NFKC makes...
     composed = "α\u0313\u0300\u0345"
     assert len(password.normalise_password(composed)) == 1
-    assert rules(password.assess(composed * 128))["longueur"]
-    assert not rules(password.assess(composed * 129))["longueur"]
+    assert not rules(password.assess(composed * 7))["longueur"]
+    assert rules(password.assess(composed * 8))["longueur"]
+    # ...and the maximum holds as typed too (128 code points), so a sign-in field takes it again.
+    assert rules(password.assess(composed * 32))["longueur"]
+    assert not rules(password.assess(composed * 33))["longueur"]
 
 
 @pytest.mark.parametrize("size", [129, 513, 10_000, 1_000_000])

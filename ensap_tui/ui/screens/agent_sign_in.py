@@ -66,7 +66,7 @@ class AgentSignInScreen(FormScreen):
         yield Label("Identifiant de l'agent", classes="libelle")
         yield Input(id="agent-identifiant", max_length=60)
         yield FieldErrorLine("agent-identifiant")
-        yield PasswordField("Mot de passe", input_id="agent-mot-de-passe", max_length=256)
+        yield PasswordField("Mot de passe", input_id="agent-mot-de-passe")
         yield FieldErrorLine("agent-mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-agent", markup=False)
         with Horizontal(id="travail-en-cours"):

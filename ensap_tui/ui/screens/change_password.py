@@ -48,10 +48,10 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Modifier mon mot de passe", classes="titre-page")
         yield PasswordField(
-            "Mot de passe actuel *", input_id="mot-de-passe-actuel", max_length=512
+            "Mot de passe actuel *", input_id="mot-de-passe-actuel"
         )
         yield FieldErrorLine("mot-de-passe-actuel")
-        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe", max_length=512)
+        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe")
         yield FieldErrorLine("mot-de-passe")
         yield Static(RULES_INTRO, classes="consigne", markup=False)
         yield RulesChecklist(assess(""))
@@ -59,7 +59,6 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         yield PasswordField(
             "Confirmation nouveau mot de passe *",
             input_id="confirmation-mot-de-passe",
-            max_length=512,
         )
         yield FieldErrorLine("confirmation-mot-de-passe")
         with Horizontal(id="travail-en-cours"):

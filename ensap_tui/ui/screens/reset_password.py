@@ -93,13 +93,13 @@ class ResetPasswordScreen(FormScreen):
         )
         yield LinkInput(self._link, id="lien", max_length=400)
         yield FieldErrorLine("lien")
-        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe", max_length=512)
+        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe")
         yield FieldErrorLine("mot-de-passe")
         yield Static(RULES_INTRO, classes="consigne", markup=False)
         yield RulesChecklist(assess(""))
         yield StrengthMeter()
         yield PasswordField(
-            "Confirmation mot de passe *", input_id="confirmation-mot-de-passe", max_length=512
+            "Confirmation mot de passe *", input_id="confirmation-mot-de-passe"
         )
         yield FieldErrorLine("confirmation-mot-de-passe")
         with Horizontal(id="travail-en-cours"):

@@ -99,7 +99,7 @@ class SignInScreen(FormScreen):
         yield Label("Identifiant  (N° de sécurité sociale 15 caractères)", classes="libelle")
         yield Input(id="identifiant", max_length=40)
         yield FieldErrorLine("identifiant")
-        yield PasswordField("Mot de passe", input_id="mot-de-passe", max_length=256)
+        yield PasswordField("Mot de passe", input_id="mot-de-passe")
         yield FieldErrorLine("mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-tentatives", markup=False)
         with Horizontal(id="travail-en-cours"):

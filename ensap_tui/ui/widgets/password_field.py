@@ -9,6 +9,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Checkbox, Input, Label
 
+from ensap_tui.domain.password import MAX_LENGTH
 from ensap_tui.ui.widgets.tick_box import TickBox
 
 
@@ -31,7 +32,9 @@ class PasswordField(Vertical):
       it again. ``show_toggle=False`` leaves the box out.
 
     The box comes after the input so Tab goes from the input to its box, then on. The label is
-    shown literally. :attr:`value` reads and writes the input's text.
+    shown literally. :attr:`value` reads and writes the input's text. The input takes at most
+    the domain's one password limit (``password.MAX_LENGTH``, counted as typed), so whatever a
+    screen accepts as a new password can be typed or pasted again at sign-in.
     """
 
     DEFAULT_CSS = """
@@ -53,7 +56,7 @@ class PasswordField(Vertical):
         value: str = "",
         placeholder: str = "",
         show_toggle: bool = True,
-        max_length: int = 0,
+        max_length: int = MAX_LENGTH,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
