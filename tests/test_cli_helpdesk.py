@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,29 +26,28 @@ from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.cli import main
 from ensap_tui.services import assistance
 from ensap_tui.services.container import Services
-from ensap_tui.services.models import ActivationOutcome, RegistrationRequest, SignInStatus
+from ensap_tui.services.models import ActivationOutcome, SignInStatus
+from tests.support.accounts import block
+from tests.support.people import (
+    AGENT,
+    AGENT_PASSWORD,
+    MASKED_NIR,
+    NIR,
+    NIR_SPACED,
+    OTHER_NIR,
+    OTHER_REQUEST,
+    UNKNOWN_NIR,
+    request,
+)
+from tests.support.programs import program_env
 
-NIR = "185057511512364"
-NIR_SPACED = "1 85 05 75 115 123 64"
-MASKED = "1 85 •• •• ••• ••• 64"
-OTHER_NIR = "278072B03300742"
-UNKNOWN_NIR = "192049712001143"
-PASSWORD = "Ensap#Sûr2026"
-AGENT = "Camille Martin"
-AGENT_PASSWORD = "Guichet#Aide2026"
 UNKNOWN_MESSAGE = "Aucun espace n'existe pour le numéro 1 92 04 97 120 011 43."
 
-PERSON = RegistrationRequest(
-    nir=NIR_SPACED, birth_name="Lefèvre", birth_day="14", birth_month="05", birth_year="1985",
-    terms_accepted=True, password=PASSWORD, password_confirmation=PASSWORD,
-    email="jean.lefevre@example.fr", email_confirmation="jean.lefevre@example.fr",
+PERSON = request(
+    birth_name="Lefèvre", email="jean.lefevre@example.fr",
+    email_confirmation="jean.lefevre@example.fr",
 )
-OTHER = RegistrationRequest(
-    nir=OTHER_NIR, birth_name="Martin-Léger", birth_day="03", birth_month="07",
-    birth_year="1978", terms_accepted=True, password="Azur&Corail1978x",
-    password_confirmation="Azur&Corail1978x", email="claire.martin@example.org",
-    email_confirmation="claire.martin@example.org",
-)
+OTHER = OTHER_REQUEST
 
 
 @pytest.fixture(autouse=True)
@@ -89,12 +87,6 @@ def activate_last(services: Services) -> None:
     assert services.activation.activate(link) is ActivationOutcome.ACTIVATED
 
 
-def block(services: Services, nir: str) -> None:
-    for _ in range(3):
-        result = services.sign_in.sign_in(nir, "Mauvais#Passe1")
-    assert result.status is SignInStatus.BLOCKED
-
-
 @pytest.fixture
 def people(now_services: Services) -> Services:
     """A pending space (LEFÈVRE) and an active, blocked one (MARTIN-LÉGER)."""
@@ -117,7 +109,7 @@ def test_accounts_list_shows_a_table_with_masked_nirs(
     code, out, err = run(capsys, db_path, "accounts", "list")
     assert code == 0 and err == ""
     assert "Espaces (2)" in out
-    assert MASKED in out and NIR not in out and NIR_SPACED not in out
+    assert MASKED_NIR in out and NIR not in out and NIR_SPACED not in out
     assert "Lefèvre" in out and "Martin-Léger" in out
     assert "en attente d'activation" in out
     assert "bloqué jusqu'à" in out
@@ -314,12 +306,7 @@ def test_agent_add_refusals(
 def test_the_real_command_in_a_subprocess(db_path: Path, now_services: Services) -> None:
     """The installed entry point, with the password piped, then a JSON listing and an error."""
     now_services.registration.register(PERSON)
-    env = {
-        **os.environ,
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        "TZ": "Europe/Paris",
-        "COLUMNS": "200",
-    }
+    env = program_env(COLUMNS="200")
 
     def command(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(

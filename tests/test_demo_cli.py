@@ -4,7 +4,6 @@ sharing the app's time, ``demo reset``, and the default database left alone."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -19,6 +18,7 @@ from ensap_tui.commands import chosen_database
 from ensap_tui.services import demo
 from ensap_tui.services.container import Services
 from tests.conftest import T0
+from tests.support.programs import program_env
 
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
@@ -142,7 +142,7 @@ def test_demo_reset_restores_the_seeded_state_and_says_so(
 def test_demo_commands_refuse_a_database_that_is_not_a_demo_one(
     services: Services, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.services.helpers import REQUEST
+    from tests.support.people import REQUEST
 
     services.registration.register(REQUEST)
     for argv in (["demo", "reset"], ["demo", "clock", "+1h"], ["--demo", "outbox"]):
@@ -177,9 +177,7 @@ def test_demo_alone_means_the_demo_database(
 def test_the_demo_mode_never_touches_the_default_database(tmp_path: Path) -> None:
     """A real ``ensap-tui --demo`` process, its data folder pointed at tmp: the demo database
     is created and seeded there, the default one is not created."""
-    env = dict(os.environ)
-    env["XDG_DATA_HOME"] = str(tmp_path / "donnees")
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env = program_env(XDG_DATA_HOME=str(tmp_path / "donnees"))
     result = subprocess.run(
         [sys.executable, "-m", "ensap_tui", "--demo", "outbox", "--json"],
         capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,

@@ -232,7 +232,7 @@ def test_opening_a_demo_database_again_does_not_seed_twice(
 def test_a_real_database_is_never_used_for_the_demo(
     services: Services, db_path: Path, clock: FixedClock, tokens: SequenceTokenSource
 ) -> None:
-    from tests.services.helpers import REQUEST
+    from tests.support.people import REQUEST
 
     services.registration.register(REQUEST)
     with pytest.raises(StartupError, match="pas été créée pour la démonstration"):

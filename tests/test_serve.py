@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import aiohttp
 import pytest
 
 from ensap_tui.commands.serve import address, app_command, is_loopback, loopback_warning
+from tests.support.programs import program_env, stop
 
 HOST = "127.0.0.1"
 #: Upper bounds of the waits (bounded loops, never assertions on speed).
@@ -33,17 +33,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         return int(probe.getsockname()[1])
-
-
-def isolated_env(tmp_path: Path) -> dict[str, str]:
-    """The environment of the server and its apps: data folders in tmp, no system keyring,
-    the zone pinned."""
-    env = dict(os.environ)
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        env[name] = str(tmp_path / name.lower())
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    env["TZ"] = "Europe/Paris"
-    return env
 
 
 def wait_until_it_answers(process: subprocess.Popen[bytes], url: str) -> str:
@@ -62,17 +51,6 @@ def wait_until_it_answers(process: subprocess.Popen[bytes], url: str) -> str:
 def process_wait(process: subprocess.Popen[bytes], seconds: float) -> None:
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=seconds)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, wait, kill if needed: by process id only."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
 
 
 def screen_text(data: bytes) -> str:
@@ -105,7 +83,7 @@ def test_serve_answers_on_loopback_and_the_home_page_arrives_over_the_websocket(
 ) -> None:
     db = tmp_path / "navigateur" / "ensap.sqlite3"
     port = free_port()
-    env = isolated_env(tmp_path)
+    env = program_env(tmp_path)
     out = (tmp_path / "serve.out").open("wb")
     err = (tmp_path / "serve.err").open("wb")
     process = subprocess.Popen(
@@ -144,7 +122,7 @@ def test_a_port_in_use_is_said_in_french_before_anything_starts(tmp_path: Path) 
         result = subprocess.run(
             [sys.executable, "-m", "ensap_tui", "serve", "--port", str(port),
              "--db", str(tmp_path / "ensap.sqlite3")],
-            capture_output=True, text=True, env=isolated_env(tmp_path), timeout=120,
+            capture_output=True, text=True, env=program_env(tmp_path), timeout=120,
             stdin=subprocess.DEVNULL,
         )
     assert result.returncode == 2

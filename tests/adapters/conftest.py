@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tests.adapters.keyrings import HangingKeyring
+from tests.support.keyrings import HangingKeyring
 
 
 @pytest.fixture

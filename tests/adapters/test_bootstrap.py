@@ -24,7 +24,7 @@ from ensap_tui.adapters.secret_store import (
 from ensap_tui.adapters.tokens import SequenceTokenSource
 from ensap_tui.bootstrap import Settings, StartupError, default_db_path, open_services
 from ensap_tui.services.container import Services
-from tests.adapters.keyrings import BrokenKeyring, HangingKeyring, MemoryKeyring
+from tests.support.keyrings import BrokenKeyring, HangingKeyring, MemoryKeyring
 
 Install = Callable[[KeyringBackend], None]
 MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "

@@ -19,7 +19,7 @@ from ensap_tui.adapters.secret_store import (
     secret_check,
     secret_file_path,
 )
-from tests.adapters.keyrings import (
+from tests.support.keyrings import (
     BrokenKeyring,
     ForgetfulKeyring,
     HangingKeyring,

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux import TmuxSession
+from tests.support.programs import NO_KEYRING
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +36,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {
         "TERM": "xterm-256color",
         # Never touch the real keyring of whoever runs the tests: the file fallback is used.
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "PYTHON_KEYRING_BACKEND": NO_KEYRING,
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "TZ": "Europe/Paris",
         # The size Textual reads first (before asking the terminal): under pytest's output

@@ -1,10 +1,10 @@
-"""Shared by the hardening tests: synthetic people, the worker processes, the command line run
-as a real program, and the checks of a database file made with plain sqlite3."""
+"""Shared by the hardening tests: synthetic people, the worker processes, and the checks of a
+database file made with plain sqlite3 (the command line run as a real program is in
+``tests/support/programs.py``)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ensap_tui.services.models import RegistrationRequest
+from tests.support.programs import ROOT, program_env
 
-#: The project root: what a worker process needs on its path to import ``ensap_tui``.
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("workers.py")
 
 _NAMES = (
@@ -75,20 +74,6 @@ def person(number: int) -> Person:
     )
 
 
-def worker_env(**extra: str) -> dict[str, str]:
-    """The environment of a child process: ours, with the project importable and no user
-    configuration (keyring, data folders) leaking in."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
-    )
-    # keyring's own "no keyring" backend unless a test names another: a developer's real
-    # keyring is never written to by a test.
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    env.update(extra)
-    return env
-
-
 def start_worker(action: str, **params: Any) -> subprocess.Popen[str]:
     """Starts ``workers.py action`` with ``params`` (JSON); its answer is one JSON line."""
     return subprocess.Popen(
@@ -96,7 +81,7 @@ def start_worker(action: str, **params: Any) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=worker_env(),
+        env=program_env(),
         cwd=ROOT,
     )
 
@@ -126,94 +111,6 @@ def run_together(jobs: Sequence[tuple[str, dict[str, Any]]], folder: Path) -> li
         time.sleep(0.005)
     go.touch()
     return [worker_result(process) for process, _ in processes]
-
-
-@dataclass(frozen=True)
-class CliResult:
-    """What a run of the real command line gave."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-
-#: Linux capabilities that let root ignore file permissions (capability.h).
-_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
-_PR_CAPBSET_DROP = 24
-
-
-def _drop_permission_override() -> None:
-    """In the child, before exec: removes from the bounding set the capabilities that let root
-    ignore file modes, so that the program, though root, is bound by them like anyone."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
-        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
-
-
-def permissions_can_bind() -> str | None:
-    """None when a child program can be made to obey file modes (we are not root, or root
-    may drop its override capabilities); otherwise why it cannot."""
-    if not sys.platform.startswith("linux"):
-        return "dropping capabilities needs Linux"
-    if os.geteuid() != 0:
-        return None
-    try:
-        subprocess.run(
-            [sys.executable, "-c", "pass"], preexec_fn=_drop_permission_override, check=True
-        )
-    except (subprocess.SubprocessError, OSError):
-        return "root here may not drop CAP_DAC_OVERRIDE, so file modes do not bind it"
-    return None
-
-
-def start_cli(
-    *args: str, env: dict[str, str] | None = None, obey_modes: bool = False
-) -> subprocess.Popen[str]:
-    """Starts ``python -m ensap_tui *args`` as a separate program. ``obey_modes``: when we are
-    root, the program runs without the capabilities that ignore file modes (see
-    :func:`permissions_can_bind`)."""
-    preexec = _drop_permission_override if obey_modes and os.geteuid() == 0 else None
-    return subprocess.Popen(
-        [sys.executable, "-m", "ensap_tui", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env or worker_env(),
-        cwd=ROOT,
-        preexec_fn=preexec,
-    )
-
-
-def finish_cli(process: subprocess.Popen[str], timeout: float = 120) -> CliResult:
-    """Waits for a program started by :func:`start_cli` (killed after ``timeout`` seconds)."""
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"still running after {timeout} s:\n{err}") from None
-    return CliResult(process.returncode, out, err)
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120, obey_modes: bool = False
-) -> CliResult:
-    """Runs ``python -m ensap_tui *args`` to its end (see :func:`start_cli`)."""
-    return finish_cli(start_cli(*args, env=env, obey_modes=obey_modes), timeout)
-
-
-def assert_french_failure(result: CliResult, *fragments: str) -> None:
-    """The command failed (non-zero) with a French message on stderr naming ``fragments``,
-    and without a traceback."""
-    assert result.code != 0, result
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
-    assert result.stderr.startswith("ensap-tui : "), result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, (fragment, result.stderr)
 
 
 def connect(db: Path) -> sqlite3.Connection:

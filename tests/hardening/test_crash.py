@@ -23,10 +23,10 @@ from tests.hardening.support import (
     connect,
     consistency_problems,
     person,
-    run_cli,
     scalar,
     start_worker,
 )
+from tests.support.programs import run_cli
 
 RUNS = int(os.environ.get("ENSAP_CRASH_RUNS", "4"))
 #: Person numbers each run may use (a run registers far fewer than this before being killed).

@@ -15,25 +15,27 @@ from ensap_tui.adapters.migrations import LATEST_VERSION
 from ensap_tui.adapters.secret_store import secret_file_path
 from ensap_tui.bootstrap import Settings, open_services
 from tests.hardening.support import (
-    CliResult,
-    assert_french_failure,
     connect,
     consistency_problems,
+    person,
+    scalar,
+    start_worker,
+    worker_result,
+)
+from tests.support.programs import (
+    KEYRINGS_BY_NAME,
+    CliResult,
+    assert_french_failure,
     finish_cli,
     permissions_can_bind,
-    person,
+    program_env,
     run_cli,
-    scalar,
     start_cli,
-    start_worker,
-    worker_env,
-    worker_result,
 )
 
 #: Both ways in: a sub-command, and the application itself (which must fail before drawing).
 ENTRY_POINTS = [pytest.param(("outbox",), id="outbox"), pytest.param((), id="app")]
 RETRY = "Réessayez dans quelques instants."
-BACKENDS = "tests.hardening.keyring_backends."
 
 _NO_MODES = permissions_can_bind()
 needs_binding_modes = pytest.mark.skipif(_NO_MODES is not None, reason=_NO_MODES or "")
@@ -221,7 +223,7 @@ def test_a_database_from_a_newer_version_is_refused_in_french_and_left_alone(
 def test_a_keyring_that_fails_or_hangs_falls_back_to_the_protected_file(
     db_path: Path, backend: str
 ) -> None:
-    env = worker_env(PYTHON_KEYRING_BACKEND=BACKENDS + backend)
+    env = program_env(PYTHON_KEYRING_BACKEND=KEYRINGS_BY_NAME + backend)
     # A hanging keyring is abandoned after its timeout (3 s): the program ends on its own.
     first = cli("outbox", "--db", str(db_path), env=env, timeout=60)
     again = cli("outbox", "--db", str(db_path), env=env, timeout=60)
@@ -232,7 +234,7 @@ def test_a_keyring_that_fails_or_hangs_falls_back_to_the_protected_file(
 
 
 def test_a_lost_secret_with_a_failing_keyring_is_a_french_error(db_path: Path) -> None:
-    env = worker_env(PYTHON_KEYRING_BACKEND=BACKENDS + "BrokenKeyring")
+    env = program_env(PYTHON_KEYRING_BACKEND=KEYRINGS_BY_NAME + "BrokenKeyring")
     assert cli("outbox", "--db", str(db_path), env=env).code == 0
     secret_file_path(db_path).unlink()
     before = snapshot(db_path.parent)

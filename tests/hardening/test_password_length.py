@@ -19,15 +19,10 @@ from ensap_tui.ui.screens.espace import EspaceScreen
 from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
+from tests.support.accounts import active_person
+from tests.support.people import NIR_SPACED, request
 from tests.ui.registration_wizard import type_text
-from tests.ui.session_support import (
-    NIR_SPACED,
-    active_person,
-    click,
-    fill,
-    request,
-    settle,
-)
+from tests.ui.session_support import click, fill, settle
 
 SIZE = (100, 40)
 #: The longest acceptable password: 128 characters, accented, every kind, nothing personal.

@@ -23,7 +23,8 @@ from ensap_tui.bootstrap import Settings
 from ensap_tui.services.models import SignInStatus
 from ensap_tui.ui.app import create_app
 from ensap_tui.ui.screens.espace import EspaceScreen
-from tests.hardening.support import person, run_cli
+from tests.hardening.support import person
+from tests.support.programs import run_cli
 from tests.ui.registration_wizard import type_text, wait_for_screen
 from tests.ui.session_support import click, fill, settle
 
@@ -170,16 +171,15 @@ async def test_no_clear_password_anywhere_after_a_whole_journey(
 def test_the_published_screenshots_show_none_of_the_passwords_typed_for_them() -> None:
     """``screenshots/`` and the reviewed snapshots are made by typing these passwords into the
     real screens: each must show as dots, never in clear."""
+    from tests.support.people import AGENT_PASSWORD, NEW_PASSWORD, PASSWORD, WRONG_PASSWORD
     from tests.ui.registration_wizard import STRONG_PASSWORD
-    from tests.ui.session_support import NEW_PASSWORD, PASSWORD
-    from tests.ui.test_console import AGENT_PASSWORD, WRONG
 
     root = Path(__file__).resolve().parents[2]
     pictures = [*root.glob("screenshots/*.svg"), *root.glob("tests/ui/__snapshots__/*/*.svg")]
     assert len(pictures) >= 10
     from ensap_tui.services.demo import DEMO_AGENT_PASSWORD
 
-    typed = {STRONG_PASSWORD, PASSWORD, NEW_PASSWORD, AGENT_PASSWORD, WRONG}
+    typed = {STRONG_PASSWORD, PASSWORD, NEW_PASSWORD, AGENT_PASSWORD, WRONG_PASSWORD}
     for picture in pictures:
         # Rich writes text with HTML entities, spaces as no-break spaces.
         shown = html.unescape(picture.read_text(encoding="utf-8")).replace("\u00a0", " ")

@@ -7,24 +7,14 @@ import pytest
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
 from ensap_tui.services.models import Contacts, ContactsForm, ResetOutcome, Session, SignInStatus
-
-from .helpers import (
-    NEW_PASSWORD,
-    NIR,
-    PASSWORD,
-    account,
-    active_person,
-    events,
-    last_link,
-    mails,
-    sign_in,
-)
+from tests.support.accounts import account, active_person, events, last_link, mails, open_session
+from tests.support.people import NEW_PASSWORD, NIR, PASSWORD
 
 
 @pytest.fixture
 def session(services: Services) -> Session:
     active_person(services)
-    return sign_in(services)
+    return open_session(services)
 
 
 def test_account_of_the_session(services: Services, session: Session) -> None:
@@ -51,7 +41,7 @@ def test_change_password(services: Services, session: Session) -> None:
     services.account.change_password(session, PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
 
     assert services.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.FAILED
-    sign_in(services, NEW_PASSWORD)
+    open_session(services, NEW_PASSWORD)
     # Every reset link dies with the change.
     assert services.recovery.personal_for_reset(reset_link) is ResetOutcome.UNKNOWN
     notice = mails(services)[0]
@@ -79,7 +69,7 @@ def test_change_password_refusals(
     with pytest.raises(ValidationFailed) as caught:
         services.account.change_password(session, current, new, confirmation)
     assert [e.field for e in caught.value.errors] == expected
-    sign_in(services, PASSWORD)  # unchanged
+    open_session(services, PASSWORD)  # unchanged
 
 
 def test_change_contacts(services: Services, session: Session) -> None:

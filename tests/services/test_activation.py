@@ -10,19 +10,8 @@ from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import AccountStatus, ActivationOutcome
-
-from .helpers import (
-    NIR,
-    OTHER_NIR,
-    OTHER_REQUEST,
-    UNKNOWN_NIR,
-    account,
-    active_person,
-    events,
-    last_link,
-    mails,
-    register,
-)
+from tests.support.accounts import account, active_person, events, last_link, mails, register
+from tests.support.people import NIR, OTHER_NIR, OTHER_REQUEST, UNKNOWN_NIR
 
 
 @pytest.fixture

@@ -30,41 +30,20 @@ from ensap_tui.services.models import (
     NewAccount,
     SignInStatus,
 )
-
-from .helpers import (
+from tests.support.accounts import account, active_person, block, events, last_link, register
+from tests.support.people import (
+    AGENT,
+    AGENT_PASSWORD,
+    LEFEBVRE,
+    LEFEVRE,
     NIR,
     OTHER_NIR,
     OTHER_REQUEST,
     PASSWORD,
+    THIRD_NIR,
     UNKNOWN_NIR,
-    account,
-    active_person,
-    events,
-    last_link,
-    register,
-    request,
+    WRONG_PASSWORD,
 )
-
-AGENT = "Camille Martin"
-AGENT_PASSWORD = "Guichet#Aide2026"
-WRONG = "Mauvais#Passe1"
-THIRD_NIR = "192049712001143"  # born April 1992 in Guadeloupe
-LEFEVRE = request(birth_name="Lefèvre")
-THIRD = request(
-    nir=THIRD_NIR,
-    birth_name="Lefebvre",
-    birth_day="02",
-    birth_month="04",
-    birth_year="1992",
-    email="paul.lefebvre@example.fr",
-    email_confirmation="paul.lefebvre@example.fr",
-)
-
-
-def block_person(services: Services, nir: str = NIR) -> None:
-    for _ in range(3):
-        result = services.sign_in.sign_in(nir, WRONG)
-    assert result.status is SignInStatus.BLOCKED
 
 
 def found(services: Services, query: str) -> list[str]:
@@ -99,7 +78,7 @@ def test_a_corsican_nir_is_found_with_a_lower_case_department(services: Services
 def test_the_start_of_the_name_finds_it_ignoring_case_and_accents(services: Services) -> None:
     register(services, LEFEVRE)
     register(services, OTHER_REQUEST)
-    register(services, THIRD)
+    register(services, LEFEBVRE)
     assert found(services, "lefevre") == [NIR]
     assert found(services, "LEFÈV") == [NIR]
     assert sorted(found(services, "Lef")) == sorted([NIR, THIRD_NIR])
@@ -137,7 +116,7 @@ def test_each_state_has_its_words(services: Services, clock: FixedClock) -> None
     register(services, OTHER_REQUEST)
     services.activation.activate(last_link(services, "activation"))
     assert label(services, OTHER_NIR) == "active"
-    block_person(services, OTHER_NIR)
+    block(services, OTHER_NIR)
     # 26/11/2026 14:02 in Paris + 24 h, blocked 15 minutes.
     assert label(services, OTHER_NIR) == "bloqué jusqu'à 14:17"
     clock.advance(timedelta(minutes=15))
@@ -148,17 +127,17 @@ def test_a_block_ending_after_midnight_gives_the_date(
         services: Services, clock: FixedClock) -> None:
     active_person(services)
     clock.advance(timedelta(hours=9, minutes=50))  # 23:52 in Paris
-    block_person(services)
+    block(services)
     assert label(services) == "bloqué jusqu'au 27/11/2026 à 00:07"
 
 
 def test_accounts_are_listed_by_state(services: Services, clock: FixedClock) -> None:
-    register(services, THIRD)  # will expire
+    register(services, LEFEBVRE)  # will expire
     clock.advance(timedelta(hours=25))
     register(services)  # pending
     active_person(services, OTHER_REQUEST)
     clock.advance(timedelta(minutes=1))
-    block_person(services, OTHER_NIR)
+    block(services, OTHER_NIR)
     service = services.assistance
 
     def nirs(state: AccountState | None) -> list[str]:
@@ -181,8 +160,8 @@ def test_a_summary_types_its_failures_and_link_expiry(
     assert pending.link_valid_until == clock.now() + timedelta(hours=24)
     assert pending.failures == 0
     active_person(services, OTHER_REQUEST)
-    services.sign_in.sign_in(OTHER_NIR, WRONG)
-    services.sign_in.sign_in(OTHER_NIR, WRONG)
+    services.sign_in.sign_in(OTHER_NIR, WRONG_PASSWORD)
+    services.sign_in.sign_in(OTHER_NIR, WRONG_PASSWORD)
     active = services.assistance.status_of(OTHER_NIR)
     assert active.failures == 2
     assert active.link_valid_until is None
@@ -194,11 +173,11 @@ def test_a_summary_types_its_failures_and_link_expiry(
 
 def test_blocked_lists_ignore_agents_and_nirs_without_account(services: Services) -> None:
     active_person(services)
-    block_person(services)
-    block_person(services, UNKNOWN_NIR)
+    block(services)
+    block(services, UNKNOWN_NIR)
     services.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
     for _ in range(3):
-        services.agents.sign_in(AGENT, WRONG)
+        services.agents.sign_in(AGENT, WRONG_PASSWORD)
     assert [s.account.nir for s in services.assistance.accounts(AccountState.BLOCKED)] == [NIR]
 
 
@@ -225,7 +204,7 @@ def test_a_filtered_list_reads_further_when_the_first_rows_do_not_match(
 
 def test_unlock_lifts_the_block_and_records_the_agent(services: Services) -> None:
     active_person(services)
-    block_person(services)
+    block(services)
     assert services.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.BLOCKED
     assert services.assistance.unlock("1 85 05 75 115 123 64", AGENT) is True
     assert label(services) == "active"
@@ -241,12 +220,12 @@ def test_unlock_forgets_failures_and_does_nothing_when_there_is_nothing(
     active_person(services)
     assert services.assistance.unlock(NIR, AGENT) is False
     assert not [e for e in events(services, NIR) if e.kind == assistance.ACCOUNT_UNBLOCKED]
-    services.sign_in.sign_in(NIR, WRONG)
-    services.sign_in.sign_in(NIR, WRONG)
+    services.sign_in.sign_in(NIR, WRONG_PASSWORD)
+    services.sign_in.sign_in(NIR, WRONG_PASSWORD)
     assert services.assistance.unlock(NIR, AGENT) is True
     # The count restarted: two more failures do not block.
-    services.sign_in.sign_in(NIR, WRONG)
-    assert services.sign_in.sign_in(NIR, WRONG).status is SignInStatus.FAILED
+    services.sign_in.sign_in(NIR, WRONG_PASSWORD)
+    assert services.sign_in.sign_in(NIR, WRONG_PASSWORD).status is SignInStatus.FAILED
 
 
 def test_resend_sends_a_new_link_and_the_old_one_stops_working(
@@ -402,17 +381,17 @@ def test_an_agent_signs_in_ignoring_case(services: Services, clock: FixedClock) 
 def test_three_agent_failures_block_15_then_30_minutes(
         services: Services, clock: FixedClock) -> None:
     services.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
-    assert sign_agent(services, WRONG).attempts_left == 2
-    assert sign_agent(services, WRONG, "CAMILLE MARTIN").attempts_left == 1
-    third = sign_agent(services, WRONG)
+    assert sign_agent(services, WRONG_PASSWORD).attempts_left == 2
+    assert sign_agent(services, WRONG_PASSWORD, "CAMILLE MARTIN").attempts_left == 1
+    third = sign_agent(services, WRONG_PASSWORD)
     assert third.status is SignInStatus.BLOCKED
     assert third.blocked_until == clock.now() + timedelta(minutes=15)
     # During the block even the right password is refused.
     assert sign_agent(services, AGENT_PASSWORD).status is SignInStatus.BLOCKED
     clock.advance(timedelta(minutes=15))
     for _ in range(2):
-        assert sign_agent(services, WRONG).status is SignInStatus.FAILED
-    assert sign_agent(services, WRONG).blocked_until == clock.now() + timedelta(minutes=30)
+        assert sign_agent(services, WRONG_PASSWORD).status is SignInStatus.FAILED
+    assert sign_agent(services, WRONG_PASSWORD).blocked_until == clock.now() + timedelta(minutes=30)
     clock.advance(timedelta(minutes=30))
     assert sign_agent(services, AGENT_PASSWORD).status is SignInStatus.SIGNED_IN
     kinds = [e.kind for e in events(services)]
@@ -423,9 +402,9 @@ def test_an_agent_block_does_not_touch_a_person_and_the_reverse(services: Servic
     active_person(services)
     services.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
     for _ in range(3):
-        sign_agent(services, WRONG)
+        sign_agent(services, WRONG_PASSWORD)
     assert services.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.SIGNED_IN
-    block_person(services)
+    block(services)
     services.assistance.unlock(NIR, AGENT)
     assert sign_agent(services, AGENT_PASSWORD).status is SignInStatus.BLOCKED
     assert ":" in agent_throttle_key(AGENT)
@@ -435,9 +414,9 @@ def test_an_agent_block_does_not_touch_a_person_and_the_reverse(services: Servic
 def test_an_unknown_agent_name_is_counted_and_never_stored(
         services: Services, db_path: Path) -> None:
     typed = "Secret Motdepasse"
-    assert sign_agent(services, WRONG, typed).status is SignInStatus.FAILED
-    assert sign_agent(services, WRONG, typed).attempts_left == 1
-    assert sign_agent(services, WRONG, typed).status is SignInStatus.BLOCKED
+    assert sign_agent(services, WRONG_PASSWORD, typed).status is SignInStatus.FAILED
+    assert sign_agent(services, WRONG_PASSWORD, typed).attempts_left == 1
+    assert sign_agent(services, WRONG_PASSWORD, typed).status is SignInStatus.BLOCKED
     failed = [e for e in events(services) if e.kind == assistance.AGENT_SIGN_IN_FAILED]
     assert len(failed) == 3
     assert all(e.actor == "" and e.detail == "identifiant inconnu" for e in failed)
@@ -451,7 +430,7 @@ def test_an_unknown_agent_name_is_counted_and_never_stored(
 
 def test_a_malformed_agent_name_is_refused_without_counting(services: Services) -> None:
     with pytest.raises(FieldError) as caught:
-        sign_agent(services, WRONG, "  ")
+        sign_agent(services, WRONG_PASSWORD, "  ")
     assert caught.value.field == "agent-identifiant"
     assert events(services) == []
 

@@ -10,8 +10,7 @@ import pytest
 
 from ensap_tui.services.assistance import AssistanceService
 from ensap_tui.services.container import Services
-
-from .helpers import NIR, REQUEST
+from tests.support.people import NIR, REQUEST
 
 NAMES = ("registration", "activation", "sign_in", "recovery", "account", "mailbox", "agents",
          "assistance", "demo")

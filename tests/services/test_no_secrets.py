@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import SignInStatus
-
-from .helpers import NIR, active_person, events, last_link, mails, request, sign_in
+from tests.support.accounts import active_person, events, last_link, mails, open_session
+from tests.support.people import NIR, request
 
 FIRST = "Zèbre#Unique7341"
 SECOND = "Quokka!Rare5582"
@@ -25,12 +25,12 @@ def test_clear_passwords_never_reach_the_database_files(
     services: Services, db_path: Path
 ) -> None:
     active_person(services, request(password=FIRST, password_confirmation=FIRST))
-    session = sign_in(services, FIRST)
+    session = open_session(services, FIRST)
     assert services.sign_in.sign_in(NIR, TYPO).status is SignInStatus.FAILED
     services.account.change_password(session, FIRST, SECOND, SECOND)
     services.recovery.request_reset(NIR)
     services.recovery.reset_password(last_link(services, "reset"), THIRD, THIRD)
-    sign_in(services, THIRD)
+    open_session(services, THIRD)
 
     files = [p for p in db_path.parent.iterdir() if p.is_file()]
     assert db_path in files

@@ -12,23 +12,17 @@ from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import ResetOutcome, SignInStatus
-
-from .helpers import (
+from tests.support.accounts import active_person, events, last_link, mails, open_session, register
+from tests.support.people import (
     BIRTH_DATE,
     NEW_PASSWORD,
     NIR,
     PASSWORD,
     UNKNOWN_NIR,
-    active_person,
-    events,
-    last_link,
-    mails,
-    register,
-    sign_in,
+    WRONG_PASSWORD,
 )
 
 T0 = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
-WRONG = "Mauvais#Passe1"
 
 
 @pytest.fixture
@@ -112,7 +106,7 @@ def test_reset_link_valid_30_minutes(
     assert active.recovery.reset_password(reset_link, NEW_PASSWORD, NEW_PASSWORD) is (
         ResetOutcome.EXPIRED
     )
-    sign_in(active, PASSWORD)
+    open_session(active, PASSWORD)
 
 
 def test_reset_sets_the_password_once(active: Services, reset_link: str) -> None:
@@ -120,12 +114,12 @@ def test_reset_sets_the_password_once(active: Services, reset_link: str) -> None
         ResetOutcome.DONE
     )
     assert active.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.FAILED
-    sign_in(active, NEW_PASSWORD)
+    open_session(active, NEW_PASSWORD)
     assert active.recovery.reset_password(reset_link, "Encore#Autre42", "Encore#Autre42") is (
         ResetOutcome.ALREADY_USED
     )
     assert active.recovery.personal_for_reset(reset_link) is ResetOutcome.ALREADY_USED
-    sign_in(active, NEW_PASSWORD)
+    open_session(active, NEW_PASSWORD)
     notice = mails(active)[0]
     assert notice.kind == "password-changed"
     assert notice.subject.startswith("Votre mot de passe a été modifié")
@@ -137,16 +131,16 @@ def test_reset_unblocks_and_stays_available_while_blocked(
     active: Services, clock: FixedClock
 ) -> None:
     for _ in range(3):
-        result = active.sign_in.sign_in(NIR, WRONG)
+        result = active.sign_in.sign_in(NIR, WRONG_PASSWORD)
     assert result.status is SignInStatus.BLOCKED
     clock.advance(timedelta(minutes=1))
     active.recovery.request_reset(NIR)
     link = last_link(active, "reset")
     assert active.recovery.reset_password(link, NEW_PASSWORD, NEW_PASSWORD) is ResetOutcome.DONE
-    sign_in(active, NEW_PASSWORD)
+    open_session(active, NEW_PASSWORD)
     # The block level restarted too: the next block is 15 minutes again.
     for _ in range(3):
-        result = active.sign_in.sign_in(NIR, WRONG)
+        result = active.sign_in.sign_in(NIR, WRONG_PASSWORD)
     assert result.blocked_until == clock.now() + timedelta(minutes=15)
 
 

@@ -17,20 +17,8 @@ from ensap_tui.services.models import (
     ContactsForm,
     TokenPurpose,
 )
-
-from .helpers import (
-    BIRTH_DATE,
-    NIR,
-    OTHER_REQUEST,
-    PASSWORD,
-    account,
-    active_person,
-    events,
-    last_link,
-    mails,
-    register,
-    request,
-)
+from tests.support.accounts import account, active_person, events, last_link, mails, register
+from tests.support.people import BIRTH_DATE, NIR, OTHER_REQUEST, PASSWORD, request
 
 T0 = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
 PERSONAL = PersonalInfo(NIR, "DUPONT", BIRTH_DATE, "")

@@ -15,21 +15,10 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import SignInResult, SignInStatus
 from ensap_tui.services.signin import SignInService
-
-from .helpers import (
-    NIR,
-    PASSWORD,
-    UNKNOWN_NIR,
-    account,
-    active_person,
-    events,
-    register,
-    request,
-    sign_in,
-)
+from tests.support.accounts import account, active_person, events, open_session, register
+from tests.support.people import NIR, PASSWORD, UNKNOWN_NIR, WRONG_PASSWORD, request
 
 T0 = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
-WRONG = "Mauvais#Passe1"
 
 
 @pytest.fixture
@@ -39,7 +28,7 @@ def active(services: Services) -> Services:
 
 
 def fail(services: Services, nir: str = NIR) -> SignInResult:
-    return services.sign_in.sign_in(nir, WRONG)
+    return services.sign_in.sign_in(nir, WRONG_PASSWORD)
 
 
 def block(services: Services, nir: str = NIR) -> SignInResult:
@@ -59,7 +48,7 @@ def test_right_password_signs_in_with_a_session(active: Services, clock: FixedCl
     assert result.session.previous_sign_in_at is None
 
     clock.advance(timedelta(days=2))
-    again = sign_in(active)
+    again = open_session(active)
     assert again.previous_sign_in_at == T0
     stored = account(active)
     assert stored is not None and stored.last_sign_in_at == T0 + timedelta(days=2)
@@ -124,7 +113,7 @@ def test_success_restarts_the_count_and_the_block_level(
     first = block(active)
     assert first.blocked_until is not None
     clock.set(first.blocked_until)
-    sign_in(active)
+    open_session(active)
     assert fail(active).attempts_left == 2
     assert fail(active).attempts_left == 1
     third = fail(active)
@@ -193,7 +182,7 @@ FULL_WIDTH_NIR = "１８５０５７５１１５１２３６４"
 def test_malformed_nir_is_a_field_error_and_not_counted(active: Services, text: str) -> None:
     for _ in range(3):
         with pytest.raises(FieldError) as caught:
-            active.sign_in.sign_in(text, WRONG)
+            active.sign_in.sign_in(text, WRONG_PASSWORD)
         assert caught.value.field == "identifiant"
     assert fail(active).attempts_left == 2
 
@@ -204,12 +193,12 @@ def test_password_is_compared_after_nfkc(services: Services) -> None:
     active_person(services, request(password=composed, password_confirmation=composed))
     decomposed = unicodedata.normalize("NFD", composed)
     assert decomposed != composed
-    session = sign_in(services, decomposed)
+    session = open_session(services, decomposed)
     assert session.nir == NIR
 
 
 def test_sign_out_is_recorded(active: Services) -> None:
-    session = sign_in(active)
+    session = open_session(active)
     active.sign_in.sign_out(session, reason="inactivité")
     latest = events(active, NIR)[0]
     assert (latest.kind, latest.detail) == ("sign-out", "inactivité")
@@ -266,10 +255,10 @@ def test_unknown_nir_costs_a_dummy_verification_and_a_block_costs_none(
     hasher = CountingHasher()
     service = SignInService(services.store, hasher, clock)
     for _ in range(3):
-        service.sign_in(UNKNOWN_NIR, WRONG)
+        service.sign_in(UNKNOWN_NIR, WRONG_PASSWORD)
     # Each dummy runs one real argon2 verification (the adapter verifies against a fixed hash).
     assert (hasher.dummies, hasher.verified) == (3, 3)
-    assert service.sign_in(UNKNOWN_NIR, WRONG).status is SignInStatus.BLOCKED
+    assert service.sign_in(UNKNOWN_NIR, WRONG_PASSWORD).status is SignInStatus.BLOCKED
     assert service.sign_in(UNKNOWN_NIR, PASSWORD).status is SignInStatus.BLOCKED
     assert (hasher.dummies, hasher.verified) == (3, 3)
 
@@ -290,6 +279,6 @@ def test_simultaneous_failures_are_all_counted(services: Services, clock: FixedC
     # Both attempts read the counter before either writes: neither update may be lost.
     service = SignInService(services.store, BarrierHasher(2), clock)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda _: service.sign_in(UNKNOWN_NIR, WRONG), range(2)))
+        results = list(pool.map(lambda _: service.sign_in(UNKNOWN_NIR, WRONG_PASSWORD), range(2)))
     assert sorted(r.attempts_left or 0 for r in results) == [1, 2]
     assert fail(services, UNKNOWN_NIR).status is SignInStatus.BLOCKED

@@ -1,8 +1,9 @@
-"""Helpers for the session screen tests: people to register, and ways to read the screens."""
+"""Helpers for the screen tests: ways to read the screens and to act on them (the people and
+the service-side helpers are in ``tests/support/``)."""
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -10,59 +11,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
-from ensap_tui.services.container import Services
-from ensap_tui.services.models import Event, RegistrationRequest
-
-NIR = "185057511512364"  # born May 1985 in Paris
-NIR_SPACED = "1 85 05 75 115 123 64"
-UNKNOWN_NIR = "192049712001143"  # never registered
-OTHER_NIR = "278072B03300742"  # born July 1978 in Haute-Corse
-PASSWORD = "Ensap#Sûr2026"
-NEW_PASSWORD = "Printemps!Vert77"
-EMAIL = "jean.dupont@example.fr"
-
-REQUEST = RegistrationRequest(
-    nir=NIR_SPACED,
-    birth_name="Dupont",
-    birth_day="14",
-    birth_month="05",
-    birth_year="1985",
-    terms_accepted=True,
-    password=PASSWORD,
-    password_confirmation=PASSWORD,
-    email=EMAIL,
-    email_confirmation=EMAIL,
-)
-
-
-def request(**changes: Any) -> RegistrationRequest:
-    """The default registration with some fields changed."""
-    return dataclasses.replace(REQUEST, **changes)
-
-
-def register(services: Services, req: RegistrationRequest = REQUEST) -> None:
-    """Creates a pending space (the UI part under test comes after)."""
-    services.registration.register(req)
-
-
-def last_link(services: Services, kind: str) -> str:
-    """The link of the newest mail of ``kind`` ("activation" or "reset")."""
-    for message in services.mailbox.messages(limit=1000):
-        if message.kind == kind and message.link:
-            return message.link
-    raise AssertionError(f"no {kind} mail")
-
-
-def active_person(services: Services, req: RegistrationRequest = REQUEST) -> None:
-    """Registers ``req`` and follows its activation link."""
-    register(services, req)
-    services.activation.activate(last_link(services, "activation"))
-
-
-def events(services: Services, kind: str) -> list[Event]:
-    """The logged events of ``kind``, newest first."""
-    with services.store.read() as tx:
-        return [e for e in tx.list_events(limit=1000) if e.kind == kind]
+from tests.support.people import NIR_SPACED, PASSWORD
 
 
 def text_of(widget: Widget) -> str:
@@ -112,3 +61,12 @@ async def sign_in(pilot: Pilot[Any], nir: str = NIR_SPACED, password: str = PASS
     await fill(pilot, "#mot-de-passe", password)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Lets the app run until ``condition`` holds (the debounced search, workers)."""
+    for _ in range(1500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never held")

@@ -3,7 +3,6 @@ search as one types, and each action with its confirmation and its line in the j
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,70 +11,23 @@ from textual.widgets import Button, DataTable, Input
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.services import assistance
-from ensap_tui.services.container import Services
-from ensap_tui.services.models import ActivationOutcome, RegistrationRequest, SignInStatus
+from ensap_tui.services.models import ActivationOutcome, SignInStatus
 from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
 from ensap_tui.ui.screens.confirm import ConfirmScreen
 from ensap_tui.ui.screens.console import ConsoleScreen
-
-from .session_support import (
+from tests.support.accounts import help_desk_people, last_link
+from tests.support.people import (
+    AGENT,
+    AGENT_PASSWORD,
     NIR,
     OTHER_NIR,
     PASSWORD,
-    active_person,
-    click,
-    fill,
-    last_link,
-    register,
-    request,
-    settle,
-    shown,
-    visible,
+    WRONG_PASSWORD,
 )
+
+from .session_support import click, fill, settle, shown, visible, wait_until
 
 SIZE = (100, 40)
-AGENT = "Camille Martin"
-AGENT_PASSWORD = "Guichet#Aide2026"
-WRONG = "Mauvais#Passe1"
-THIRD_NIR = "192049712001143"
-
-LEFEVRE = request(birth_name="Lefèvre")
-MARTIN = RegistrationRequest(
-    nir=OTHER_NIR, birth_name="Martin-Léger", birth_day="03", birth_month="07",
-    birth_year="1978", terms_accepted=True, password="Azur&Corail1978x",
-    password_confirmation="Azur&Corail1978x", email="claire.martin@example.org",
-    email_confirmation="claire.martin@example.org",
-)
-LEFEBVRE = request(
-    nir=THIRD_NIR, birth_name="Lefebvre", birth_day="02", birth_month="04", birth_year="1992",
-    email="paul.lefebvre@example.fr", email_confirmation="paul.lefebvre@example.fr",
-)
-
-
-def block(services: Services, nir: str) -> None:
-    for _ in range(3):
-        result = services.sign_in.sign_in(nir, WRONG)
-    assert result.status is SignInStatus.BLOCKED
-
-
-def people(services: Services) -> None:
-    """LEFÈVRE pending, MARTIN-LÉGER active and blocked, LEFEBVRE active; an agent."""
-    register(services, LEFEVRE)
-    active_person(services, MARTIN)
-    active_person(services, LEFEBVRE)
-    block(services, OTHER_NIR)
-    services.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    """Lets the app run until ``condition`` holds (the debounced search, workers)."""
-    for _ in range(1500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
-
-
 async def open_agent_sign_in(pilot: Pilot[Any]) -> None:
     await pilot.app.push_screen(AgentSignInScreen())
     await pilot.pause()
@@ -130,11 +82,11 @@ async def test_the_home_page_leads_to_the_agent_sign_in(make_app: Any) -> None:
 
 async def test_a_wrong_password_says_so_and_counts(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_agent_sign_in(pilot)
         assert app.focused is app.screen.query_one("#agent-identifiant")
-        await agent_sign_in(pilot, password=WRONG)
+        await agent_sign_in(pilot, password=WRONG_PASSWORD)
         assert isinstance(app.screen, AgentSignInScreen)
         assert shown(app, "#message-agent") == (
             "✖ Identifiant d'agent ou mot de passe incorrect. Il vous reste 2 tentatives avant "
@@ -147,11 +99,11 @@ async def test_a_wrong_password_says_so_and_counts(make_app: Any) -> None:
 async def test_three_failures_block_the_agent_until_a_time(
         make_app: Any, clock: FixedClock) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_agent_sign_in(pilot)
         for _ in range(3):
-            await agent_sign_in(pilot, password=WRONG)
+            await agent_sign_in(pilot, password=WRONG_PASSWORD)
         message = shown(app, "#message-agent")
         assert "bloqué jusqu'à 14:17" in message  # 14:02 in Paris + 15 minutes
         # Even the right password is refused during the block.
@@ -165,7 +117,7 @@ async def test_three_failures_block_the_agent_until_a_time(
 
 async def test_an_empty_password_is_not_an_attempt(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_agent_sign_in(pilot)
         await fill(pilot, "#agent-identifiant", AGENT)
@@ -185,7 +137,7 @@ async def test_a_malformed_name_is_shown_under_its_field(make_app: Any) -> None:
 
 async def test_signing_in_opens_the_console_and_signing_out_comes_back(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         console = await open_console(pilot)
         assert console.agent.name == AGENT
@@ -201,7 +153,7 @@ async def test_signing_in_opens_the_console_and_signing_out_comes_back(make_app:
 
 async def test_an_idle_console_closes_itself(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     app.services.idle_timeout = timedelta(seconds=0.3)
     async with app.run_test(size=SIZE) as pilot:
         await open_agent_sign_in(pilot)
@@ -220,7 +172,7 @@ async def test_an_idle_console_closes_itself(make_app: Any) -> None:
 
 async def test_escape_signs_the_agent_out(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await pilot.press("escape")
@@ -233,7 +185,7 @@ async def test_escape_signs_the_agent_out(make_app: Any) -> None:
 
 async def test_the_console_opens_on_the_newest_accounts(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         rows = result_rows(app)
@@ -247,7 +199,7 @@ async def test_the_console_opens_on_the_newest_accounts(make_app: Any) -> None:
 
 async def test_typing_a_name_searches_without_accents(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await pilot.press(*"lefevre")
@@ -261,7 +213,7 @@ async def test_typing_a_name_searches_without_accents(make_app: Any) -> None:
 
 async def test_a_nir_in_any_spelling_finds_its_account(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "2 78 07 2b 033 007 42")
@@ -278,7 +230,7 @@ async def test_a_nir_in_any_spelling_finds_its_account(make_app: Any) -> None:
 
 async def test_the_buttons_follow_the_selected_account(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "martin")
@@ -294,7 +246,7 @@ async def test_after_a_search_with_no_result_the_next_one_is_typed_at_once(
     make_app: Any,
 ) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         field = app.screen.query_one("#recherche", Input)
@@ -318,7 +270,7 @@ async def test_after_a_search_with_no_result_the_next_one_is_typed_at_once(
 
 async def test_unblocking_lifts_the_block_and_logs_the_agent(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, OTHER_NIR)
@@ -336,7 +288,7 @@ async def test_unblocking_lifts_the_block_and_logs_the_agent(make_app: Any) -> N
 
 async def test_an_outcome_goes_when_another_account_is_selected(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         table = app.screen.query_one("#resultats", DataTable)
@@ -355,7 +307,7 @@ async def test_an_outcome_goes_when_another_account_is_selected(make_app: Any) -
 
 async def test_an_outcome_goes_when_a_new_search_runs(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "martin")
@@ -371,7 +323,7 @@ async def test_the_outcome_of_a_deletion_stays_after_the_results_are_read_again(
     make_app: Any,
 ) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         table = app.screen.query_one("#resultats", DataTable)
@@ -386,7 +338,7 @@ async def test_the_outcome_of_a_deletion_stays_after_the_results_are_read_again(
 
 async def test_resending_makes_a_new_link_and_the_old_one_stops(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     old = next(m.link for m in app.services.mailbox.messages() if m.nir == NIR)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
@@ -403,7 +355,7 @@ async def test_resending_makes_a_new_link_and_the_old_one_stops(make_app: Any) -
 
 async def test_deleting_asks_first_and_cancel_keeps_the_space(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "lefèvre")
@@ -428,7 +380,7 @@ async def test_deleting_asks_first_and_cancel_keeps_the_space(make_app: Any) -> 
 
 async def test_deleting_after_confirmation_removes_the_space(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "lefèvre")
@@ -444,7 +396,7 @@ async def test_deleting_after_confirmation_removes_the_space(make_app: Any) -> N
 
 async def test_the_journal_shows_the_selected_accounts_events(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "martin")
@@ -471,7 +423,7 @@ async def test_the_journal_shows_the_selected_accounts_events(make_app: Any) -> 
 
 async def test_a_removed_agent_is_sent_back_to_the_sign_in(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "martin")
@@ -486,7 +438,7 @@ async def test_a_removed_agent_is_sent_back_to_the_sign_in(make_app: Any) -> Non
 
 async def test_the_person_can_sign_in_after_an_unblock(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await search(pilot, "Martin-Léger")

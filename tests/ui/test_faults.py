@@ -13,9 +13,11 @@ from ensap_tui.ui.failures import BUSY
 from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
 from ensap_tui.ui.screens.console import ConsoleScreen
 from ensap_tui.ui.screens.espace import EspaceScreen
+from tests.support.accounts import active_person
+from tests.support.people import NIR_SPACED, PASSWORD
 
 from .fault_support import build_app, notices, set_column, write_lock_held
-from .session_support import NIR_SPACED, PASSWORD, active_person, fill, settle
+from .session_support import fill, settle
 
 SIZE = (100, 40)
 AGENT, AGENT_PASSWORD = "Camille Martin", "Guichet#Aide2026"

@@ -16,22 +16,10 @@ from ensap_tui.ui.screens.change_contacts import ChangeContactsScreen
 from ensap_tui.ui.screens.change_password import ChangePasswordScreen
 from ensap_tui.ui.screens.espace import EspaceScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
+from tests.support.accounts import active_person, events
+from tests.support.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD
 
-from .session_support import (
-    EMAIL,
-    NEW_PASSWORD,
-    NIR,
-    OTHER_NIR,
-    PASSWORD,
-    active_person,
-    click,
-    events,
-    fill,
-    settle,
-    shown,
-    sign_in,
-    visible,
-)
+from .session_support import click, fill, settle, shown, sign_in, visible
 
 SIZE = (100, 40)
 
@@ -67,7 +55,7 @@ async def test_escape_signs_out_cleanly(make_app: Any) -> None:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert "Déconnexion effectuée" in shown(app, "#message-connexion")
-        signed_out = events(app.services, event_kinds.SIGN_OUT)
+        signed_out = events(app.services, kind=event_kinds.SIGN_OUT)
         assert [e.detail for e in signed_out] == [""]
 
 
@@ -98,8 +86,8 @@ async def test_idle_space_signs_out_with_a_message(
         assert isinstance(app.screen, SignInScreen)
         message = shown(app, "#message-connexion")
         assert "sans activité" in message and "1 seconde" in message
-        assert len(events(app.services, event_kinds.SIGN_IN)) == 1
-        assert [e.detail for e in events(app.services, event_kinds.SIGN_OUT)] == ["inactivité"]
+        assert len(events(app.services, kind=event_kinds.SIGN_IN)) == 1
+        assert [e.detail for e in events(app.services, kind=event_kinds.SIGN_OUT)] == ["inactivité"]
 
 
 async def test_idle_while_changing_the_password_signs_out_too(
@@ -116,7 +104,7 @@ async def test_idle_while_changing_the_password_signs_out_too(
         assert isinstance(app.screen, SignInScreen)
         assert "après 2 secondes sans activité" in shown(app, "#message-connexion")
         assert len(app.screen_stack) == 2  # home, sign-in: nothing of the space is left
-        assert [e.detail for e in events(app.services, event_kinds.SIGN_OUT)] == ["inactivité"]
+        assert [e.detail for e in events(app.services, kind=event_kinds.SIGN_OUT)] == ["inactivité"]
 
 
 async def test_change_password_then_sign_in_with_the_new_one(make_app: Any) -> None:
@@ -157,7 +145,7 @@ async def test_cancel_change_password_changes_nothing(make_app: Any) -> None:
         await click(pilot, "#annuler")
         assert isinstance(app.screen, EspaceScreen)
         assert not visible(app, "#message-espace")
-        assert events(app.services, event_kinds.PASSWORD_CHANGED) == []
+        assert events(app.services, kind=event_kinds.PASSWORD_CHANGED) == []
 
 
 async def test_change_contacts_prefilled_checked_and_saved(make_app: Any) -> None:

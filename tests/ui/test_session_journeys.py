@@ -13,20 +13,10 @@ from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
+from tests.support.accounts import last_link, register
+from tests.support.people import EMAIL, NIR, PASSWORD
 
-from .session_support import (
-    EMAIL,
-    NIR,
-    PASSWORD,
-    click,
-    fill,
-    last_link,
-    register,
-    settle,
-    shown,
-    sign_in,
-    visible,
-)
+from .session_support import click, fill, settle, shown, sign_in, visible
 
 SIZE = (100, 40)
 

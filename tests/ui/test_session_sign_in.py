@@ -11,22 +11,10 @@ from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
 from ensap_tui.ui.screens.sign_in import ATTEMPTS_WARNING, SignInScreen
+from tests.support.accounts import active_person, events, register
+from tests.support.people import NEW_PASSWORD, NIR_SPACED, PASSWORD, UNKNOWN_NIR
 
-from .session_support import (
-    NEW_PASSWORD,
-    NIR_SPACED,
-    PASSWORD,
-    UNKNOWN_NIR,
-    active_person,
-    click,
-    events,
-    fill,
-    register,
-    settle,
-    shown,
-    sign_in,
-    visible,
-)
+from .session_support import click, fill, settle, shown, sign_in, visible
 
 SIZE = (100, 40)
 FAILED_2_LEFT = (
@@ -82,7 +70,7 @@ async def test_malformed_nir_is_reported_next_to_the_field_and_not_counted(
         await fill(pilot, "#mot-de-passe", "")
         await click(pilot, "#acceder")
         assert shown(app, "#mot-de-passe-erreur") == "✖ Saisissez votre mot de passe."
-        assert events(app.services, event_kinds.SIGN_IN_FAILED) == []
+        assert events(app.services, kind=event_kinds.SIGN_IN_FAILED) == []
 
 
 async def test_enter_in_the_identifier_moves_to_the_password(make_app: Any) -> None:
@@ -178,7 +166,7 @@ async def test_not_activated_is_said_only_after_the_right_password(make_app: Any
 async def test_reset_link_expired_or_used_offers_a_new_request(make_app: Any, clock: Any) -> None:
     from datetime import timedelta
 
-    from .session_support import last_link
+    from tests.support.accounts import last_link
 
     app = make_app()
     active_person(app.services)
@@ -200,7 +188,7 @@ async def test_reset_link_expired_or_used_offers_a_new_request(make_app: Any, cl
 
 
 async def test_reset_field_errors_show_next_to_their_fields(make_app: Any) -> None:
-    from .session_support import last_link
+    from tests.support.accounts import last_link
 
     app = make_app()
     active_person(app.services)

@@ -14,8 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+from tests.support.accounts import help_desk_people
+from tests.support.people import AGENT, AGENT_PASSWORD, WRONG_PASSWORD
 
-from .test_console import AGENT, AGENT_PASSWORD, WRONG, people, wait_until
+from .session_support import wait_until
 
 SIZE = (100, 40)
 
@@ -65,10 +67,10 @@ def test_agent_sign_in_after_a_wrong_password(snap_compare: Any, make_app: Any) 
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        people(pilot.app.services)  # type: ignore[attr-defined]
+        help_desk_people(pilot.app.services)  # type: ignore[attr-defined]
         await pilot.app.push_screen(AgentSignInScreen())
         await pilot.pause()
-        await sign_in(pilot, WRONG)
+        await sign_in(pilot, WRONG_PASSWORD)
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
@@ -83,7 +85,7 @@ def test_console_with_results_and_journal(snap_compare: Any, make_app: Any) -> N
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        people(pilot.app.services)  # type: ignore[attr-defined]
+        help_desk_people(pilot.app.services)  # type: ignore[attr-defined]
         await console_on_martin(pilot)
         await pilot.click("#journal")
         await settle(pilot)
@@ -105,7 +107,7 @@ def test_delete_confirmation(snap_compare: Any, make_app: Any) -> None:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        people(pilot.app.services)  # type: ignore[attr-defined]
+        help_desk_people(pilot.app.services)  # type: ignore[attr-defined]
         await console_on_martin(pilot)
         await pilot.click("#supprimer")
         await settle(pilot)

@@ -19,22 +19,19 @@ from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
-
-from .session_support import (
+from tests.support.accounts import active_person, last_link, register
+from tests.support.people import (
     NEW_PASSWORD,
     NIR_SPACED,
     OTHER_NIR,
     PASSWORD,
-    active_person,
-    fill,
-    last_link,
-    register,
+    WRONG_PASSWORD,
     request,
-    settle,
 )
 
+from .session_support import fill, settle
+
 SIZE = (100, 40)
-WRONG = "Mauvais#Passe1"
 CLAIRE = request(
     nir=OTHER_NIR,
     birth_name="Martin-Léger",
@@ -60,7 +57,7 @@ async def failed_attempts(pilot: Pilot[Any], count: int) -> None:
     await pilot.pause()
     for _ in range(count):
         await fill(pilot, "#identifiant", NIR_SPACED)
-        await fill(pilot, "#mot-de-passe", WRONG)
+        await fill(pilot, "#mot-de-passe", WRONG_PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
 
