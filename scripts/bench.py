@@ -428,7 +428,7 @@ def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
     """A database of ``count`` accounts with the store's own schema (migrations run by
     ``SqliteStore``), filled by plain sqlite3 with synthetic argon2 hashes: 90 % active, 10 %
     pending with their activation token. Returns a sample of NIRs and names for the lookups."""
-    from ensap_tui.adapters.sqlite_store import name_key
+    from ensap_tui.adapters.name_keys import name_key, part_keys
     from ensap_tui.bootstrap import Settings, open_services
 
     open_services(path, settings=Settings.for_tests()).close()  # schema, secret, check value
@@ -448,6 +448,7 @@ def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
     sample_nirs: list[str] = []
     names: list[str] = []
     tokens: list[tuple[Any, ...]] = []
+    parts: list[tuple[str, str, int]] = []
     hash_prefix = "$argon2id$v=19$m=65536,t=3,p=4$"
 
     def accounts() -> Any:
@@ -462,6 +463,7 @@ def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
             salt = base64.b64encode(rng.randbytes(16)).decode().rstrip("=")
             digest = base64.b64encode(rng.randbytes(32)).decode().rstrip("=")
             key = name_key(surname)
+            parts.extend((part, nir, index + 1) for part in part_keys(surname))
             if pending:
                 tokens.append((index + 1, "activation", rng.randbytes(32).hex(), _ts(created),
                                _ts(created + timedelta(hours=24))))
@@ -488,6 +490,9 @@ def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
         "INSERT INTO tokens (account_id, purpose, token_hash, issued_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?)",
         tokens,
+    )
+    conn.executemany(
+        "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)", parts
     )
     conn.execute("COMMIT")
     for _, sql in indexes:

@@ -10,6 +10,8 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from ensap_tui.adapters.name_keys import name_key, part_keys
+
 #: ``PRAGMA application_id`` of an ensap-tui database ("ENSA" in ASCII), so that another
 #: program's SQLite file is recognised as not ours before anything is written to it.
 APPLICATION_ID = 0x454E5341
@@ -142,8 +144,51 @@ def _v3(conn: sqlite3.Connection) -> None:
     _run(conn, _V3_SCHEMA)
 
 
+_V4_SCHEMA = (
+    # The keys of the later parts of compound names (name_keys.part_keys): «lefevre» finds
+    # d'Artagnan-Lefèvre. A name's own key stays in accounts.name_key, so a search that fills
+    # its 50 from the covering index (nearly every search) never reads this table. The NIR in
+    # the key gives the order of the results and ties; the index on account_id makes the
+    # cascade of a deletion a lookup, not a scan.
+    """CREATE TABLE account_name_parts (
+        part_key TEXT NOT NULL,
+        nir TEXT NOT NULL,
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        PRIMARY KEY (part_key, nir)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX account_name_parts_account ON account_name_parts (account_id)",
+)
+
+#: Accounts read at a time by migration 4 (never a million rows in memory at once).
+_V4_BATCH = 10_000
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    """Name keys without apostrophes, hyphens or spaces, and the keys of the later parts of
+    compound names (issue 11): ``ndiaye`` finds N'Diaye, ``lefevre`` d'Artagnan-Lefèvre."""
+    _run(conn, _V4_SCHEMA)
+    last = 0
+    while True:
+        # Read by batches, then written: a table is not changed while a statement reads it.
+        rows = conn.execute(
+            "SELECT id, nir, birth_name, name_key FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
+            (last, _V4_BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        conn.executemany(
+            "UPDATE accounts SET name_key = ? WHERE id = ?",
+            [(name_key(name), id_) for id_, _, name, key in rows if name_key(name) != key],
+        )
+        conn.executemany(
+            "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)",
+            [(part, nir, id_) for id_, nir, name, _ in rows for part in part_keys(name)],
+        )
+
+
 #: In order; the database's ``user_version`` is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4)
 
 #: The schema version this code writes.
 LATEST_VERSION = len(MIGRATIONS)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
+from ensap_tui.adapters.name_keys import name_key, part_keys
 from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.services.ports import DamagedRecord, StoreBusyError, StoreError, StoreTx
 
@@ -60,18 +61,6 @@ _SQLITE_REASONS = {
     sqlite3.SQLITE_FULL: "le disque est plein",
     sqlite3.SQLITE_IOERR: "erreur de lecture ou d'écriture sur le disque",
 }
-
-# Ligatures that NFKD leaves whole, and apostrophe variants, so that a search typed on any
-# keyboard finds the name.
-_NAME_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'", "‘": "'"})
-
-
-def name_key(text: str) -> str:
-    """The search key of a birth name: case-folded, accents and ligatures removed
-    (``LEFÈVRE`` → ``lefevre``, ``Œuvray`` → ``oeuvray``)."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_NAME_FOLD))
-    return "".join(c for c in folded if not unicodedata.combining(c))
-
 
 def agent_key(name: str) -> str:
     """The key that makes agent names unique ignoring case: NFKC, then case-folded."""
@@ -439,11 +428,22 @@ _FAILURE_COLUMNS = "nir, failures, blocks, blocked_until, last_failure_at"
 _ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
 
 
+def _prefix_range(key: str, column: str) -> tuple[list[str], list[Any]]:
+    """The conditions (and their parameters) of ``column`` starting with ``key``: an index
+    range scan."""
+    where, params = [f"{column} >= ?"], [key]
+    upper = _prefix_upper(key)
+    if upper is not None:
+        where.append(f"{column} < ?")
+        params.append(upper)
+    return where, params
+
+
 def _search_filter(
     nir: str | None, name_prefix: str | None, table: str
 ) -> tuple[str, list[Any], str]:
     """The WHERE clause, its parameters and the ORDER BY of an account search (columns
-    prefixed with ``table``)."""
+    prefixed with ``table``): the start of the whole name, as its key."""
     where: list[str] = []
     params: list[Any] = []
     order = f"{table}created_at DESC, {table}id DESC"
@@ -454,12 +454,9 @@ def _search_filter(
         key = name_key(name_prefix)
         order = f"{table}name_key, {table}nir"  # the order of the covering index (v3)
         if key:
-            where.append(f"{table}name_key >= ?")
-            params.append(key)
-            upper = _prefix_upper(key)
-            if upper is not None:
-                where.append(f"{table}name_key < ?")
-                params.append(upper)
+            conditions, values = _prefix_range(key, f"{table}name_key")
+            where += conditions
+            params += values
     return (" WHERE " + " AND ".join(where) if where else ""), params, order
 
 
@@ -708,7 +705,13 @@ class _Tx:
                 _ts(new.created_at),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        account_id = int(cursor.lastrowid or 0)
+        for part in part_keys(new.birth_name):  # a birth name is never changed afterwards
+            self._w(
+                "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)",
+                (part, new.nir, account_id),
+            )
+        return account_id
 
     def delete_account(self, account_id: int) -> None:
         """Deletes the account; its tokens go with it (foreign key ON DELETE CASCADE)."""
@@ -765,12 +768,13 @@ class _Tx:
     def search_accounts(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
     ) -> list[Account]:
-        """By exact NIR and/or birth-name prefix (ignoring case, accents and ligatures:
-        «lefevre» finds LEFÈVRE); by name order when a prefix is given, else newest first.
-        The prefix is an index range scan on ``name_key``."""
-        where, params, order = _search_filter(nir, name_prefix, "")
-        sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts{where} ORDER BY {order} LIMIT ?"
-        return self._readable(self._q(sql, [*params, limit]), _account)
+        """By exact NIR and/or the start of the birth name or of one of its later parts
+        (ignoring case, accents, ligatures, apostrophes, hyphens and spaces: «lefevre» finds
+        LEFÈVRE and d'Artagnan-Lefèvre, «ndiaye» N'Diaye). With a name: the names that start
+        with it first, in name order, then those where a later part does, in that part's
+        order; else newest first. Each is an index range scan (see :meth:`_search`)."""
+        rows = self._search(_ACCOUNT_COLUMNS_A, "", nir, name_prefix, limit)
+        return self._readable(rows, _account)
 
     def search_with_state(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
@@ -778,16 +782,50 @@ class _Tx:
         """As :meth:`search_accounts`, in one query (the help desk's search of 50 among a
         million): each account with its kept throttling state (None when none is kept) and,
         when pending, the expiry of its newest activation link (None otherwise)."""
-        where, params, order = _search_filter(nir, name_prefix, "a.")
-        sql = (
-            f"SELECT {_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, "
+        columns = (
+            f"{_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, "
             "f.last_failure_at, CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at "
             "FROM tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
-            "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END "
-            f"FROM accounts a LEFT JOIN login_failures f ON f.nir = a.nir{where} "
-            f"ORDER BY {order} LIMIT ?"
+            "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END"
         )
-        return self._readable(self._q(sql, [*params, limit]), _with_state)
+        joins = " LEFT JOIN login_failures f ON f.nir = a.nir"
+        return self._readable(self._search(columns, joins, nir, name_prefix, limit), _with_state)
+
+    def _search(
+        self, columns: str, joins: str, nir: str | None, name_prefix: str | None, limit: int
+    ) -> list[Any]:
+        """The rows of ``columns`` (the account's first, as ``a``) of a search. By name: the
+        covering index ``accounts_by_name`` first, alone when it gives ``limit`` rows (nearly
+        every search of a big base); then ``account_name_parts``, each account once."""
+        where, params, order = _search_filter(nir, name_prefix, "a.")
+        rows = self._q(
+            f"SELECT {columns} FROM accounts a{joins}{where} ORDER BY {order} LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        key = "" if name_prefix is None else name_key(name_prefix)
+        if not key or len(rows) >= limit:
+            return rows
+        conditions, values = _prefix_range(key, "p.part_key")
+        if nir is not None:
+            conditions.append("a.nir = ?")
+            values.append(nir)
+        seen = {row[0] for row in rows}
+        cursor = self._q(
+            f"SELECT {columns} FROM account_name_parts p JOIN accounts a ON a.id = p.account_id"
+            f"{joins} WHERE {' AND '.join(conditions)} ORDER BY p.part_key, p.nir",
+            values,
+        )
+        try:
+            # Read as needed: an account may match by two of its parts.
+            for row in cursor:
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    rows.append(row)
+                    if len(rows) >= limit:
+                        break
+        finally:
+            cursor.close()
+        return rows
 
     # tokens
 

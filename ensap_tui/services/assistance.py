@@ -157,9 +157,12 @@ class AssistanceService:
 
     def search(self, query: str, limit: int = 50) -> list[AccountSummary]:
         """Accounts matching ``query``: a NIR in any accepted spelling (spaces, dots, ``2a``)
-        finds that account; otherwise the start of the birth name, ignoring case and accents
-        («lefevre» finds LEFÈVRE), by name order. Text with digits that is not a valid NIR
-        finds nothing (see :meth:`search_hint`); empty text lists the newest accounts.
+        finds that account; otherwise the start of the birth name or of any later part of a
+        compound name, ignoring case, accents, apostrophes, hyphens and spaces («lefevre» finds
+        LEFÈVRE and d'Artagnan-Lefèvre, «d artagnan» the latter, «ndiaye» N'Diaye, «legoff» Le
+        Goff): the names that start with it first, by name order, then the others. Text with
+        digits that is not a valid NIR finds nothing (see :meth:`search_hint`); empty text
+        lists the newest accounts.
         """
         text = query.strip()
         now = self._clock.now()

@@ -83,7 +83,9 @@ class StoreTx(Protocol):
         ...
     def search_accounts(self, *, nir: str | None = None, name_prefix: str | None = None,
                         limit: int = 50) -> list[Account]:
-        """By exact NIR, or by the start of the birth name ignoring case and accents."""
+        """By exact NIR, or by the start of the birth name or of a later part of it, ignoring
+        case, accents, apostrophes, hyphens and spaces: whole-name matches first, in name
+        order."""
         ...
     def search_with_state(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50

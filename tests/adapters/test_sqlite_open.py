@@ -52,6 +52,49 @@ def test_a_version_2_database_gets_the_name_index_and_keeps_its_accounts(
     conn.close()
 
 
+def test_a_version_3_database_gets_keys_without_punctuation_and_part_keys(
+    db_path: Path, clock: FixedClock
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN")
+    for version, migration in enumerate(MIGRATIONS[:3], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+    # The keys as version 3 wrote them: apostrophes, hyphens and spaces kept.
+    for nir, name, key in [
+        ("185057511512364", "d'Artagnan-Lefèvre", "d'artagnan-lefevre"),
+        ("278072B03300742", "N'Diaye", "n'diaye"),
+        ("192049712001143", "LE GOFF", "le goff"),
+        ("185057511500189", "MARTIN", "martin"),
+    ]:
+        conn.execute(
+            "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
+            "email_backup, phone, phone_secondary, status, created_at) VALUES (?, ?, ?, "
+            "'1985-05-17', '$argon2id$x', 'l@example.fr', '', '', '', 'active', "
+            "'2026-11-26T13:02:00.000000Z')",
+            (nir, name, key),
+        )
+    conn.execute("COMMIT")
+    conn.close()
+    db_path.chmod(0o600)
+
+    store = SqliteStore(db_path)
+    with store.read() as tx:
+        def names(text: str) -> list[str]:
+            return [a.birth_name for a in tx.search_accounts(name_prefix=text)]
+
+        assert names("dartagnan") == names("lefevre") == ["d'Artagnan-Lefèvre"]
+        assert names("ndiaye") == ["N'Diaye"]
+        assert names("legoff") == names("goff") == ["LE GOFF"]
+        assert names("martin") == ["MARTIN"]
+    store.close()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert conn.execute("SELECT count(*) FROM account_name_parts").fetchone()[0] == 4
+    conn.close()
+
+
 def test_a_new_database_is_created_migrated_and_private(db_path: Path, clock: FixedClock) -> None:
     assert not db_path.parent.exists()
     store = SqliteStore(db_path)

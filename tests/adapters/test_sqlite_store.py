@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.adapters.name_keys import part_keys
 from ensap_tui.adapters.sqlite_store import BUSY_MESSAGE, SqliteStore, name_key
 from ensap_tui.services.models import (
     Account,
@@ -202,10 +203,87 @@ def test_delete_account_takes_its_tokens_but_keeps_mail_and_events(
 # -- search ---------------------------------------------------------------------------------
 
 
-def test_name_key_strips_accents_case_and_ligatures() -> None:
+def test_name_key_strips_accents_case_ligatures_and_punctuation() -> None:
     assert name_key("LEFÈVRE") == "lefevre"
-    assert name_key("Œuvray-Müller") == "oeuvray-muller"
-    assert name_key("D’ARTAGNAN") == name_key("d'Artagnan")
+    assert name_key("Œuvray-Müller") == "oeuvraymuller"
+    assert name_key("D’ARTAGNAN") == name_key("d'Artagnan") == name_key("d artagnan")
+    assert name_key("N'Diaye") == "ndiaye"
+    assert name_key("Le Goff") == "legoff"
+
+
+def test_part_keys_start_at_each_later_part() -> None:
+    assert part_keys("d'Artagnan-Lefèvre") == ["artagnanlefevre", "lefevre"]
+    assert part_keys("Martin-Martin") == ["martin"]
+    assert part_keys("LEFÈVRE") == []
+
+
+COMPOUND = {
+    "185057511512364": "d'Artagnan-Lefèvre",
+    "278072B03300742": "N'Diaye",
+    "192049712001143": "Le Goff",
+    "170069935000525": "LEFEBVRE",
+    "185057511500189": "Martin-Martinez",
+}
+
+
+def compound_names(store: SqliteStore, clock: FixedClock) -> None:
+    with store.write() as tx:
+        for nir, name in COMPOUND.items():
+            tx.insert_account(new_account(nir, name, at=clock.now()))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("dartagnan", ["d'Artagnan-Lefèvre"]),
+        ("d artagnan", ["d'Artagnan-Lefèvre"]),
+        ("D’Artagnan", ["d'Artagnan-Lefèvre"]),
+        ("artagnan", ["d'Artagnan-Lefèvre"]),
+        ("artagnan-lef", ["d'Artagnan-Lefèvre"]),
+        ("lefevre", ["d'Artagnan-Lefèvre"]),
+        ("ndiaye", ["N'Diaye"]),
+        ("n'diaye", ["N'Diaye"]),
+        ("diaye", ["N'Diaye"]),
+        ("legoff", ["Le Goff"]),
+        ("le goff", ["Le Goff"]),
+        ("goff", ["Le Goff"]),
+        # The names that start with the text first, then those where a later part does.
+        ("le", ["LEFEBVRE", "Le Goff", "d'Artagnan-Lefèvre"]),
+        # An account matched by two of its parts comes once.
+        ("martin", ["Martin-Martinez"]),
+        ("agnan", []),
+    ],
+)
+def test_search_matches_the_start_of_any_part_ignoring_punctuation(
+        store: SqliteStore, clock: FixedClock, text: str, names: list[str]) -> None:
+    compound_names(store, clock)
+    with store.read() as tx:
+        assert [a.birth_name for a in tx.search_accounts(name_prefix=text)] == names
+        assert [a.birth_name for a, _, _ in tx.search_with_state(name_prefix=text)] == names
+
+
+def test_a_search_by_later_parts_stops_at_its_limit(store: SqliteStore, clock: FixedClock) -> None:
+    compound_names(store, clock)
+    with store.read() as tx:
+        assert [a.birth_name for a in tx.search_accounts(name_prefix="le", limit=2)] == [
+            "LEFEBVRE", "Le Goff"]
+        assert [a.birth_name for a in tx.search_accounts(name_prefix="lef", limit=1)] == [
+            "LEFEBVRE"]
+        assert tx.search_accounts(nir="278072B03300742", name_prefix="diaye")[0].birth_name == (
+            "N'Diaye")
+        assert tx.search_accounts(nir="192049712001143", name_prefix="diaye") == []
+
+
+def test_deleting_an_account_deletes_its_part_keys(store: SqliteStore, clock: FixedClock,
+                                                   db_path: Path) -> None:
+    compound_names(store, clock)
+    with store.write() as tx:
+        account = tx.search_accounts(name_prefix="dartagnan")[0]
+        tx.delete_account(account.id)
+    with store.read() as tx:
+        assert tx.search_accounts(name_prefix="lefevre") == []
+    parts = raw(db_path).execute("SELECT part_key FROM account_name_parts ORDER BY 1").fetchall()
+    assert [p[0] for p in parts] == ["diaye", "goff", "martinez"]
 
 
 def test_search_by_accentless_case_insensitive_prefix(store: SqliteStore,
@@ -240,6 +318,13 @@ def test_name_search_reads_one_covering_index_in_order(store: SqliteStore, db_pa
         plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
         # The rows come from the index alone (no read of the table), in its order (no sort).
         assert "USING COVERING INDEX accounts_by_name (name_key>? AND name_key<?)" in plan, plan
+        assert "TEMP B-TREE" not in plan
+    # Fewer than 50 found (none here): the later parts are read the same way, in key order.
+    parts = [s for s in statements if "account_name_parts" in s]
+    assert len(parts) == 2
+    for query in parts:
+        plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
+        assert "SEARCH p USING PRIMARY KEY (part_key>? AND part_key<?)" in plan, plan
         assert "TEMP B-TREE" not in plan
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,6 +86,17 @@ def test_the_start_of_the_name_finds_it_ignoring_case_and_accents(services: Serv
     assert found(services, "martin-lege") == [OTHER_NIR]
     assert found(services, "lefevres") == []
     assert found(services, "Dupont") == []
+
+
+def test_a_name_spelt_over_the_phone_is_found_by_any_of_its_parts(services: Services) -> None:
+    register(services, request(birth_name="d'Artagnan-Lefèvre"))
+    register(services, dataclasses.replace(OTHER_REQUEST, birth_name="N’Diaye"))
+    register(services, dataclasses.replace(THIRD, birth_name="Le Goff"))
+    for text in ("dartagnan", "d artagnan", "D'ARTAGNAN", "artagnan", "lefevre", "Lefèvre"):
+        assert found(services, text) == [NIR], text
+    assert found(services, "ndiaye") == found(services, "n'diaye") == [OTHER_NIR]
+    assert found(services, "legoff") == found(services, "goff") == [THIRD_NIR]
+    assert found(services, "agnan") == []
 
 
 def test_digits_that_are_not_a_nir_find_nothing_and_say_why(services: Services) -> None:

@@ -211,6 +211,18 @@ async def test_typing_a_name_searches_without_accents(make_app: Any) -> None:
         assert sorted(r[1] for r in result_rows(app)) == ["Lefebvre", "Lefèvre"]
 
 
+async def test_typing_a_later_part_of_a_compound_name_finds_it(make_app: Any) -> None:
+    app = make_app()
+    people(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await pilot.press(*"leger")
+        await wait_until(pilot, lambda: len(result_rows(app)) == 1)
+        assert result_rows(app)[0][1] == "Martin-Léger"
+        await search(pilot, "martin leger")
+        assert [r[1] for r in result_rows(app)] == ["Martin-Léger"]
+
+
 async def test_a_nir_in_any_spelling_finds_its_account(make_app: Any) -> None:
     app = make_app()
     help_desk_people(app.services)
