@@ -15,34 +15,7 @@ from typing import NoReturn
 
 from ensap_tui import __version__
 from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
-
-# argparse has no French catalogue; its own words go through this table (argparse looks `_` up
-# at call time, so replacing it covers usage lines, headings and error messages alike).
-_ARGPARSE_FR = {
-    "usage: ": "usage : ",
-    "positional arguments": "arguments",
-    "show this help message and exit": "affiche cette aide et quitte",
-    "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
-    "expected one argument": "une valeur est attendue",
-    "invalid choice: %(value)r (choose from %(choices)s)": (
-        "choix invalide : %(value)r (valeurs possibles : %(choices)s)"
-    ),
-    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "ambiguous option: %(option)s could match %(matches)s": (
-        "option ambiguë : %(option)s peut désigner %(matches)s"
-    ),
-    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-}
-_original_gettext: Callable[[str], str] = argparse._  # type: ignore[attr-defined]
-
-
-def _french(message: str) -> str:
-    return _ARGPARSE_FR.get(message, _original_gettext(message))
-
-
-argparse._ = _french  # type: ignore[attr-defined]
+from ensap_tui.commands.parser import FrenchArgumentParser
 
 
 def command_groups() -> list[Callable[..., None]]:
@@ -57,7 +30,7 @@ def command_groups() -> list[Callable[..., None]]:
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The parser of ``ensap-tui`` and its sub-commands (without them when ``with_commands`` is
     false: enough for a command line that only opens the application)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = FrenchArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         type=Path,
@@ -76,7 +49,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
             "états) et horloge de démonstration"
         ),
     )
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="ensap-tui",
         parents=[common],
         description=(
