@@ -213,7 +213,7 @@ async def test_typing_a_name_searches_without_accents(make_app: Any) -> None:
 
 async def test_typing_a_later_part_of_a_compound_name_finds_it(make_app: Any) -> None:
     app = make_app()
-    people(app.services)
+    help_desk_people(app.services)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
         await pilot.press(*"leger")
