@@ -200,7 +200,7 @@ def test_resend_by_a_named_agent_revokes_the_old_link(
     people.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
     old = next(m.link for m in people.mailbox.messages() if m.nir == NIR)
     code, out, _ = run(
-        capsys, db_path, "accounts", "resend", NIR_SPACED, "--agent", "camille martin"
+        capsys, db_path, "accounts", "resend", NIR_SPACED, "--agent", "camille.martin"
     )
     assert code == 0
     assert "jean.lefevre@example.fr" in out and "le lien précédent ne fonctionne plus" in out
@@ -269,7 +269,7 @@ def test_agent_add_reads_two_lines_then_lists_and_removes(
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{AGENT_PASSWORD}\n{AGENT_PASSWORD}\n"))
     code, out, err = run(capsys, db_path, "agent", "add", AGENT)
     assert (code, err) == (0, "")
-    assert "L'agent « Camille Martin » a été ajouté" in out
+    assert "L'agent « Camille.Martin » a été ajouté" in out
     # The password is not echoed.
     assert AGENT_PASSWORD not in out
     assert now_services.agents.sign_in(AGENT, AGENT_PASSWORD).status is SignInStatus.SIGNED_IN
@@ -277,12 +277,12 @@ def test_agent_add_reads_two_lines_then_lists_and_removes(
     assert [a["nom"] for a in json.loads(out)] == [AGENT]
     code, out, _ = run(capsys, db_path, "agent", "list")
     assert "Agents d'assistance (1)" in out and AGENT in out
-    code, out, _ = run(capsys, db_path, "agent", "remove", "CAMILLE MARTIN")
+    code, out, _ = run(capsys, db_path, "agent", "remove", "CAMILLE.MARTIN")
     assert code == 0 and "a été supprimé" in out
     code, out, _ = run(capsys, db_path, "agent", "list")
     assert "Aucun agent d'assistance" in out
     code, _, err = run(capsys, db_path, "agent", "remove", AGENT)
-    assert code == 1 and "Aucun agent ne s'appelle « Camille Martin »" in err
+    assert code == 1 and "Aucun agent ne s'appelle « Camille.Martin »" in err
 
 
 @pytest.mark.parametrize(

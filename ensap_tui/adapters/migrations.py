@@ -6,6 +6,7 @@ a migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -187,8 +188,39 @@ def _v4(conn: sqlite3.Connection) -> None:
         )
 
 
+_V5_SCHEMA = (
+    # An agent's sign-in counter belongs to its record: removing the agent removes its block,
+    # and ``agent unlock`` has a row to clear. (Unknown names are still counted in
+    # login_failures, under ``agent:<digest>``, so that they answer like real ones.)
+    "ALTER TABLE agents ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE agents ADD COLUMN blocks INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE agents ADD COLUMN blocked_until TEXT",
+    "ALTER TABLE agents ADD COLUMN last_failure_at TEXT",
+)
+
+
+def _old_agent_key(name_key: str) -> str:
+    # The key versions 2 to 4 counted an agent under (``agents.agent_throttle_key`` of that time).
+    return "agent:" + hashlib.sha256(name_key.encode()).hexdigest()[:32]
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Agents' sign-in counters on their records; a counter kept under the name moves there (a
+    block in force stays in force until it ends or ``agent unlock`` lifts it)."""
+    _run(conn, _V5_SCHEMA)
+    for agent_id, key in conn.execute("SELECT id, name_key FROM agents").fetchall():
+        old = _old_agent_key(key)
+        conn.execute(
+            "UPDATE agents SET (failures, blocks, blocked_until, last_failure_at) = "
+            "(SELECT failures, blocks, blocked_until, last_failure_at FROM login_failures "
+            "WHERE nir = ?) WHERE id = ? AND EXISTS (SELECT 1 FROM login_failures WHERE nir = ?)",
+            (old, agent_id, old),
+        )
+        conn.execute("DELETE FROM login_failures WHERE nir = ?", (old,))
+
+
 #: In order; the database's ``user_version`` is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)
 
 #: The schema version this code writes.
 LATEST_VERSION = len(MIGRATIONS)

@@ -944,6 +944,27 @@ class _Tx:
     def set_agent_password_hash(self, agent_id: int, password_hash: str) -> None:
         self._w("UPDATE agents SET password_hash = ? WHERE id = ?", (password_hash, agent_id))
 
+    def agent_failure_state(self, agent_id: int) -> FailureState:
+        row = self._q(
+            "SELECT failures, blocks, blocked_until, last_failure_at FROM agents WHERE id = ?",
+            (agent_id,),
+        ).fetchone()
+        key = f"agent#{agent_id}"
+        return _failure(key, 0, 0, None, None) if row is None else _failure(key, *row)
+
+    def save_agent_failure_state(self, agent_id: int, state: FailureState) -> None:
+        self._w(
+            "UPDATE agents SET failures = ?, blocks = ?, blocked_until = ?, last_failure_at = ? "
+            "WHERE id = ?",
+            (
+                state.failures,
+                state.blocks,
+                _opt_ts(state.blocked_until),
+                _opt_ts(state.last_failure_at),
+                agent_id,
+            ),
+        )
+
     # simulated mail
 
     def add_mail(self, message: MailMessage) -> int:

@@ -51,7 +51,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
         ),
     )
-    add.add_argument("name", metavar="NOM", help="identifiant de l'agent (2 à 40 caractères)")
+    add.add_argument("name", metavar="NOM", help=(
+            "identifiant de l'agent : 2 à 40 lettres sans accent, chiffres ou signes . _ - "
+            "(unique, majuscules comprises)"
+        ),)
     add_agent_option(add)
     add.set_defaults(handler=run_add)
 
@@ -70,6 +73,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(remove)
     remove.set_defaults(handler=run_remove)
+
+    unlock = actions.add_parser(
+        "unlock",
+        parents=[common],
+        help="lève le blocage d'un agent après 3 échecs de connexion",
+        description=(
+            "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
+            "inscrite au journal."
+        ),
+    )
+    unlock.add_argument("name", metavar="NOM", help="identifiant de l'agent")
+    add_agent_option(unlock)
+    unlock.set_defaults(handler=run_unlock)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -118,9 +134,17 @@ def run_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     with helpdesk_services(args) as services:
-        agents = services.agents.list()
+        agents = services.agents.statuses()
     if args.json:
-        rows = [{"nom": a.name, "cree_le": iso(a.created_at)} for a in agents]
+        rows = [
+            {
+                "nom": s.agent.name,
+                "cree_le": iso(s.agent.created_at),
+                "bloque_jusqu_a": iso(s.blocked_until),
+                "tentatives_echouees": s.failures,
+            }
+            for s in agents
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     out = console()
@@ -130,8 +154,12 @@ def run_list(args: argparse.Namespace) -> int:
     table = Table(title=f"Agents d'assistance ({len(agents)})")
     table.add_column("Nom")
     table.add_column("Ajouté le")
-    for agent in agents:
-        table.add_row(cell(agent.name), cell(when(agent.created_at)))
+    table.add_column("Bloqué jusqu'au")
+    for status in agents:
+        table.add_row(
+            cell(status.agent.name), cell(when(status.agent.created_at)),
+            cell(when(status.blocked_until)),
+        )
     out.print(table)
     return EXIT_OK
 
@@ -142,4 +170,18 @@ def run_remove(args: argparse.Namespace) -> int:
         author = actor(args, services)
         agent = services.agents.remove(args.name, actor=author)
     print(f"L'agent « {agent.name} » a été supprimé.")
+    return EXIT_OK
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    """Lifts an agent's block."""
+    with helpdesk_services(args) as services:
+        author = actor(args, services)
+        lifted = services.agents.unlock(args.name, actor=author)
+        name = services.agents.get(args.name)
+    shown = name.name if name is not None else args.name
+    if lifted:
+        print(f"Le blocage de l'agent « {shown} » est levé : il peut ouvrir la console.")
+    else:
+        print(f"L'agent « {shown} » n'était pas bloqué : rien à faire.")
     return EXIT_OK

@@ -1,21 +1,27 @@
 """The help-desk agents: adding, listing, removing them, and their sign-in to the console.
 
-Agents sign in like the people they help: 3 consecutive failures block the name 15, then 30,
+Agents sign in like the people they help: 3 consecutive failures block the agent 15, then 30,
 then 60 minutes, an unknown name costs a dummy verification and is counted like a wrong
-password. Their counters live beside the NIRs' under a key that cannot be a NIR
-(:func:`agent_throttle_key`).
+password. An agent's counter is on its record (removing the agent removes its block;
+:meth:`AgentService.unlock` lifts it); a name no agent has is counted beside the NIRs under a
+key that cannot be a NIR (:func:`agent_throttle_key`). New names are ASCII (no look-alike
+letters from another alphabet) and unique ignoring case.
 """
 
 from __future__ import annotations
 
 import builtins
 import hashlib
+import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 
 from ensap_tui.domain import password as password_policy
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state
+from ensap_tui.domain.timefmt import format_datetime
 from ensap_tui.services import _checks, _throttled, events
 from ensap_tui.services.errors import NotSignedIn, UnknownAgent, ValidationFailed
 from ensap_tui.services.models import (
@@ -35,65 +41,91 @@ AGENT_SIGN_IN_FAILED = events.AGENT_SIGN_IN_FAILED
 AGENT_SIGN_IN_BLOCKED = events.AGENT_SIGN_IN_BLOCKED
 AGENT_SIGN_OUT = events.AGENT_SIGN_OUT
 
+AGENT_UNBLOCKED = events.AGENT_UNBLOCKED
+
 AGENT_NAME_MIN = 2
 AGENT_NAME_MAX = 40
-#: Punctuation an agent name may hold besides letters, digits and single spaces.
-_NAME_PUNCTUATION = frozenset(".-_'")
+#: A new agent's name: ASCII letters and digits, ``.``, ``_``, ``-``, starting with a letter or
+#: a digit (so that no look-alike letter from another alphabet, and no option-like ``-x``).
+_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: Actor names the application itself writes: an agent may not take them.
 _RESERVED_NAMES = frozenset({"systeme", "demo"})
+#: Longer text typed as an agent name is no agent's (agents added before the name rule had up
+#: to 40 characters, a few of them wider than one byte).
+_LOOKUP_MAX = 4 * AGENT_NAME_MAX
 
 MSG_AGENT_EMPTY = "Saisissez l'identifiant de l'agent."
 MSG_AGENT_LENGTH = (
     f"L'identifiant d'un agent comporte de {AGENT_NAME_MIN} à {AGENT_NAME_MAX} caractères."
 )
 MSG_AGENT_CHARACTERS = (
-    "L'identifiant d'un agent ne contient que des lettres, des chiffres, des espaces et les "
-    "signes . - _ ' (il commence par une lettre ou un chiffre)."
+    "L'identifiant d'un agent ne contient que des lettres sans accent, des chiffres et les "
+    "signes . _ - ; il commence par une lettre ou un chiffre (par exemple "
+    "« camille.martin »)."
 )
-MSG_AGENT_RESERVED = "Cet identifiant est réservé au simulateur : choisissez-en un autre."
+MSG_AGENT_RESERVED = "Cet identifiant est réservé au simulateur : choisissez-en un autre."
 MSG_AGENT_TAKEN = "Un agent porte déjà cet identifiant (les majuscules ne comptent pas)."
 MSG_AGENT_PASSWORD_NAME = "Le mot de passe ne doit pas contenir l'identifiant de l'agent."
-MSG_AGENT_GONE = "Cet agent n'existe plus : reconnectez-vous avec un autre identifiant."
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+MSG_AGENT_GONE = "Cet agent n'existe plus : reconnectez-vous avec un autre identifiant."
 
 
 def parse_agent_name(text: str, field: str = "agent-identifiant") -> str:
-    """The agent name as stored: NFKC, trimmed, inner runs of spaces made one.
+    """A new agent's name as stored: the text without surrounding spaces.
 
-    2 to 40 characters: letters, digits, single spaces and ``. - _ '``, starting with a letter
-    or a digit (no markup, no control character). Raises :class:`FieldError` on ``field``.
+    2 to 40 characters: ASCII letters, digits and ``. _ -``, starting with a letter or a digit;
+    not a name the simulator writes itself. Raises :class:`FieldError` on ``field``.
     """
-    if len(text) > 4 * AGENT_NAME_MAX:
-        raise FieldError(field, MSG_AGENT_LENGTH)
-    name = " ".join(part for part in unicodedata.normalize("NFKC", text).split(" ") if part)
+    name = text.strip(" ")
     if not name:
         raise FieldError(field, MSG_AGENT_EMPTY)
-    if not all(c.isalnum() or c == " " or c in _NAME_PUNCTUATION for c in name) or not (
-        name[0].isalnum()
-    ):
+    if _NAME_PATTERN.fullmatch(name) is None:
         raise FieldError(field, MSG_AGENT_CHARACTERS)
     if not AGENT_NAME_MIN <= len(name) <= AGENT_NAME_MAX:
         raise FieldError(field, MSG_AGENT_LENGTH)
-    if _fold(name) in _RESERVED_NAMES:
+    if name.casefold() in _RESERVED_NAMES:
         raise FieldError(field, MSG_AGENT_RESERVED)
     return name
 
 
+def lookup_name(text: str, field: str = "agent-identifiant") -> str:
+    """Typed text as an agent name to look up (ignoring case): NFKC, trimmed, inner runs of
+    spaces made one. Names of agents added before the ASCII rule (letters of any alphabet,
+    single spaces, ``'``) are still accepted, so that those agents sign in and can be removed;
+    text no agent name ever had raises :class:`FieldError` on ``field``."""
+    if len(text) > _LOOKUP_MAX:
+        raise FieldError(field, MSG_AGENT_LENGTH)
+    name = " ".join(part for part in unicodedata.normalize("NFKC", text).split(" ") if part)
+    if not name:
+        raise FieldError(field, MSG_AGENT_EMPTY)
+    if not name[0].isalnum() or not all(c.isalnum() or c in " .-_'" for c in name):
+        raise FieldError(field, MSG_AGENT_CHARACTERS)
+    if len(name) > AGENT_NAME_MAX:
+        raise FieldError(field, MSG_AGENT_LENGTH)
+    return name
+
+
 def agent_throttle_key(name: str) -> str:
-    """The sign-in counter key of an agent name: ``agent:`` and a digest of the name ignoring
-    case. It contains ``:`` so it is never a NIR, and it does not keep the typed text (a
-    password typed in the wrong field must not be stored)."""
+    """The sign-in counter key of a name no agent has: ``agent:`` and a digest of the name
+    ignoring case. It contains ``:`` so it is never a NIR, and it does not keep the typed text
+    (a password typed in the wrong field must not be stored). An existing agent's counter is on
+    its record."""
     digest = hashlib.sha256(unicodedata.normalize("NFKC", name).casefold().encode()).hexdigest()
     return f"agent:{digest[:32]}"
 
 
+@dataclass(frozen=True, slots=True)
+class AgentStatus:
+    """An agent and its sign-in counter as it stands now: ``blocked_until`` while a block is in
+    force, ``failures`` the consecutive failures counted since."""
+
+    agent: Agent
+    blocked_until: datetime | None = None
+    failures: int = 0
+
 
 class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
-    """An agent's sign-in, counted under :func:`agent_throttle_key`."""
+    """An agent's sign-in: counted on the agent's record, or under :func:`agent_throttle_key`
+    for a name no agent has."""
 
     def __init__(self, name: str) -> None:
         self._name = name
@@ -103,12 +135,17 @@ class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
         return tx.agent_by_name(self._name)
 
     def failure_state(self, tx: StoreTx, subject: Agent | None) -> FailureState:
-        return tx.failure_state(self._key)
+        if subject is None:
+            return tx.failure_state(self._key)
+        return tx.agent_failure_state(subject.id)
 
     def save_failure_state(
         self, tx: StoreTx, subject: Agent | None, state: FailureState
     ) -> None:
-        tx.save_failure_state(state)
+        if subject is None:
+            tx.save_failure_state(state)
+        else:
+            tx.save_agent_failure_state(subject.id, state)
 
     def password_hash(self, subject: Agent) -> str:
         return subject.password_hash
@@ -119,7 +156,7 @@ class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
     def succeed(
         self, tx: StoreTx, subject: Agent, new_hash: str | None, now: datetime
     ) -> AgentSignInResult:
-        tx.clear_failure_state(self._key)
+        tx.save_agent_failure_state(subject.id, FailureState(self._key))
         if new_hash is not None:
             tx.set_agent_password_hash(subject.id, new_hash)
         tx.add_event(Event(at=now, kind=AGENT_SIGN_IN, actor=subject.name))
@@ -198,7 +235,7 @@ class AgentService:
     def get(self, name: str) -> Agent | None:
         """The agent called ``name`` (ignoring case), or None."""
         try:
-            clean = parse_agent_name(name)
+            clean = lookup_name(name)
         except FieldError:
             return None
         with self._store.read() as tx:
@@ -208,16 +245,54 @@ class AgentService:
         """Deletes the agent called ``name`` (ignoring case); raises :class:`UnknownAgent`."""
         now = self._clock.now()
         with self._store.write() as tx:
-            try:
-                agent = tx.agent_by_name(parse_agent_name(name))
-            except FieldError:
-                agent = None
-            if agent is None:
-                raise UnknownAgent(f"Aucun agent ne s'appelle « {name} ».")
+            agent = self._find(tx, name)
             tx.delete_agent(agent.id)
             tx.add_event(
                 Event(at=now, kind=AGENT_REMOVED, actor=actor, detail=f"agent « {agent.name} »")
             )
+        return agent
+
+    def statuses(self) -> builtins.list[AgentStatus]:
+        """Every agent, by name, with its block in force (if any) and its failures."""
+        now = self._clock.now()
+        with self._store.read() as tx:
+            agents = tx.list_agents()
+            states = [effective_failure_state(tx.agent_failure_state(a.id), now) for a in agents]
+        return [
+            AgentStatus(agent, blocked_until(state, now), state.failures)
+            for agent, state in zip(agents, states, strict=True)
+        ]
+
+    def unlock(self, name: str, *, actor: str = "") -> bool:
+        """Lifts the sign-in block of the agent called ``name`` (ignoring case) and forgets its
+        failures. False (and nothing written) when there was neither a block in force nor a
+        failure to forget. Raises :class:`UnknownAgent`."""
+        now = self._clock.now()
+        with self._store.write() as tx:
+            agent = self._find(tx, name)
+            state = effective_failure_state(tx.agent_failure_state(agent.id), now)
+            until = blocked_until(state, now)
+            if until is None and state.failures == 0:
+                return False
+            tx.save_agent_failure_state(agent.id, FailureState(state.nir))
+            lifted = (
+                f"blocage levé (il courait jusqu'au {format_datetime(until)})"
+                if until is not None
+                else f"{state.failures} tentative(s) échouée(s) oubliée(s)"
+            )
+            tx.add_event(
+                Event(at=now, kind=AGENT_UNBLOCKED, actor=actor,
+                      detail=f"agent « {agent.name} » : {lifted}")
+            )
+        return True
+
+    def _find(self, tx: StoreTx, name: str) -> Agent:
+        try:
+            agent = tx.agent_by_name(lookup_name(name))
+        except FieldError:
+            agent = None
+        if agent is None:
+            raise UnknownAgent(f"Aucun agent ne s'appelle « {name} ».")
         return agent
 
     def sign_in(self, name: str, password: str) -> AgentSignInResult:
@@ -225,7 +300,7 @@ class AgentService:
 
         Raises ``FieldError("agent-identifiant")`` for a malformed name (not counted).
         """
-        clean = parse_agent_name(name)
+        clean = lookup_name(name)
         candidate = normalise_password(password)
         return _throttled.attempt(
             self._store, self._hasher, _AgentDoor(clean), candidate, self._clock.now()

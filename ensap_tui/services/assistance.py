@@ -66,6 +66,7 @@ EVENT_LABELS: dict[str, str] = {
     AGENT_SIGN_IN_FAILED: "échec de connexion d'un agent",
     AGENT_SIGN_IN_BLOCKED: "agent bloqué après 3 échecs",
     AGENT_SIGN_OUT: "déconnexion d'un agent",
+    events.AGENT_UNBLOCKED: "blocage d'un agent levé",
     events.DEMO_SEEDED: "démonstration : comptes fictifs créés",
     events.DEMO_RESET: "démonstration réinitialisée",
     events.DEMO_CLOCK: "démonstration : horloge déplacée",

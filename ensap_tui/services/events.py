@@ -26,6 +26,7 @@ kind                       when
 ``agent-sign-in-failed``   a counted agent failure
 ``agent-sign-in-blocked``  a third agent failure started a block
 ``agent-sign-out``         an agent left the console
+``agent-unblocked``        ``agent unlock`` lifted an agent's block or forgot its failures
 ``demo-seeded``            the demo database was filled with its fictitious accounts
 ``demo-reset``             the demo was put back in its starting state
 ``demo-clock``             the trainer moved the demo clock
@@ -60,6 +61,7 @@ AGENT_SIGN_IN = "agent-sign-in"
 AGENT_SIGN_IN_FAILED = "agent-sign-in-failed"
 AGENT_SIGN_IN_BLOCKED = "agent-sign-in-blocked"
 AGENT_SIGN_OUT = "agent-sign-out"
+AGENT_UNBLOCKED = "agent-unblocked"
 DEMO_SEEDED = "demo-seeded"
 DEMO_RESET = "demo-reset"
 DEMO_CLOCK = "demo-clock"

@@ -23,7 +23,7 @@ EMAIL = "jean.dupont@example.fr"
 BIRTH_DATE = date(1985, 5, 14)
 
 #: A help-desk agent and its password.
-AGENT = "Camille Martin"
+AGENT = "Camille.Martin"
 AGENT_PASSWORD = "Guichet#Aide2026"
 
 #: Jean Dupont; the confirmation differs in case only (it is compared ignoring case).

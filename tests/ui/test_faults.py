@@ -20,7 +20,7 @@ from .fault_support import build_app, notices, set_column, write_lock_held
 from .session_support import fill, settle
 
 SIZE = (100, 40)
-AGENT, AGENT_PASSWORD = "Camille Martin", "Guichet#Aide2026"
+AGENT, AGENT_PASSWORD = "Camille.Martin", "Guichet#Aide2026"
 
 
 async def test_a_held_write_lock_during_the_agent_sign_in_is_reported(

@@ -61,7 +61,7 @@ async def console_on_martin(pilot: Pilot[Any]) -> None:
 
 def test_agent_sign_in_after_a_wrong_password(snap_compare: Any, make_app: Any) -> None:
     """«Espace assistance — identification de l'agent»: the introduction naming the command
-    that creates agents, «Camille Martin» in the identifier, the empty masked password with
+    that creates agents, «Camille.Martin» in the identifier, the empty masked password with
     its «Afficher» box, the warning about 3 attempts in bold, and the red-edged «✖» message
     saying 2 attempts are left; «Retour à la page d'accueil» left, «Ouvrir la console» right."""
 
@@ -77,7 +77,7 @@ def test_agent_sign_in_after_a_wrong_password(snap_compare: Any, make_app: Any) 
 
 
 def test_console_with_results_and_journal(snap_compare: Any, make_app: Any) -> None:
-    """The console of «Camille Martin»: the search field empty, «Les espaces les plus récents
+    """The console of «Camille.Martin»: the search field empty, «Les espaces les plus récents
     (3).», the table with masked NIRs (1 85 •• … 64), names, the three statuses (en attente
     d'activation, bloqué jusqu'à 14:17, active), dates; MARTIN-LÉGER selected, «Débloquer»
     enabled and «Renvoyer le lien d'activation» greyed out; the journal panel of that account
