@@ -44,7 +44,6 @@ from tests.support.people import (
     THIRD_NIR,
     UNKNOWN_NIR,
     WRONG_PASSWORD,
-    request,
 )
 
 
