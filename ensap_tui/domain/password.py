@@ -11,6 +11,10 @@ A password is **acceptable** when, after NFKC normalisation:
   (Unicode-aware: «É» is upper case, a space or «€» is another character);
 - it is not one of the common passwords bundled in ``data/common-passwords.txt`` (compared in
   lower case);
+- it is not a guessable core plus at most 6 other characters: once lower-cased, without
+  accents and with the usual substitutions undone (@ → a, 0 → o, 1 → i or l, 3 → e, $ → s…),
+  a common password, a common French word or name, one character repeated, a keyboard row or a
+  sequence of digits or letters, of at least 4 characters (:func:`guessable_message` says why);
 - it contains none of the account's personal information: the NIR or any run of 6 of its digits,
   the birth date written JJMMAAAA, JJMMAA or AAAAMMJJ, the birth name or any of its words of at
   least 3 letters, the local part of the e-mail address (at least 3 characters). Names and e-mail
@@ -21,15 +25,16 @@ The level is:
 
 - **Fort** exactly when the password is acceptable;
 - **Faible** when it is not and it is shorter than 8 characters, or uses fewer than 2 kinds, or
-  is a common password, or contains personal information;
+  is a common password or a guessable variant, or contains personal information;
 - **Moyen** otherwise (long enough and varied, but only 2 kinds, or a control character, or more
   than 128 characters).
 
 :func:`assess` never raises, and its cost is bounded whatever the input: at most 129 characters
-are normalised (longer text is too long as typed), and every check is a linear scan or a
-substring test on at most 129 characters.
+are normalised (longer text is too long as typed), and every check is a linear scan, a substring
+test or at most 2 × 49 dictionary look-ups on at most 129 characters.
 
-Checklist (:attr:`Assessment.rules`): ``longueur`` holds for 8 to 128 characters; ``courant`` and
+Checklist (:attr:`Assessment.rules`): ``longueur`` holds for 8 to 128 characters; ``courant``
+fails for a common password and for a guessable variant; ``courant`` and
 ``personnel`` hold only for a non-empty password, so an empty field ticks nothing.
 """
 
@@ -76,6 +81,8 @@ MSG_KINDS = (
 MSG_COMMON = (
     "Ce mot de passe fait partie des mots de passe les plus courants : choisissez-en un autre."
 )
+#: The end of every reason given for a guessable password (see :func:`guessable_message`).
+MSG_GUESSABLE_END = " se devine vite\u00a0: préférez plusieurs mots sans lien entre eux."
 MSG_NIR = "Le mot de passe ne doit pas contenir votre numéro de sécurité sociale, même en partie."
 MSG_BIRTH_DATE = "Le mot de passe ne doit pas contenir votre date de naissance."
 MSG_BIRTH_NAME = "Le mot de passe ne doit pas contenir votre nom de naissance."
@@ -148,6 +155,8 @@ def is_common(password: str) -> bool:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form: «Éloïse» and «eloise» fold alike."""
+    if text.isascii():  # the usual case, without a look at each character
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -213,6 +222,166 @@ def _needles(personal: PersonalInfo) -> _Needles:
     )
 
 
+#: Common substitutions undone before looking for a guessable core («P@ssw0rd» is «password»).
+#: «1» stands for «i» or «l»: both readings are looked up.
+_SUBSTITUTED = {
+    "@": "a", "4": "a", "3": "e", "€": "e", "!": "i", "|": "l", "0": "o", "$": "s", "5": "s",
+    "7": "t", "+": "t",
+}  # fmt: skip
+_AS_I = str.maketrans({**_SUBSTITUTED, "1": "i"})
+_AS_L = str.maketrans({**_SUBSTITUTED, "1": "l"})
+#: A guessable core has at least this many characters; at most this many others surround it.
+CORE_MIN = 4
+OTHERS_MAX = 6
+#: Keyboard rows (AZERTY, QWERTY, and the AZERTY digit row unshifted, folded) and the sequences
+#: of digits and letters, each read both ways.
+_KEYBOARD_ROWS = (
+    "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertyuiop", "asdfghjkl", "zxcvbnm", "&e\"'(-e_ca",
+)  # fmt: skip
+_DIGIT_SEQUENCES = ("01234567890",)
+_LETTER_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz",)
+#: (kind, French subject, feminine) of each kind of guessable core, for the reason shown.
+_CORES: dict[str, tuple[str, bool]] = {
+    "courant": ("Un mot de passe courant", False),
+    "mot": ("Un mot courant", False),
+    "nom": ("Un prénom ou un nom courant", False),
+    "repete": ("Un même caractère répété", False),
+    "chiffres": ("Une suite de chiffres", True),
+    "lettres": ("Une suite de lettres", True),
+    "clavier": ("Une suite de touches du clavier", True),
+}
+_WORD_FILES = (("french-names.txt", "nom"), ("french-words.txt", "mot"))
+
+
+def _canonical(folded: str, table: dict[int, str] = _AS_I) -> str:
+    return folded.translate(table)
+
+
+@cache
+def _guessable_words() -> tuple[dict[str, str], frozenset[str]]:
+    """(canonical form → kind, entries as written) of the bundled lists, read once on first use
+    (the app warms them up in a thread); kind is ``courant``, ``mot`` or ``nom``, a common
+    password winning over a word, a word over a name. Entries are folded (lower case, no accents).
+    """
+    from importlib import resources
+
+    data = resources.files("ensap_tui.domain").joinpath("data")
+    kinds: dict[str, str] = {}
+    entries: set[str] = set()
+    # Later files win. Whole files are translated and inserted in single calls: entry by entry
+    # takes several times longer.
+    for name, kind in (*_WORD_FILES, ("common-passwords.txt", "courant")):
+        lines = [
+            line if line.isascii() else _fold(line)
+            for line in data.joinpath(name).read_text(encoding="utf-8").splitlines()
+            if line and line[0] != "#"
+        ]
+        text = "\n".join(lines)
+        for table in (_AS_L, _AS_I):
+            kinds.update(dict.fromkeys(_canonical(text, table).splitlines(), kind))
+        entries.update(lines)
+    return kinds, frozenset(entries)
+
+
+@cache
+def _sequences() -> dict[str, str]:
+    """Every piece of at least 4 characters of a sequence, either way → its kind (a few
+    thousand entries: one look-up per core instead of a scan of every row)."""
+    pieces: dict[str, str] = {}
+    for kind, rows in (
+        ("clavier", _KEYBOARD_ROWS),
+        ("lettres", _LETTER_SEQUENCES),
+        ("chiffres", _DIGIT_SEQUENCES),
+    ):
+        for row in rows:
+            for text in (row, row[::-1]):
+                for start in range(len(text)):
+                    for end in range(start + CORE_MIN, len(text) + 1):
+                        pieces[text[start:end]] = kind
+    return pieces
+
+
+def _core_kind(core: str) -> str | None:
+    if core.count(core[0]) == len(core):
+        return "repete"
+    return _sequences().get(core)
+
+
+@dataclass(frozen=True)
+class _Guess:
+    kind: str
+    before: str
+    after: str
+    disguised: bool
+
+
+def _guessable(text: str) -> _Guess | None:
+    """The guessable core of ``text`` (at most 129 characters, NFKC) with at most
+    :data:`OTHERS_MAX` other characters around it, if any: the longest core that is a word
+    (letters at both ends, all letters once substitutions are undone) or all digits, else the
+    longest core of any kind (so that «Azerty123!» reads as a keyboard row followed by digits
+    and a symbol, not as the common «azerty123» followed by «!»).
+
+    Only cores of at least ``len - 6`` characters can qualify: at most 7 lengths × 7 places, two
+    passes, each a dictionary look-up and a few substring tests on short rows, whatever the input.
+    """
+    lower = _fold(text)
+    canon = _canonical(lower)
+    canon_l = _canonical(lower, _AS_L) if "1" in lower else canon
+    size = len(lower)
+    kinds, entries = _guessable_words()
+    for uniform_only in (True, False):
+        for length in range(size, max(CORE_MIN, size - OTHERS_MAX) - 1, -1):
+            for start in range(size - length + 1):
+                end = start + length
+                plain, core = lower[start:end], canon[start:end]
+                word = core.isalpha() and plain[0].isalpha() and plain[-1].isalpha()
+                if uniform_only and not (word or plain.isdigit()):
+                    continue
+                kind = _core_kind(plain)
+                disguised = False
+                if kind is None:
+                    kind = kinds.get(core) or kinds.get(canon_l[start:end])
+                    if kind is not None:
+                        disguised = plain not in entries
+                    else:
+                        kind = _core_kind(core)
+                if kind is not None:
+                    return _Guess(kind, lower[:start], lower[end:], disguised)
+    return None
+
+
+def _what(others: str) -> str:
+    """«de chiffres et de symboles»: what the characters around a core are."""
+    kinds = []
+    if any(c.isdigit() for c in others):
+        kinds.append("de chiffres")
+    if any(c.isalpha() for c in others):
+        kinds.append("de lettres")
+    if any(c.isspace() for c in others):
+        kinds.append("d'espaces")
+    if any(not (c.isalnum() or c.isspace()) for c in others):
+        kinds.append("de symboles")
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " et " + kinds[-1]
+
+
+def guessable_message(guess: _Guess) -> str:
+    """The French reason a guessable password is refused, e.g. «Un mot courant suivi de
+    chiffres se devine vite : préférez plusieurs mots sans lien entre eux.»"""
+    subject, feminine = _CORES[guess.kind]
+    e = "e" if feminine else ""
+    words = [subject]
+    if guess.disguised:
+        words.append(f"déguisé{e}")
+    if guess.before and guess.after:
+        words.append(f"entouré{e} {_what(guess.before + guess.after)}")
+    elif guess.before:
+        words.append(f"précédé{e} {_what(guess.before)}")
+    elif guess.after:
+        words.append(f"suivi{e} {_what(guess.after)}")
+    return " ".join(words) + MSG_GUESSABLE_END
+
+
 def _personal_problems(text: str, personal: PersonalInfo) -> list[str]:
     """The French reasons ``text`` (NFKC, at most 129 characters) contains personal data."""
     needles = _needles(personal)
@@ -276,6 +445,7 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
     )
 
     common = length > 0 and not too_long and visible.lower() in _common_passwords()
+    guess = _guessable(visible) if length and not too_long and not common else None
     personal_problems = _personal_problems(visible, personal) if length else []
 
     problems: list[str] = []
@@ -291,13 +461,16 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
         problems.append(MSG_KINDS)
     if common:
         problems.append(MSG_COMMON)
+    # Personal information first: it says more precisely what to change.
     problems.extend(personal_problems)
+    if guess is not None:
+        problems.append(guessable_message(guess))
 
     acceptable = not problems
     level: Level
     if acceptable:
         level = "Fort"
-    elif length < MIN_LENGTH or kinds < 2 or common or personal_problems:
+    elif length < MIN_LENGTH or kinds < 2 or common or guess or personal_problems:
         level = "Faible"
     else:
         level = "Moyen"
@@ -308,7 +481,7 @@ def assess(password: str, personal: PersonalInfo | None = None) -> Assessment:
         Rule("chiffres", "chiffres", digit),
         Rule("speciaux", "caractères spéciaux", other),
         Rule("types", "3 des 4 types", kinds >= 3),
-        Rule("courant", "pas un mot de passe courant", length > 0 and not common),
+        Rule("courant", "pas un mot de passe courant", length > 0 and not (common or guess)),
         Rule("personnel", "sans information personnelle", length > 0 and not personal_problems),
     )
     return Assessment(level, acceptable, rules, kinds, tuple(problems))

@@ -47,8 +47,8 @@ _SERVICES = (
 
 def _warm_up(services: Services) -> None:
     """Loads, in the background while the home page is read, what the forms need on first use
-    (the services and their records, the NIR key, e-mail and phone validation, the common
-    passwords), so that no keystroke or button of the first registration waits for it on the
+    (the services and their records, the NIR key, e-mail and phone validation, the password
+    lists), so that no keystroke or button of the first registration waits for it on the
     screen's thread."""
     from ensap_tui.domain import contact, nir, password
 

@@ -60,7 +60,10 @@ def test_normalise_password(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Tournesol-42", "tournesol 42 !", "TOURNESOL42!", "Éléphant1", "Ab1!Ab1!", "Ab1" + "x" * 125],
+    [
+        "Tournevis-Ocre-42", "tournevis ocre 42 !", "TOURNEVIS-OCRE42!", "Éléphant-Rose-42",
+        "Ab1!Ab1!", "Ab1" + ("Kqz!mxw-" * 16)[:125],
+    ],
 )
 def test_acceptable_passwords_are_strong(text: str) -> None:
     result = password.assess(text, PERSONAL)
@@ -104,11 +107,11 @@ REFUSED = [
     ("7 characters", "Ab1!Ab1", password.MSG_TOO_SHORT, "Faible"),
     ("129 characters", "Ab1" + "x" * 126, password.MSG_TOO_LONG, "Moyen"),
     ("one kind", "abcdefghij", password.MSG_KINDS, "Faible"),
-    ("two kinds", "abcdefgh12", password.MSG_KINDS, "Moyen"),
-    ("tab", "Abcdef1\tx", password.MSG_CONTROL, "Moyen"),
-    ("line break", "Abcdef1\nx", password.MSG_CONTROL, "Moyen"),
-    ("escape", "Abcdef1\x1bx", password.MSG_CONTROL, "Moyen"),
-    ("bidi override", "Abcdef1\u202ex", password.MSG_CONTROL, "Moyen"),
+    ("two kinds", "kqzmxwvb12", password.MSG_KINDS, "Moyen"),
+    ("tab", "Kqzmxw1\tx", password.MSG_CONTROL, "Moyen"),
+    ("line break", "Kqzmxw1\nx", password.MSG_CONTROL, "Moyen"),
+    ("escape", "Kqzmxw1\x1bx", password.MSG_CONTROL, "Moyen"),
+    ("bidi override", "Kqzmxw1\u202ex", password.MSG_CONTROL, "Moyen"),
     ("common, any case", "Password1", password.MSG_COMMON, "Faible"),
     ("common French", "Azerty123", password.MSG_COMMON, "Faible"),
     ("common after NFKC", "Ｐａｓｓｗｏｒｄ１", password.MSG_COMMON, "Faible"),
@@ -162,12 +165,12 @@ def test_empty_password_ticks_nothing() -> None:
 @pytest.mark.parametrize(
     ("personal", "text"),
     [
-        (PersonalInfo(birth_name="Li"), "Lilas#2024x"),  # names under 3 letters ignored
-        (PersonalInfo(email="jd@exemple.fr"), "Jdavid#2024"),  # local parts under 3 ignored
+        (PersonalInfo(birth_name="Li"), "Lilas#Ocre2024x"),  # names under 3 letters ignored
+        (PersonalInfo(email="jd@exemple.fr"), "Jdavid#Ocre2024"),  # local parts under 3 ignored
         (PersonalInfo(nir="180032A00401289"), "Ajaccio#2A0"),  # no 6-digit run of the NIR
-        (PersonalInfo(birth_date=date(1985, 5, 17)), "Tournesol#1985"),  # the year alone
+        (PersonalInfo(birth_date=date(1985, 5, 17)), "Kumquat#Ocre1985"),  # the year alone
         (PersonalInfo(), "Lefèvre-Dubois!1"),  # nothing known, nothing refused
-        (PersonalInfo(nir="pas un NIR", birth_name="<>", email="sans-arobase"), "Tournesol#42"),
+        (PersonalInfo(nir="pas un NIR", birth_name="<>", email="sans-arobase"), "Tournevis#Ocre42"),
     ],
 )
 def test_personal_information_that_does_not_refuse(personal: PersonalInfo, text: str) -> None:
@@ -181,7 +184,7 @@ def test_corsican_nir_is_refused_whatever_the_case() -> None:
 
 def test_length_is_counted_after_nfkc() -> None:
     # 8 characters once «ﬁ» becomes «fi»: ok; 7 code points before.
-    assert password.assess("ﬁ1!ABCD").acceptable
+    assert password.assess("ﬁ1!KQZM").acceptable
     # 4 code points that compose into one character: the minimum counts what NFKC makes...
     composed = "α\u0313\u0300\u0345"
     assert len(password.normalise_password(composed)) == 1
@@ -201,11 +204,11 @@ def test_very_long_input_is_refused_as_too_long(size: int) -> None:
 
 
 def test_assess_without_personal_information() -> None:
-    assert password.assess("Tournesol-42").acceptable
+    assert password.assess("Tournevis-Ocre-42").acceptable
 
 
 def test_check_password_accepts_a_confirmed_password() -> None:
-    password.check_password("Tournesol-42", "Tournesol-42", PERSONAL)
+    password.check_password("Tournevis-Ocre-42", "Tournevis-Ocre-42", PERSONAL)
 
 
 def test_check_password_compares_the_confirmation_after_nfkc() -> None:
@@ -221,21 +224,21 @@ def test_check_password_reports_the_first_problem_on_its_field() -> None:
 
 def test_check_password_reports_a_mismatch_on_the_confirmation() -> None:
     with pytest.raises(FieldError) as caught:
-        password.check_password("Tournesol-42", "Tournesol-43", PERSONAL)
+        password.check_password("Tournevis-Ocre-42", "Tournevis-Ocre-43", PERSONAL)
     assert caught.value.field == "confirmation-mot-de-passe"
     assert caught.value.message == "Les deux mots de passe ne sont pas identiques."
 
 
 def test_check_password_asks_for_the_confirmation() -> None:
     with pytest.raises(FieldError) as caught:
-        password.check_password("Tournesol-42", "", PERSONAL)
+        password.check_password("Tournevis-Ocre-42", "", PERSONAL)
     assert caught.value.field == "confirmation-mot-de-passe"
     assert caught.value.message == password.MSG_CONFIRMATION_EMPTY
 
 
 def test_confirmation_is_case_sensitive() -> None:
     with pytest.raises(FieldError):
-        password.check_password("Tournesol-42", "tournesol-42", PERSONAL)
+        password.check_password("Tournevis-Ocre-42", "tournevis-ocre-42", PERSONAL)
 
 
 # The bundled list --------------------------------------------------------------------------
@@ -349,3 +352,117 @@ def test_format_characters_do_not_hide_common_or_personal_passwords(
     assert result.level == "Faible"
     assert password.MSG_CONTROL in result.problems
     assert problem in result.problems
+
+
+# Issue 11, point 10: a common password, word or name, a repeated character, a keyboard or number
+# sequence of at least 4 characters, once lower-cased and with substitutions undone, plus at most
+# 6 other characters, is guessed quickly: refused with the reason.
+GUESSABLE = [
+    ("Azerty123!", "Une suite de touches du clavier suivie de chiffres et de symboles"),
+    ("Password1!", "Un mot de passe courant suivi de chiffres et de symboles"),
+    ("Qwerty123!", "Une suite de touches du clavier suivie de chiffres et de symboles"),
+    ("Soleil123!", "Un mot de passe courant suivi de chiffres et de symboles"),
+    ("Aaaaaaaa1!", "Un même caractère répété suivi de chiffres et de symboles"),
+    ("12345678Aa", "Une suite de chiffres suivie de lettres"),
+    ("P@ssw0rd2024", "Un mot de passe courant suivi de chiffres"),
+    ("S0l3il!2024", "Un mot de passe courant déguisé suivi de chiffres et de symboles"),
+    ("Pa$$w0rd", "Un mot de passe courant déguisé"),
+    ("Chaton#2024", "Un mot courant suivi de chiffres et de symboles"),
+    ("2024 Chaton!", "Un mot courant entouré de chiffres, d'espaces et de symboles"),
+    ("Schtroumpf2024!", "Un mot courant suivi de chiffres et de symboles"),
+    ("Bourguignon#42", "Un prénom ou un nom courant suivi de chiffres et de symboles"),
+    ("Wxcvbn#2024", "Une suite de touches du clavier suivie de chiffres et de symboles"),
+    ("Abcdefgh1!", "Une suite de lettres suivie de chiffres et de symboles"),
+    ("&é\"'(-è_çà1A", "Une suite de touches du clavier suivie de chiffres et de lettres"),
+    ("!!Motdepasse", "Un mot de passe courant précédé de symboles"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), GUESSABLE, ids=[g[0] for g in GUESSABLE])
+def test_common_password_variants_are_refused_with_the_reason(text: str, reason: str) -> None:
+    result = password.assess(text)
+    assert not result.acceptable
+    assert result.level == "Faible"
+    assert result.problems == (reason + password.MSG_GUESSABLE_END,)
+    assert rules(result)["courant"] is False
+    with pytest.raises(FieldError) as caught:
+        password.check_password(text, text)
+    assert caught.value.message == reason + password.MSG_GUESSABLE_END
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheval Agrafe 7 batterie",
+        "Éléphant-Rose-42",
+        "Soleil#Kq29zmx",  # a common word, but 7 other characters
+        "Abc!Kqzm-Wx7",  # «abc» is a sequence of only 3
+        "Kayak-Ocre-1984",
+        "Tournevis-Ocre-42",
+        "Quartz#Vélo8842",
+    ],
+)
+def test_passphrases_and_enough_other_characters_stay_strong(text: str) -> None:
+    result = password.assess(text)
+    assert result.acceptable, result.problems
+    assert result.level == "Fort"
+
+
+def test_personal_information_is_reported_before_a_guessable_core() -> None:
+    # «Dupont» is a common name and the birth name: the precise reason comes first.
+    result = password.assess("Dupont-2024!", PersonalInfo(birth_name="Dupont"))
+    assert result.problems[0] == password.MSG_BIRTH_NAME
+    assert result.problems[1].endswith(password.MSG_GUESSABLE_END)
+
+
+def test_an_exact_common_password_keeps_its_own_message() -> None:
+    assert password.assess("Azerty123").problems == (password.MSG_COMMON,)
+
+
+@pytest.mark.parametrize("size", [8, 64, 128])
+def test_guessable_check_stays_bounded_on_crafted_input(size: int) -> None:
+    # Every window is a candidate here; the cost is bounded by the 7 × 7 windows, whatever the
+    # length (speed itself is measured by `make bench`, never timed in a test).
+    assert not password.assess("1" * size).acceptable
+    assert password.assess(("Kq2!" * 40)[:size]).level in ("Fort", "Moyen")
+
+
+@pytest.mark.parametrize(
+    ("name", "sentinels"), [("french-words.txt", ["soleil", "chaton", "elephant"]),
+                            ("french-names.txt", ["marie", "dupont"])]
+)  # fmt: skip
+def test_word_lists_are_bundled_folded_with_their_source(name: str, sentinels: list[str]) -> None:
+    lines = DATA.joinpath(name).read_text(encoding="utf-8").splitlines()
+    header, entries = lines[0], lines[1:]
+    assert header.startswith("#") and "zxcvbn-ts" in header and "MIT" in header
+    assert len(entries) > 5000
+    assert len(set(entries)) == len(entries)
+    assert all(len(e) >= 4 and e.isascii() and e.isalpha() and e == e.lower() for e in entries)
+    assert set(sentinels) <= set(entries)
+
+
+def load_word_script() -> ModuleType:
+    path = REPO_ROOT / "scripts" / "derive_word_lists.py"
+    spec = importlib.util.spec_from_file_location("derive_word_lists", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_word_derivation_folds_filters_and_deduplicates() -> None:
+    derive = load_word_script().derive
+    assert derive(["Éléphant", "elephant", "ça", "l'", "peut-être", "Zoé", "chaton"]) == [
+        "elephant",
+        "chaton",
+    ]
+
+
+@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the shared source list is not here")
+@pytest.mark.parametrize(("source", "output"), [("french-common-words.json", "french-words.txt"),
+                                                ("french-firstnames.json", "french-names.txt")])
+def test_word_lists_are_what_the_script_derives(source: str, output: str) -> None:
+    script = load_word_script()
+    entries = json.loads((SHARED_SOURCE.parent / source).read_text(encoding="utf-8"))
+    bundled = DATA.joinpath(output).read_text(encoding="utf-8").splitlines()[1:]
+    assert bundled == script.derive(entries)
