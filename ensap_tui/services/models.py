@@ -9,6 +9,10 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ensap_tui.domain import nir
+from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.password import PersonalInfo
+
 # Sign-in throttling is a domain rule; its state is handed around with the other models.
 from ensap_tui.domain.throttle import FailureState as FailureState
 
@@ -118,20 +122,25 @@ class ContactsForm:
     phone_secondary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegistrationRequest:
-    """Everything the four creation steps collected (raw text; the service validates again)."""
+    """Everything the creation steps collect, as typed (raw text; the service validates again).
 
-    nir: str
-    birth_name: str
-    birth_day: str
-    birth_month: str
-    birth_year: str
-    terms_accepted: bool
-    password: str
-    password_confirmation: str
-    email: str
-    email_confirmation: str
+    It is also the wizard's draft (``ensap_tui.ui.registration.RegistrationDraft``): each step
+    fills its part while the person goes back and forth, so it is not frozen and every field
+    starts empty. The service only reads it; the wizard hands it a copy.
+    """
+
+    nir: str = ""
+    birth_name: str = ""
+    birth_day: str = ""
+    birth_month: str = ""
+    birth_year: str = ""
+    terms_accepted: bool = False
+    password: str = ""
+    password_confirmation: str = ""
+    email: str = ""
+    email_confirmation: str = ""
     email_backup: str = ""
     email_backup_confirmation: str = ""
     phone: str = ""
@@ -143,6 +152,25 @@ class RegistrationRequest:
         return ContactsForm(
             self.email, self.email_confirmation, self.email_backup,
             self.email_backup_confirmation, self.phone, self.phone_secondary,
+        )
+
+    def personal(self) -> PersonalInfo:
+        """What the password must not contain, from step 1 (and the e-mail once typed).
+
+        Used for the live meter; parts not valid yet are left out rather than guessed.
+        """
+        birth: date | None
+        try:
+            birth = date(int(self.birth_year), int(self.birth_month), int(self.birth_day))
+        except ValueError:
+            birth = None
+        try:
+            compact = nir.parse_nir(self.nir)
+        except FieldError:
+            compact = ""
+        return PersonalInfo(
+            nir=compact, birth_name=self.birth_name.strip(), birth_date=birth,
+            email=self.email.strip(),
         )
 
 

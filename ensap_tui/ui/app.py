@@ -21,6 +21,7 @@ from textual.theme import Theme, ThemeProvider
 from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
+from ensap_tui.ui.journeys import AppNavigator
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
 
@@ -99,7 +100,8 @@ ENSAP_THEME = Theme(
 
 
 class EnsapApp(App[None], inherit_bindings=False):
-    """The simulator. Every screen reaches the use cases through :attr:`services`.
+    """The simulator. Every screen reaches the use cases through :attr:`services` and the other
+    screens through :attr:`navigator`.
 
     Keys everywhere: F1 opens the help of the current screen, Escape goes back (not on the home
     page), Ctrl+P the command palette, Ctrl+Q quits. The theme «ensap» is registered and
@@ -146,6 +148,8 @@ class EnsapApp(App[None], inherit_bindings=False):
         textual_constants.LOG_FILE = None  # type: ignore[misc]
         self.devtools = None
         self.services = services
+        #: Opens the screens the others lead to (``ui/journeys.py``): no screen imports another.
+        self.navigator = AppNavigator(self)
         self.demo = demo
         self.register_theme(ENSAP_THEME)
         # "ensap" is the theme from the start (the class default below): setting it here would

@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, cast
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
 
 from ensap_tui.services.demo import ONE_DAY, ONE_HOUR
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.demo import move_demo_clock, open_demo_page
+from ensap_tui.ui.screens.navigation import Destination, Navigator
+
+
+class _HasNavigator(Protocol):
+    navigator: Navigator
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,16 @@ def go_home(app: App[Any]) -> None:
     app.call_later(unwind)
 
 
-def open_screen(app: App[Any], make: Callable[[], Screen[object]], kind: type) -> None:
-    """Opens ``make()`` over the current screen, as the home page's button does (nothing when
-    the current screen is already of that ``kind``)."""
+def open_screen(app: App[Any], destination: Destination, kind: type) -> None:
+    """Opens ``destination`` over the current screen, as the home page's button does (nothing
+    when the current screen is already of that ``kind``)."""
     if isinstance(app.screen, kind):
         return
-    app.push_screen(make())
+    cast(_HasNavigator, app).navigator.open(destination)
 
 
 def palette_commands(app: App[Any]) -> list[PaletteCommand]:
     """The commands offered on ``app``: the screens, then the demo ones in demo mode."""
-    from ensap_tui.ui.registration import RegistrationDraft
     from ensap_tui.ui.screens.activation import ActivationScreen
     from ensap_tui.ui.screens.identity import IdentityScreen
     from ensap_tui.ui.screens.mailbox import MailboxScreen
@@ -67,22 +71,22 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
         PaletteCommand(
             "Créer mon espace",
             "première connexion : créer l'espace en 4 étapes",
-            partial(open_screen, app, lambda: IdentityScreen(RegistrationDraft()), IdentityScreen),
+            partial(open_screen, app, to.Registration(), IdentityScreen),
         ),
         PaletteCommand(
             "Accéder à mon espace",
             "se connecter avec le numéro de sécurité sociale et le mot de passe",
-            partial(open_screen, app, SignInScreen, SignInScreen),
+            partial(open_screen, app, to.SignIn(), SignInScreen),
         ),
         PaletteCommand(
             "Activer mon espace",
             "coller le lien d'activation reçu par courriel",
-            partial(open_screen, app, ActivationScreen, ActivationScreen),
+            partial(open_screen, app, to.Activation(), ActivationScreen),
         ),
         PaletteCommand(
             "Boîte de réception (simulée)",
             "les courriels envoyés par le simulateur",
-            partial(open_screen, app, MailboxScreen, MailboxScreen),
+            partial(open_screen, app, to.Mailbox(), MailboxScreen),
         ),
     ]
     if getattr(app, "demo", False):

@@ -1,14 +1,28 @@
-"""What the creation wizard has collected so far, shared by its steps."""
+"""The creation wizard: its draft, the order of its steps, and where a refused field goes back.
+
+Modelled on subiquity's client (a list of steps walked by «next» and «back», each step a
+controller/view pair): :class:`RegistrationController` owns the draft and the list of step
+views; the views (``ui/screens/identity.py``, ``password.py``, ``contacts.py``,
+``finalisation.py``, ``terms.py``) show the draft and report to it, and none imports another.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.password import PersonalInfo
-from ensap_tui.services.models import RegistrationRequest
+from ensap_tui.services.models import RegistrationReceipt, RegistrationRequest
+from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.screens.contacts import ContactsScreen
+from ensap_tui.ui.screens.identity import IdentityScreen
+from ensap_tui.ui.screens.password import PasswordScreen
+from ensap_tui.ui.screens.step import RegistrationStep
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from ensap_tui.ui.journeys import AppNavigator
 
 #: The step (1 to 3) whose screen owns each field, for routing an error back to it.
 STEP_OF_FIELD: dict[str, int] = {
@@ -27,64 +41,75 @@ STEP_OF_FIELD: dict[str, int] = {
 }
 
 
-@dataclass
-class RegistrationDraft:
-    """The raw text of steps 1 to 3, kept while the person goes back and forth.
+#: The wizard's draft is the registration request being filled in: one type, not two.
+RegistrationDraft = RegistrationRequest
 
-    One draft is created by «Créer mon espace» and handed to each step screen, which fills its
-    fields from it and writes them back on «Continuer» and «Retour». Nothing here is checked:
-    the services check (``check_*``) and check again when registering.
+
+class RegistrationController:
+    """One run of the wizard: the draft, the steps in order, next and back.
+
+    Steps 1 to 3 (:attr:`STEPS`) are views of :attr:`draft`, stacked over the home page in
+    order, so that «Retour» and Escape find the step before with what was typed. Step 3's
+    «Valider et Continuer» registers; the finalisation (step 4) then replaces the whole wizard,
+    or each error of a refusal goes to the step that owns its field (:data:`STEP_OF_FIELD`).
     """
 
-    nir: str = ""
-    birth_name: str = ""
-    birth_day: str = ""
-    birth_month: str = ""
-    birth_year: str = ""
-    terms_accepted: bool = False
-    password: str = ""
-    password_confirmation: str = ""
-    email: str = ""
-    email_confirmation: str = ""
-    email_backup: str = ""
-    email_backup_confirmation: str = ""
-    phone: str = ""
-    phone_secondary: str = ""
+    #: The views of steps 1, 2 and 3, in order.
+    STEPS: tuple[type[RegistrationStep], ...] = (IdentityScreen, PasswordScreen, ContactsScreen)
 
-    def personal(self) -> PersonalInfo:
-        """What the password must not contain, from step 1 (and the e-mail once typed).
+    def __init__(
+        self, navigator: AppNavigator, app: App[Any], draft: RegistrationDraft | None = None
+    ) -> None:
+        self._navigator = navigator
+        self._app = app
+        self.draft = draft if draft is not None else RegistrationDraft()
 
-        Used for the live meter; parts not valid yet are left out rather than guessed.
-        """
-        birth: date | None
-        try:
-            birth = date(int(self.birth_year), int(self.birth_month), int(self.birth_day))
-        except ValueError:
-            birth = None
-        try:
-            compact = nir.parse_nir(self.nir)
-        except FieldError:
-            compact = ""
-        return PersonalInfo(
-            nir=compact, birth_name=self.birth_name.strip(), birth_date=birth,
-            email=self.email.strip(),
-        )
+    def first_step(self) -> RegistrationStep:
+        """The view of step 1 on this draft."""
+        return self._view(1)
 
-    def request(self) -> RegistrationRequest:
-        """Everything, for ``services.registration.register``."""
-        return RegistrationRequest(
-            nir=self.nir,
-            birth_name=self.birth_name,
-            birth_day=self.birth_day,
-            birth_month=self.birth_month,
-            birth_year=self.birth_year,
-            terms_accepted=self.terms_accepted,
-            password=self.password,
-            password_confirmation=self.password_confirmation,
-            email=self.email,
-            email_confirmation=self.email_confirmation,
-            email_backup=self.email_backup,
-            email_backup_confirmation=self.email_backup_confirmation,
-            phone=self.phone,
-            phone_secondary=self.phone_secondary,
-        )
+    def _view(self, step: int) -> RegistrationStep:
+        return self.STEPS[step - 1](self.draft, self)
+
+    def next(self, step: RegistrationStep) -> None:
+        """After step 1 or 2, opens the next step; after the last one, registers."""
+        if len(self.STEPS) > step.STEP:
+            self._app.push_screen(self._view(step.STEP + 1))
+        elif isinstance(step, ContactsScreen):
+            step.register()
+
+    def back(self, step: RegistrationStep) -> None:
+        """Closes ``step``: the step before it (or the home page) is under it, unchanged."""
+        if len(self._app.screen_stack) > 1 and self._app.screen is step:
+            step.dismiss()
+
+    def read_terms(self, done: Callable[[bool | None], None]) -> None:
+        """Shows the terms of use over the current step; ``done`` gets True when accepted."""
+        from ensap_tui.ui.screens.terms import TermsScreen
+
+        self._app.push_screen(TermsScreen(), done)
+
+    def registered(self, receipt: RegistrationReceipt) -> None:
+        """Replaces the wizard by the finalisation: going back makes no sense any more."""
+        from ensap_tui.ui.screens.finalisation import FinalisationScreen
+
+        self._navigator.return_home(FinalisationScreen(receipt))
+
+    def refused(self, errors: Sequence[FieldError]) -> None:
+        """Shows the errors of the earliest step concerned on that step's screen (still on the
+        stack, with its values), closing the steps above it."""
+        step = min((STEP_OF_FIELD.get(error.field, 3) for error in errors), default=3)
+        own = [error for error in errors if STEP_OF_FIELD.get(error.field, 3) == step]
+        app = self._app
+        if getattr(app.screen, "STEP", 0) == step and isinstance(app.screen, EnsapScreen):
+            app.screen.show_errors(own)
+            return
+
+        async def route() -> None:
+            while len(app.screen_stack) > 1 and getattr(app.screen, "STEP", 0) != step:
+                await app.pop_screen()
+            screen = app.screen
+            if isinstance(screen, EnsapScreen):
+                screen.show_errors(own)
+
+        app.call_later(route)

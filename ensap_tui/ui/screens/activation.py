@@ -10,6 +10,7 @@ from textual.widgets import Button, Label, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.models import ActivationOutcome
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -132,17 +133,12 @@ class ActivationScreen(FormScreen):
 
     @on(Button.Pressed, "#acceder-espace")
     def _sign_in(self) -> None:
-        from ensap_tui.ui.screens.sign_in import SignInScreen
-
-        self.app.push_screen(SignInScreen())
+        self.navigator.open(to.SignIn())
 
     @on(Button.Pressed, "#creer-espace")
     def _create(self) -> None:
-        from ensap_tui.ui.registration import RegistrationDraft
-        from ensap_tui.ui.screens.identity import IdentityScreen
-
         # Starting over: the creation opens over the home page, with nothing kept.
-        self.return_home(IdentityScreen(RegistrationDraft()))
+        self.return_home(to.Registration())
 
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice
@@ -124,12 +125,10 @@ class AgentSignInScreen(FormScreen):
         password.focus()
 
     def _open_console(self, session: AgentSession) -> None:
-        from ensap_tui.ui.screens.console import ConsoleScreen
-
         # Nothing of the sign-in stays behind the console (shared terminals).
         self.query_one("#agent-identifiant", Input).value = ""
         self.query_one("#agent-mot-de-passe", Input).value = ""
-        self.app.push_screen(ConsoleScreen(session), self._console_closed)
+        self.navigator.open(to.Console(session), self._console_closed)
 
     def _console_closed(self, reason: object) -> None:
         notice = self.query_one("#message-agent", Notice)

@@ -25,6 +25,7 @@ from ensap_tui.ui.widgets.field_error import FieldErrorLine
 if TYPE_CHECKING:
     from ensap_tui.services.container import Services
     from ensap_tui.services.ports import DamagedRecord
+    from ensap_tui.ui.screens.navigation import Destination, Navigator
 
 _T = TypeVar("_T")
 
@@ -39,6 +40,7 @@ HEADER_TAG = "Simulateur de formation"
 
 class _HasServices(Protocol):
     services: Services
+    navigator: Navigator
     demo: bool
 
 
@@ -68,6 +70,8 @@ class EnsapScreen(Screen[object]):
 
     - ``HELP_TOPIC`` names the help page F1 opens for this screen (``ui/help/pages/<topic>.md``).
     - :attr:`services` is the app's :class:`~ensap_tui.services.container.Services`.
+    - :attr:`navigator` opens the other screens (see ``ui/screens/navigation.py``): a screen
+      never imports another to open it.
     - :meth:`go_back` is what Escape does (the app calls it); by default it closes the screen.
     - :meth:`show_errors` puts each :class:`~ensap_tui.domain.errors.FieldError` in the
       ``FieldErrorLine`` of its field (``#<field>-erreur``) and focuses the first invalid field;
@@ -121,21 +125,17 @@ class EnsapScreen(Screen[object]):
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.dismiss()
 
-    def return_home(self, then: Screen[object] | None = None) -> None:
+    @property
+    def navigator(self) -> Navigator:
+        """The app's navigator: where this screen leads, by destination."""
+        return cast(_HasServices, self.app).navigator
+
+    def return_home(self, then: Destination | None = None) -> None:
         """Closes every screen above the home page, then opens ``then`` over it if given.
 
         Used when going back makes no sense any more (after registering, signing out, ...).
         """
-        app = self.app
-
-        async def unwind() -> None:
-            with app.batch_update():
-                while len(app.screen_stack) > 1:
-                    await app.pop_screen()
-                if then is not None:
-                    await app.push_screen(then)
-
-        app.call_later(unwind)
+        self.navigator.return_home(then)
 
     # The one path from a screen to a service. Every call goes through call_service (a thread
     # worker) or read_service (a read of a few rows the frame being drawn needs); whatever

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +14,14 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import ValidationFailed
-from ensap_tui.services.models import ContactsForm, RegistrationReceipt
+from ensap_tui.services.models import RegistrationReceipt, RegistrationRequest
 from ensap_tui.services.ports import StoreBusyError, StoreError
-from ensap_tui.ui.registration import STEP_OF_FIELD, RegistrationDraft
-from ensap_tui.ui.screens.base import EnsapScreen, FormScreen
+from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
+
+if TYPE_CHECKING:
+    from ensap_tui.ui.screens.step import Wizard
 
 EMAIL_INFO = (
     "ℹ Par défaut, votre courriel principal sera utilisé pour vous informer des événements "
@@ -42,15 +45,16 @@ def _field(label: str, field: str, value: str, placeholder: str = "") -> Compose
         yield FieldErrorLine(field)
 
 
-class ContactsScreen(FormScreen):
+class ContactsScreen(RegistrationStep):
     """Step 3: e-mails (main required, backup optional, each confirmed) and phones (optional).
 
     Ids: ``#etapes``, ``#courriel``, ``#confirmation-courriel``, ``#courriel-secours``,
     ``#confirmation-courriel-secours``, ``#telephone``, ``#telephone-secondaire``,
     ``#retour-etape``, ``#valider``, ``#travail-en-cours`` (shown while the space is created);
-    errors in ``#<field>-erreur``. «Valider et Continuer» registers in a thread worker; on success
-    the stack is reset to home + Finalisation; a :class:`ValidationFailed` from the service
-    goes back to the step owning the first wrong field, its message shown there.
+    errors in ``#<field>-erreur``. «Valider et Continuer» checks the fields, then the wizard has
+    this step :meth:`register` in a thread worker; the receipt or the refused fields
+    (:class:`ValidationFailed`) go back to the wizard, which shows the finalisation or the step
+    owning the first wrong field.
     """
 
     STEP: ClassVar[int] = 3
@@ -77,9 +81,8 @@ class ContactsScreen(FormScreen):
             super().__init__()
             self.message = message
 
-    def __init__(self, draft: RegistrationDraft) -> None:
-        super().__init__()
-        self.draft = draft
+    def __init__(self, draft: RegistrationRequest, wizard: Wizard | None = None) -> None:
+        super().__init__(draft, wizard)
         self.busy = False
 
     def compose_body(self) -> ComposeResult:
@@ -129,23 +132,21 @@ class ContactsScreen(FormScreen):
 
     def check_fields(self) -> list[FieldError]:
         self.save()
-        d = self.draft
-        return self.services.registration.check_contacts(ContactsForm(
-            d.email, d.email_confirmation, d.email_backup, d.email_backup_confirmation,
-            d.phone, d.phone_secondary,
-        ))
+        return self.services.registration.check_contacts(self.draft.contacts)
 
     def submit(self) -> None:
-        if self.busy or self.show_errors(self.check_fields()):
-            return
+        if not self.busy:
+            super().submit()
+
+    def register(self) -> None:
+        """Registers the draft in a thread worker (the buttons wait meanwhile)."""
         self._set_working(True)
-        self._register(self.draft)
+        # A copy: the fields stay editable while the worker reads it on its thread.
+        self._register(replace(self.draft))
 
     def go_back(self) -> None:
-        if self.busy:
-            return
-        self.save()
-        super().go_back()
+        if not self.busy:
+            super().go_back()
 
     def _set_working(self, busy: bool) -> None:
         self.busy = busy
@@ -154,10 +155,10 @@ class ContactsScreen(FormScreen):
             self.query_one("#travail-en-cours").scroll_visible()
 
     @work(thread=True, exclusive=True, group="inscription")
-    def _register(self, draft: RegistrationDraft) -> None:
+    def _register(self, request: RegistrationRequest) -> None:
         # argon2 is slow on purpose: this runs in a thread and only posts messages back.
         try:
-            receipt = self.services.registration.register(draft.request())
+            receipt = self.services.registration.register(request)
         except ValidationFailed as refusal:
             self.post_message(self.Refused(refusal.errors))
         except (StoreError, StoreBusyError) as trouble:
@@ -168,30 +169,12 @@ class ContactsScreen(FormScreen):
 
     @on(Registered)
     def _registered(self, event: Registered) -> None:
-        from ensap_tui.ui.screens.finalisation import FinalisationScreen
-
-        self.return_home(FinalisationScreen(event.receipt))
+        self.wizard.registered(event.receipt)
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
         self._set_working(False)
-        errors = event.errors
-        step = min((STEP_OF_FIELD.get(error.field, 3) for error in errors), default=3)
-        if step == 3:
-            self.show_errors([e for e in errors if STEP_OF_FIELD.get(e.field, 3) == 3])
-            return
-        own = [e for e in errors if STEP_OF_FIELD.get(e.field, 3) == step]
-        app = self.app
-
-        async def route() -> None:
-            # Pop back to the screen of that step (still on the stack, with its values).
-            while len(app.screen_stack) > 1 and getattr(app.screen, "STEP", 0) != step:
-                await app.pop_screen()
-            screen = app.screen
-            if isinstance(screen, EnsapScreen):
-                screen.show_errors(own)
-
-        app.call_later(route)
+        self.wizard.refused(event.errors)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

@@ -20,6 +20,7 @@ from ensap_tui.domain.nir import mask_nir
 from ensap_tui.domain.timefmt import format_datetime, local
 from ensap_tui.services.errors import NotSignedIn
 from ensap_tui.services.models import Contacts, Session
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS
 from ensap_tui.ui.widgets.notice import Notice
@@ -210,15 +211,11 @@ class EspaceScreen(SignedInScreen):
 
     @on(Button.Pressed, "#modifier-mot-de-passe")
     def _change_password(self) -> None:
-        from ensap_tui.ui.screens.change_password import ChangePasswordScreen
-
-        self.app.push_screen(ChangePasswordScreen(self.session), self._password_closed)
+        self.navigator.open(to.ChangePassword(self.session), self._password_closed)
 
     @on(Button.Pressed, "#modifier-coordonnees")
     def _change_contacts(self) -> None:
-        from ensap_tui.ui.screens.change_contacts import ChangeContactsScreen
-
-        self.app.push_screen(ChangeContactsScreen(self.session), self._contacts_closed)
+        self.navigator.open(to.ChangeContacts(self.session), self._contacts_closed)
 
     def _closed_by_session_end(self, result: object) -> bool:
         if isinstance(result, SignOutReason):

@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from ensap_tui.domain.timefmt import format_datetime
 from ensap_tui.services.models import RegistrationReceipt
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
@@ -77,9 +78,7 @@ class FinalisationScreen(EnsapScreen):
 
     @on(Button.Pressed, "#ouvrir-boite")
     def _open_mailbox(self) -> None:
-        from ensap_tui.ui.screens.mailbox import MailboxScreen
-
-        self.app.push_screen(MailboxScreen())
+        self.navigator.open(to.Mailbox())
 
     @on(Button.Pressed, "#retour-accueil")
     def _home(self) -> None:

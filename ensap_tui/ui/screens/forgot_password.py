@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -92,9 +93,7 @@ class ForgotPasswordScreen(FormScreen):
 
     @on(Button.Pressed, "#ouvrir-boite")
     def _open_mailbox(self) -> None:
-        from ensap_tui.ui.screens.mailbox import MailboxScreen
-
-        self.app.push_screen(MailboxScreen())
+        self.navigator.open(to.Mailbox())
 
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:

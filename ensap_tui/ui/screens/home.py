@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button, Static
 
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 
 
@@ -54,31 +55,20 @@ class HomeScreen(EnsapScreen):
 
     @on(Button.Pressed, "#creer-espace")
     def _create(self) -> None:
-        from ensap_tui.ui.registration import RegistrationDraft
-        from ensap_tui.ui.screens.identity import IdentityScreen
-
-        self.app.push_screen(IdentityScreen(RegistrationDraft()))
+        self.navigator.open(to.Registration())
 
     @on(Button.Pressed, "#acceder-espace")
     def _sign_in(self) -> None:
-        from ensap_tui.ui.screens.sign_in import SignInScreen
-
-        self.app.push_screen(SignInScreen())
+        self.navigator.open(to.SignIn())
 
     @on(Button.Pressed, "#activer-espace")
     def _activate(self) -> None:
-        from ensap_tui.ui.screens.activation import ActivationScreen
-
-        self.app.push_screen(ActivationScreen())
+        self.navigator.open(to.Activation())
 
     @on(Button.Pressed, "#boite-reception")
     def _mailbox(self) -> None:
-        from ensap_tui.ui.screens.mailbox import MailboxScreen
-
-        self.app.push_screen(MailboxScreen())
+        self.navigator.open(to.Mailbox())
 
     @on(Button.Pressed, "#espace-assistance")
     def _assistance(self) -> None:
-        from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
-
-        self.app.push_screen(AgentSignInScreen())
+        self.navigator.open(to.AgentSignIn())

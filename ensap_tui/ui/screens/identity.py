@@ -11,8 +11,7 @@ from textual.events import Click
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.ui.registration import RegistrationDraft
-from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.select_list import SelectList
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -54,23 +53,20 @@ def _selected(select: Select[str]) -> str:
     return value if isinstance(value, str) else ""
 
 
-class IdentityScreen(FormScreen):
+class IdentityScreen(RegistrationStep):
     """Step 1: NIR, birth name, birth date (three lists) and the terms box.
 
     Ids: ``#etapes``, ``#nir`` (``#aide-nir`` «?»), ``#nom-naissance`` (``#aide-nom-naissance``),
     ``#jour`` ``#mois`` ``#annee``, ``#cgu``, ``#lire-cgu``, ``#retour-accueil``, ``#continuer``;
     errors in ``#nir-erreur``, ``#nom-naissance-erreur``, ``#date-naissance-erreur``,
-    ``#cgu-erreur``. «Continuer» stores the fields in the draft and opens step 2 when the
-    services find nothing wrong.
+    ``#cgu-erreur``. «Continuer» stores the fields in the draft and, when the services find
+    nothing wrong, the wizard goes on to step 2; «Lire les conditions…» asks the wizard for the
+    terms and ticks ``#cgu`` when they are accepted.
     """
 
     STEP: ClassVar[int] = 1
     HELP_TOPIC: ClassVar[str] = "identite"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {"date-naissance": "jour"}
-
-    def __init__(self, draft: RegistrationDraft) -> None:
-        super().__init__()
-        self.draft = draft
 
     def compose_body(self) -> ComposeResult:
         draft = self.draft
@@ -144,13 +140,6 @@ class IdentityScreen(FormScreen):
             d.nir, d.birth_name, d.birth_day, d.birth_month, d.birth_year, d.terms_accepted
         )
 
-    def submit(self) -> None:
-        if self.show_errors(self.check_fields()):
-            return
-        from ensap_tui.ui.screens.password import PasswordScreen
-
-        self.app.push_screen(PasswordScreen(self.draft))
-
     def focus_field(self, field: str) -> None:
         """For the birth date, focuses the first list left empty (the day list otherwise)."""
         if field == "date-naissance":
@@ -159,10 +148,6 @@ class IdentityScreen(FormScreen):
                     super().focus_field(list_id)
                     return
         super().focus_field(field)
-
-    def go_back(self) -> None:
-        self.save()
-        super().go_back()
 
     @on(Button.Pressed, "#continuer")
     def _continue(self) -> None:
@@ -174,11 +159,10 @@ class IdentityScreen(FormScreen):
 
     @on(Button.Pressed, "#lire-cgu")
     def _read_terms(self) -> None:
-        from ensap_tui.ui.screens.terms import TermsScreen
+        self.wizard.read_terms(self._terms_read)
 
-        def accepted(result: bool | None) -> None:
-            if result:
-                self.query_one("#cgu", TickBox).value = True
-            self.query_one("#cgu", TickBox).focus()
-
-        self.app.push_screen(TermsScreen(), accepted)
+    def _terms_read(self, accepted: bool | None) -> None:
+        box = self.query_one("#cgu", TickBox)
+        if accepted:
+            box.value = True
+        box.focus()

@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Static
 from ensap_tui.domain.timefmt import format_datetime, format_short
 from ensap_tui.services import mail_texts
 from ensap_tui.services.models import MailMessage
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 
 INTRO = (
@@ -146,13 +147,9 @@ class MailboxScreen(EnsapScreen):
         if message is None or not message.link:
             return
         if message.kind == mail_texts.RESET:
-            from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
-
-            self.app.push_screen(ResetPasswordScreen(message.link))
+            self.navigator.open(to.ResetPassword(message.link))
         else:
-            from ensap_tui.ui.screens.activation import ActivationScreen
-
-            self.app.push_screen(ActivationScreen(message.link))
+            self.navigator.open(to.Activation(message.link))
 
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:

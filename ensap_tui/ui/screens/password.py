@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,13 +11,16 @@ from textual.widgets import Button, Input, Static
 
 from ensap_tui.domain import password
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.ui.registration import RegistrationDraft
-from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.password_field import PasswordField
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 from ensap_tui.ui.widgets.strength_meter import StrengthMeter
+
+if TYPE_CHECKING:
+    from ensap_tui.services.models import RegistrationRequest
+    from ensap_tui.ui.screens.step import Wizard
 
 POLICY = (
     "Le mot de passe doit être « FORT » : il doit contenir au moins 8 caractères et se composer "
@@ -26,22 +29,22 @@ POLICY = (
 )
 
 
-class PasswordScreen(FormScreen):
+class PasswordScreen(RegistrationStep):
     """Step 2: the password, its live level and rules, its confirmation.
 
     Ids: ``#etapes``, ``#mot-de-passe`` (``#afficher-mot-de-passe``), ``#niveau-securite``,
     ``#regles``, ``#confirmation-mot-de-passe`` (``#afficher-confirmation-mot-de-passe``),
     ``#en-savoir-plus``, ``#retour-etape``, ``#valider``; errors in ``#mot-de-passe-erreur`` and
     ``#confirmation-mot-de-passe-erreur``. «Retour» and «Valider et Continuer» keep what was typed
-    in the draft; the latter opens step 3 only with a «Fort» password confirmed identically.
+    in the draft; with the latter the wizard goes on to step 3 only with a «Fort» password
+    confirmed identically.
     """
 
     STEP: ClassVar[int] = 2
     HELP_TOPIC: ClassVar[str] = "mot-de-passe"
 
-    def __init__(self, draft: RegistrationDraft) -> None:
-        super().__init__()
-        self.draft = draft
+    def __init__(self, draft: RegistrationRequest, wizard: Wizard | None = None) -> None:
+        super().__init__(draft, wizard)
         # Step 1 does not change while this screen is open: compute it once, not per keystroke.
         self._personal = draft.personal()
         self._live: tuple[RulesChecklist, StrengthMeter] | None = None
@@ -95,17 +98,6 @@ class PasswordScreen(FormScreen):
         return self.services.registration.check_password(
             self.draft.password, self.draft.password_confirmation, self._personal
         )
-
-    def submit(self) -> None:
-        if self.show_errors(self.check_fields()):
-            return
-        from ensap_tui.ui.screens.contacts import ContactsScreen
-
-        self.app.push_screen(ContactsScreen(self.draft))
-
-    def go_back(self) -> None:
-        self.save()
-        super().go_back()
 
     @on(Button.Pressed, "#valider")
     def _validate(self) -> None:

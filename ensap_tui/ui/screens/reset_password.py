@@ -12,8 +12,8 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, assess
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import ResetOutcome
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.navigation import return_to
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
@@ -198,17 +198,11 @@ class ResetPasswordScreen(FormScreen):
         self.query_one("#mot-de-passe-oublie").display = True
 
     def _go_to_sign_in(self) -> None:
-        from ensap_tui.ui.screens.sign_in import SignInScreen
-
-        found = return_to(self.app, SignInScreen, lambda: SignInScreen(notice=DONE))
-        if found is not None:
-            found.show_notice(DONE, "succes")
+        self.navigator.return_to(to.SignIn(notice=DONE))
 
     @on(Button.Pressed, "#mot-de-passe-oublie")
     def _ask_again(self) -> None:
-        from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
-
-        return_to(self.app, ForgotPasswordScreen, ForgotPasswordScreen)
+        self.navigator.return_to(to.ForgotPassword())
 
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:

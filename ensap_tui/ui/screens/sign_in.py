@@ -14,6 +14,7 @@ from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import Session, SignInResult, SignInStatus
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -164,12 +165,10 @@ class SignInScreen(FormScreen):
         self.query_one("#message-connexion", Notice).show(message, kind)
 
     def _open_space(self, session: Session) -> None:
-        from ensap_tui.ui.screens.espace import EspaceScreen
-
         # Nothing of the sign-in stays behind the space (shared terminals).
         self.query_one("#identifiant", Input).value = ""
         self.query_one("#mot-de-passe", Input).value = ""
-        self.app.push_screen(EspaceScreen(session), self._signed_out)
+        self.navigator.open(to.Espace(session), self._signed_out)
 
     def _signed_out(self, reason: object) -> None:
         notice = self.query_one("#message-connexion", Notice)
@@ -183,6 +182,4 @@ class SignInScreen(FormScreen):
 
     @on(Button.Pressed, "#mot-de-passe-oublie")
     def _forgot(self) -> None:
-        from ensap_tui.ui.screens.forgot_password import ForgotPasswordScreen
-
-        self.app.push_screen(ForgotPasswordScreen())
+        self.navigator.open(to.ForgotPassword())
