@@ -204,7 +204,8 @@ def test_resend_by_a_named_agent_revokes_the_old_link(
     )
     assert code == 0
     assert "jean.lefevre@example.fr" in out and "le lien précédent ne fonctionne plus" in out
-    assert events_of(people, NIR)[0] == ("activation-sent", AGENT)
+    declared = f"ligne de commande ({getpass.getuser()}), pour {AGENT} (déclaré)"
+    assert events_of(people, NIR)[0] == ("activation-sent", declared)
     assert people.activation.activate(old) is ActivationOutcome.UNKNOWN
 
 

@@ -35,13 +35,13 @@ def nir_argument(text: str) -> str:
 
 
 def add_agent_option(parser: argparse.ArgumentParser) -> None:
-    """``--agent NOM``: the agent recorded as the author of the action."""
+    """``--agent NOM``: the agent the action is done for, recorded as declared."""
     parser.add_argument(
         "--agent",
         metavar="NOM",
         help=(
-            "agent d'assistance enregistré comme auteur de l'action dans le journal (il doit "
-            "exister) ; par défaut : « ligne de commande (utilisateur du système) »"
+            "agent d'assistance pour qui l'action est faite (il doit exister) ; le journal "
+            "note « ligne de commande (utilisateur du système), pour NOM (déclaré) »"
         ),
     )
 
@@ -57,8 +57,10 @@ def shell_actor() -> str:
 
 
 def actor(args: argparse.Namespace, services: Services) -> str:
-    """The author of the action: the agent named by ``--agent`` (which must exist, exit code 2
-    otherwise), else :func:`shell_actor`."""
+    """The author of the action as the journal records it: :func:`shell_actor`, followed by
+    the agent named by ``--agent`` marked as declared («ligne de commande (camille), pour
+    martin (déclaré)»): nothing proves who typed the command, the shell user is what is known.
+    An unknown agent is refused (exit code 2)."""
     name: str | None = getattr(args, "agent", None)
     if name is None:
         return shell_actor()
@@ -67,7 +69,7 @@ def actor(args: argparse.Namespace, services: Services) -> str:
         raise CommandError(
             f"Aucun agent ne s'appelle « {name} » (voir « ensap-tui agent list »).", EXIT_USAGE
         )
-    return agent.name
+    return f"{shell_actor()}, pour {agent.name} (déclaré)"
 
 
 @contextmanager

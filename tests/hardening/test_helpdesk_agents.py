@@ -3,6 +3,7 @@ alike, and the journal says who really acted from the command line."""
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import io
 import json
@@ -27,6 +28,7 @@ from ensap_tui.services import events
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import UnknownAgent, ValidationFailed
 from ensap_tui.services.models import SignInStatus
+from tests.support.people import NIR, REQUEST
 
 AGENT = "martin"
 PASSWORD = "Guichet#Aide2026"
@@ -218,3 +220,28 @@ def test_an_agent_added_before_the_rule_still_signs_in_and_can_be_removed(
     with pytest.raises(FieldError):
         services.agents.sign_in("   ", PASSWORD)
     assert services.agents.remove("ZOÉ ROUX").name == "Zoé Roux"
+
+
+# -- finding 8: the journal says who really acted from the command line ----------------------
+
+
+def test_a_command_line_action_is_by_the_shell_user_for_the_declared_agent(
+        capsys: pytest.CaptureFixture[str], db_path: Path, now_services: Services) -> None:
+    now_services.registration.register(REQUEST)
+    now_services.agents.add(AGENT, PASSWORD, PASSWORD)
+    code, _, _ = run(capsys, db_path, "accounts", "delete", NIR, "--yes", "--agent", "MARTIN")
+    assert code == 0
+    deleted = now_services.assistance.journal(NIR)[0]
+    assert deleted.kind == events.ACCOUNT_DELETED
+    assert deleted.actor == f"ligne de commande ({getpass.getuser()}), pour martin (déclaré)"
+    code, _, _ = run(capsys, db_path, "agent", "remove", "zoe", "--agent", AGENT)
+    assert code == 1  # no such agent to remove; the author was accepted
+
+
+def test_an_unknown_declared_agent_is_refused_and_nothing_is_done(
+        capsys: pytest.CaptureFixture[str], db_path: Path, now_services: Services) -> None:
+    now_services.registration.register(REQUEST)
+    code, _, err = run(capsys, db_path, "accounts", "delete", NIR, "--yes", "--agent", AGENT)
+    assert code == 2
+    assert "Aucun agent ne s'appelle" in err
+    assert now_services.assistance.status_of(NIR).account.nir == NIR
