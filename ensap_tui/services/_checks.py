@@ -17,6 +17,9 @@ ACTIVATION_VALIDITY = timedelta(hours=24)
 #: How long a reset link works after it was issued.
 RESET_VALIDITY = timedelta(minutes=30)
 
+#: A new password (change or reset) must differ from the one it replaces.
+SAME_AS_CURRENT = "Le nouveau mot de passe doit être différent du mot de passe actuel."
+
 TERMS_MESSAGE = (
     "Vous devez accepter les conditions générales d'utilisation pour continuer."
 )

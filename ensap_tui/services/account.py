@@ -5,6 +5,7 @@ from __future__ import annotations
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.services._checks import SAME_AS_CURRENT
 from ensap_tui.services._mail import send_mail
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
 from ensap_tui.services.models import (
@@ -21,7 +22,6 @@ from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
 WRONG_CURRENT = (
     "Le mot de passe actuel est incorrect : saisissez celui que vous utilisez aujourd'hui."
 )
-SAME_AS_CURRENT = "Le nouveau mot de passe doit être différent du mot de passe actuel."
 
 
 def _session_account(tx: StoreTx, session: Session) -> Account:

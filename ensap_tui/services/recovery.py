@@ -7,13 +7,13 @@ lifts any sign-in block.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from ensap_tui.domain import links, nir
+from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events, mail_texts
-from ensap_tui.services._mail import send_mail
+from ensap_tui.services._checks import SAME_AS_CURRENT
+from ensap_tui.services._mail import mail_limit_reached, send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
@@ -23,10 +23,6 @@ from ensap_tui.services.models import (
     TokenPurpose,
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
-
-#: Reset mails per NIR within :data:`MAIL_WINDOW`.
-MAX_RESET_MAILS = 3
-MAIL_WINDOW = timedelta(hours=1)
 
 _OUTCOMES = {
     TokenState.UNKNOWN: ResetOutcome.UNKNOWN,
@@ -63,7 +59,7 @@ class RecoveryService:
             account = tx.account_by_nir(compact)
             if account is None or account.status is not AccountStatus.ACTIVE:
                 refused = "aucun espace actif pour ce numéro"
-            elif tx.count_mail(compact, mail_texts.RESET, now - MAIL_WINDOW) >= MAX_RESET_MAILS:
+            elif mail_limit_reached(tx, mail_texts.RESET, compact, now):
                 refused = "limite de 3 courriels par heure atteinte"
             else:
                 valid_until = now + _checks.RESET_VALIDITY
@@ -100,9 +96,9 @@ class RecoveryService:
         """Sets a new password through a reset link.
 
         Raises ``FieldError("lien")`` for malformed input, :class:`ValidationFailed` (fields
-        "mot-de-passe", "confirmation-mot-de-passe") for an unacceptable password. On DONE the
-        link is used up, every reset link of the account revoked, the sign-in block lifted, and
-        a notice mailed.
+        "mot-de-passe", "confirmation-mot-de-passe") for an unacceptable password, the current
+        one included. On DONE the link is used up, every reset link of the account revoked, the
+        sign-in block lifted, and a notice mailed.
         """
         digest = _checks.token_hash(links.parse_link(link_text, links.RESET, field="lien"))
         with self._store.read() as tx:
@@ -110,6 +106,9 @@ class RecoveryService:
         if isinstance(found, ResetOutcome):
             return found
         errors = _checks.check_new_password(password, confirmation, _personal(found))
+        if not errors and self._hasher.verify(found.password_hash, normalise_password(password)):
+            # The same rule as «Modifier mon mot de passe».
+            errors = [FieldError("mot-de-passe", SAME_AS_CURRENT)]
         if errors:
             raise ValidationFailed(errors)
         password_hash = self._hasher.hash(normalise_password(password))

@@ -13,7 +13,7 @@ from ensap_tui.domain import links
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.services import _checks, events, mail_texts
-from ensap_tui.services._mail import send_mail
+from ensap_tui.services._mail import mail_limit_reached, send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
@@ -168,15 +168,20 @@ class RegistrationService:
                 send_activation(tx, account_id, ident.nir, contacts.email, token, now)
                 tx.add_event(Event(at=now, kind=events.REGISTRATION_CREATED, nir=ident.nir))
             else:
-                notice = mail_texts.registration_notice(
-                    now, active=existing.status is AccountStatus.ACTIVE
-                )
-                send_mail(
-                    tx, mail_texts.NOTICE, notice, to=existing.contacts.email, nir=ident.nir,
-                    at=now,
-                )
+                if mail_limit_reached(tx, mail_texts.NOTICE, ident.nir, now):
+                    # Same receipt on screen: nothing tells the limit was reached.
+                    detail = "aucun avis envoyé : limite de 3 courriels par heure atteinte"
+                else:
+                    notice = mail_texts.registration_notice(
+                        now, active=existing.status is AccountStatus.ACTIVE
+                    )
+                    send_mail(
+                        tx, mail_texts.NOTICE, notice, to=existing.contacts.email,
+                        nir=ident.nir, at=now,
+                    )
+                    detail = "avis envoyé à l'adresse enregistrée"
                 tx.add_event(
                     Event(at=now, kind=events.REGISTRATION_DUPLICATE, nir=ident.nir,
-                          detail="avis envoyé à l'adresse enregistrée")
+                          detail=detail)
                 )
         return RegistrationReceipt(email=contacts.email, valid_until=valid_until)

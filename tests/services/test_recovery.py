@@ -171,3 +171,16 @@ def test_reset_link_fields(active: Services, reset_link: str) -> None:
     assert caught.value.field == "lien"
     activation = last_link(active, "activation").rsplit("/", 1)[1]
     assert active.recovery.personal_for_reset(activation) is ResetOutcome.UNKNOWN
+
+
+def test_a_reset_link_refuses_the_current_password(active: Services, reset_link: str) -> None:
+    """Issue 11, point 8: the same rule as «Modifier mon mot de passe»."""
+    with pytest.raises(ValidationFailed) as caught:
+        active.recovery.reset_password(reset_link, PASSWORD, PASSWORD)
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("mot-de-passe", "Le nouveau mot de passe doit être différent du mot de passe actuel.")
+    ]
+    # The link still works for another password.
+    assert active.recovery.reset_password(reset_link, NEW_PASSWORD, NEW_PASSWORD) is (
+        ResetOutcome.DONE
+    )
