@@ -86,7 +86,8 @@ def register_during_lock(services: Services, params: dict[str, Any]) -> Any:
 def crash_loop(services: Services, params: dict[str, Any]) -> Any:
     """Registers, activates, resets and signs in one new person after another until killed.
 
-    Prints ``started`` first; numbers start at ``first``. A random mix of extra steps (a second
+    Prints ``started`` first, then ``registered`` after each first registration; numbers start
+    at ``first``. A random mix of extra steps (a second
     registration of the same NIR, a second activation link, a failed sign-in) varies where the
     kill lands.
     """
@@ -98,6 +99,8 @@ def crash_loop(services: Services, params: dict[str, Any]) -> Any:
         number += 1
         password = rng.choice(PASSWORDS)
         services.registration.register(who.request(password))
+        # The test waits for this line (a condition, not a delay) before it picks its instant.
+        print("registered", flush=True)
         if rng.random() < 0.3:
             services.registration.register(who.request(rng.choice(PASSWORDS)))
         if rng.random() < 0.3:
