@@ -20,6 +20,7 @@ from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.adapters.secret_store import (
     FILE_SECRET_NOTICE,
     SecretError,
+    SecretResult,
     load_secret,
     secret_check,
     secret_file_path,
@@ -137,6 +138,7 @@ def open_services(
         ) from error
     try:
         secret, notices = _secret(store, settings)
+        notices = [*store.notices, *notices]
         hasher = PepperedArgon2Hasher(
             secret,
             time_cost=settings.argon2_time_cost,
@@ -171,7 +173,7 @@ def _prepare_demo(services: Services, path: Path) -> None:
         raise StartupError(str(error)) from error
 
 
-def _secret_from_file(db_path: Path, expected: str) -> bytes | None:
+def _secret_from_file(db_path: Path, expected: str) -> SecretResult | None:
     """The secret in the file beside the database when it matches the check value, else None.
 
     Such a database got its secret when no keyring worked (or in demo mode): asking the
@@ -181,10 +183,10 @@ def _secret_from_file(db_path: Path, expected: str) -> bytes | None:
     if not secret_file_path(db_path).exists():
         return None
     try:
-        secret = load_secret(db_path, "", use_keyring=False, create=False).secret
+        found = load_secret(db_path, "", use_keyring=False, create=False)
     except SecretError:
         return None
-    return secret if hmac.compare_digest(expected, secret_check(secret)) else None
+    return found if hmac.compare_digest(expected, secret_check(found.secret)) else None
 
 
 def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
@@ -201,7 +203,7 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
     if settings.use_keyring and expected is not None:
         kept = _secret_from_file(store.path, expected)
         if kept is not None:
-            return kept, [FILE_SECRET_NOTICE]
+            return kept.secret, [FILE_SECRET_NOTICE, *kept.notices]
     try:
         # A database that already has a check value never gets a new secret: a fresh one
         # would not match, and writing it to the keyring would hide the real one.
@@ -231,4 +233,4 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         raise StartupError(
             f"{_SECRET_MISMATCH}le secret trouvé n'est pas celui de cette base.{_SECRET_REMEDY}"
         )
-    return result.secret, [result.notice] if result.notice else []
+    return result.secret, result.notices

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ensap_tui.adapters.oserrors import french_reason
+from ensap_tui.adapters.private_files import PRIVATE_MODE, make_private, special_file_reason
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -34,16 +35,26 @@ FILE_SECRET_NOTICE = (
 )
 
 _CHECK_LABEL = b"ensap-tui secret check v1"
+#: A secret file holds 44 characters and a line break: anything much larger is not one, and is
+#: never read whole (a link to /dev/zero or a huge file must not hang or fill memory).
+SECRET_FILE_MAX_BYTES = 1024
 
 _T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
 class SecretResult:
-    """The secret, and a French notice for the user when it lives in a file."""
+    """The secret, a French notice for the user when it lives in a file, and another when the
+    file's rights had to be restricted to 0600 (``tightened``)."""
 
     secret: bytes
     notice: str | None = None
+    tightened: str | None = None
+
+    @property
+    def notices(self) -> list[str]:
+        """Both notices, those there are."""
+        return [n for n in (self.notice, self.tightened) if n]
 
 
 class SecretError(Exception):
@@ -128,27 +139,51 @@ def _keyring_put(db_id: str, encoded: str) -> str:
     return str(stored)
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path) -> tuple[bytes, str | None]:
+    """The secret in ``path``, read only from a regular file of at most
+    :data:`SECRET_FILE_MAX_BYTES`, and the notice when its rights were restricted to 0600."""
+    unreadable = f"le fichier «\u00a0{path}\u00a0» ne peut pas être lu"
+    # Non-blocking: opening a named pipe must not wait for a writer; refused just after.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SecretError(f"le fichier « {path} » ne peut pas être lu") from error
-    return _decode(text, f"dans « {path} »")
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise SecretError(f"{unreadable} ({french_reason(error)})") from error
+    try:
+        info = os.fstat(fd)
+        reason = special_file_reason(info.st_mode)
+        if reason is not None:
+            raise SecretError(f"{unreadable} : {reason}")
+        if info.st_size > SECRET_FILE_MAX_BYTES:
+            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
+        data = os.read(fd, SECRET_FILE_MAX_BYTES + 1)
+        if len(data) > SECRET_FILE_MAX_BYTES:  # grew since fstat
+            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
+        tightened = make_private(path, info.st_mode, fd)
+    except OSError as error:
+        raise SecretError(f"{unreadable} ({french_reason(error)})") from error
+    finally:
+        os.close(fd)
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as error:
+        raise SecretError(f"le secret conservé dans «\u00a0{path}\u00a0» est illisible") from error
+    return _decode(text, f"dans «\u00a0{path}\u00a0»"), tightened
 
 
 def _write_file(path: Path, secret: bytes) -> bytes:
     """Creates the 0600 secret file; if another program created it first, uses theirs."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
     except FileExistsError:
-        return _read_file(path)
+        return _read_file(path)[0]
     except OSError as error:
         raise SecretError(
             f"le fichier « {path} » ne peut pas être créé ({french_reason(error)})"
         ) from error
     try:
         try:
-            os.chmod(path, 0o600)  # whatever the umask
+            os.fchmod(fd, PRIVATE_MODE)  # whatever the umask
             os.write(fd, (_encode(secret) + "\n").encode("ascii"))
             os.fsync(fd)
         finally:
@@ -159,6 +194,12 @@ def _write_file(path: Path, secret: bytes) -> bytes:
             f"le fichier « {path} » ne peut pas être écrit ({french_reason(error)})"
         ) from error
     return secret
+
+
+def _exists(path: Path) -> bool:
+    """Whether something is at ``path``, a dangling link included (it is refused when read,
+    rather than a new secret being written through it)."""
+    return os.path.lexists(path)
 
 
 def load_secret(
@@ -173,15 +214,18 @@ def load_secret(
 
     With ``use_keyring``: from the system keyring (service ``ensap-tui``, username ``db_id``),
     reached in a daemon thread for at most ``timeout`` seconds per call; when the keyring has
-    nothing but the file ``<db>.secret`` exists, from that file; when no backend works, a new
-    secret goes to that 0600 file, with a French notice. Without ``use_keyring``: the file only,
-    no notice. ``create=False`` (the database already has a check value) never makes a new
-    secret: nothing found raises :class:`SecretError`.
+    nothing but the file ``<db>.secret`` exists, from that file (a regular file of at most
+    :data:`SECRET_FILE_MAX_BYTES`, restricted to 0600 with a notice in ``tightened`` if others
+    could read it); when no backend works, a new secret goes to that 0600 file, with a French
+    notice. Without ``use_keyring``: the file only, no notice but ``tightened``.
+    ``create=False`` (the database already has a check value) never makes a new secret: nothing
+    found raises :class:`SecretError`.
     """
     file = secret_file_path(db_path)
     if not use_keyring:
-        if file.exists():
-            return SecretResult(_read_file(file))
+        if _exists(file):
+            secret, tightened = _read_file(file)
+            return SecretResult(secret, tightened=tightened)
         if not create:
             raise SecretError(f"le fichier « {file} » n'existe pas")
         return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))
@@ -193,9 +237,10 @@ def load_secret(
         keyring_works, stored = False, None
     if stored is not None:
         return SecretResult(_decode(stored, "dans le trousseau système"))
-    if file.exists():
+    if _exists(file):
         notice = FILE_SECRET_NOTICE if keyring_works else KEYRING_UNAVAILABLE_NOTICE
-        return SecretResult(_read_file(file), notice)
+        secret, tightened = _read_file(file)
+        return SecretResult(secret, notice, tightened)
     if not create:
         raise SecretError(
             f"ni le trousseau système ni un fichier « {file} » ne le contiennent"

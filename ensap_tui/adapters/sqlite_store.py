@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import stat
 import threading
 import time
 import unicodedata
@@ -25,6 +26,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
 from ensap_tui.adapters.name_keys import name_key, part_keys
 from ensap_tui.adapters.oserrors import french_reason
+from ensap_tui.adapters.private_files import (
+    PRIVATE_MODE,
+    make_private,
+    resolved,
+    special_file_reason,
+)
 from ensap_tui.services.ports import DamagedRecord, StoreBusyError, StoreError, StoreTx
 
 # The records are imported by the functions that build them, on first use (``import ... as``,
@@ -137,17 +144,36 @@ def _not_ensap(path: Path, why: str) -> StoreError:
 def _create_private_file(path: Path) -> bool:
     """Creates ``path`` empty with mode 0600; False when it already exists."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
     except FileExistsError:
         return False
     os.close(fd)
-    os.chmod(path, 0o600)  # whatever the umask
+    os.chmod(path, PRIVATE_MODE)  # whatever the umask
     return True
+
+
+class _SpecialFile(Exception):
+    """The database path names a device, a named pipe… (internal): refused before SQLite."""
+
+
+def _check_existing(path: Path) -> str | None:
+    """For an existing database file: refuses a special file, and restricts a file others may
+    read to 0600 (the French notice saying so, else None)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None  # removed meanwhile: SQLite creates it, in the 0600 way below
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    reason = special_file_reason(mode)
+    if reason is not None:
+        raise _SpecialFile(reason)
+    return make_private(path, mode)
 
 
 def _prepare_location(path: Path) -> bool:
     """Makes the folder (0700 when we create it) and the file (0600 when we create it).
-    Returns True when the database file was created now."""
+    Returns True when the database file was created now. ``path`` is resolved already."""
     folder = path.parent
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +203,11 @@ class SqliteStore:
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         busy_attempts: int = BUSY_ATTEMPTS,
     ) -> None:
-        self.path = Path(path).absolute()
+        #: Where the database really is: symbolic links followed (even a dangling one), so that
+        #: its -wal, -shm and .secret sit beside it and get its 0600 mode.
+        self.path = resolved(Path(path))
+        #: French notices for the user (a file whose rights were restricted).
+        self.notices: list[str] = []
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._busy_attempts = max(1, int(busy_attempts))
         self._local = threading.local()
@@ -186,6 +216,14 @@ class SqliteStore:
         self._closed = False
         try:
             created = _prepare_location(self.path)
+            notice = None if created else _check_existing(self.path)
+            if notice:
+                self.notices.append(notice)
+        except _SpecialFile as special:
+            raise StoreError(
+                f"Impossible d'utiliser «\u00a0{self.path}\u00a0» comme base de données\u00a0: "
+                f"{special}. Indiquez le chemin d'un fichier."
+            ) from None
         except OSError as error:
             raise StoreError(
                 f"Impossible de préparer la base de données « {self.path} » : "
@@ -240,12 +278,15 @@ class SqliteStore:
             except BaseException:
                 _rollback(conn)
                 raise
-        if created:
-            # SQLite gives -wal/-shm the database's mode; say it explicitly anyway.
-            for suffix in ("-wal", "-shm"):
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    os.chmod(side, 0o600)
+        # SQLite gives -wal/-shm the database's mode when it makes them; ones left from before
+        # the database was restricted keep a looser one.
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            with contextlib.suppress(FileNotFoundError):
+                side_mode = os.stat(side).st_mode
+                notice = make_private(side, side_mode) if stat.S_ISREG(side_mode) else None
+                if notice:
+                    self.notices.append(notice)
 
     def _refuse_newer(self, version: int) -> None:
         if version > LATEST_VERSION:

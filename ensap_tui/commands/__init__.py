@@ -8,6 +8,7 @@ and sets ``handler=`` (a function ``(argparse.Namespace) -> int``) as each parse
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,18 @@ def open_services(args: argparse.Namespace, *, demo: bool | None = None) -> Serv
 
     db, in_demo = chosen_database(args, demo=demo)
     try:
-        return open_db(db, settings=Settings().demo_mode() if in_demo else None)
+        services = open_db(db, settings=Settings().demo_mode() if in_demo else None)
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
+    print_security_notices(services)
+    return services
+
+
+def print_security_notices(services: Services) -> None:
+    """Says on stderr what was done to the files' rights (restricted to 0600), once: the
+    usual notice about a secret kept in a file is for the app's screen only."""
+    from ensap_tui.adapters.secret_store import FILE_SECRET_NOTICE, KEYRING_UNAVAILABLE_NOTICE
+
+    for notice in services.notices:
+        if notice not in (FILE_SECRET_NOTICE, KEYRING_UNAVAILABLE_NOTICE):
+            print(f"ensap-tui : {notice}", file=sys.stderr)  # as cli.py says its errors
