@@ -15,7 +15,7 @@ from ensap_tui.services.models import ActivationOutcome, SignInStatus
 from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
 from ensap_tui.ui.screens.confirm import ConfirmScreen
 from ensap_tui.ui.screens.console import ConsoleScreen
-from tests.support.accounts import help_desk_people, last_link
+from tests.support.accounts import help_desk_people, last_link, register
 from tests.support.people import (
     AGENT,
     AGENT_PASSWORD,
@@ -23,6 +23,7 @@ from tests.support.people import (
     OTHER_NIR,
     PASSWORD,
     WRONG_PASSWORD,
+    request,
 )
 
 from .session_support import click, fill, settle, shown, visible, wait_until
@@ -275,6 +276,64 @@ async def test_after_a_search_with_no_result_the_next_one_is_typed_at_once(
         # The agent moves the focus: Down goes to the results.
         await pilot.press("down")
         assert app.focused is app.screen.query_one("#resultats")
+
+
+def details(app: Any) -> dict[str, str]:
+    """The details panel as label → value (its lines are «label  value»)."""
+    lines = shown(app, "#details-contenu").splitlines()
+    pairs = [line.split("  ", 1) for line in lines]
+    return {label.strip(): value.strip() for label, value in pairs}
+
+
+async def test_the_details_panel_shows_the_selected_account(make_app: Any) -> None:
+    app = make_app()
+    help_desk_people(app.services)
+    register(app.services, request(
+        nir="285067511500353", birth_name="N'Diaye", birth_month="06",
+        email="awa.ndiaye@example.fr",
+        email_confirmation="awa.ndiaye@example.fr", email_backup="awa@example.org",
+        email_backup_confirmation="awa@example.org", phone="+33615147879",
+        phone_secondary="+689 89 12 34 56",
+    ))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        await search(pilot, "lefevre")
+        assert shown(app, "#details-titre") == "Espace 1 85 •• •• ••• ••• 64 — Lefèvre"
+        assert details(app) == {
+            "Courriel": "jean.dupont@example.fr",
+            "Courriel de secours": "—",
+            "Téléphone": "—",
+            "Second téléphone": "—",
+            "État": "en attente d'activation",
+            "Lien d'activation": "valable jusqu'au 27/11/2026 à 14:02",
+            "Échecs de connexion": "0",
+            "Fin du blocage": "—",
+            "Créé le": "26/11/2026 à 14:02",
+            "Dernière connexion": "jamais",
+        }
+        # The phones as the caller reads them out: in pairs, or with their country code.
+        await search(pilot, "diaye")
+        assert shown(app, "#details-titre") == "Espace 2 85 •• •• ••• ••• 53 — N'Diaye"
+        shown_details = details(app)
+        assert (shown_details["Courriel"], shown_details["Courriel de secours"]) == (
+            "awa.ndiaye@example.fr", "awa@example.org")
+        assert shown_details["Téléphone"] == "06 15 14 78 79"
+        assert shown_details["Second téléphone"] == "+689 89 12 34 56"
+        # A blocked space: its block, and the link it no longer needs.
+        await search(pilot, "martin")
+        shown_details = details(app)
+        assert shown_details["État"] == "bloqué jusqu'à 14:17"
+        assert shown_details["Échecs de connexion"] == "3, accès bloqué"
+        assert shown_details["Fin du blocage"] == "26/11/2026 à 14:17"
+        assert shown_details["Lien d'activation"] == (
+            "sans objet (espace activé le 26/11/2026 à 14:02)")
+        # It follows the selection, and goes with it.
+        await search(pilot, "lef")
+        app.screen.query_one("#resultats", DataTable).move_cursor(row=1)
+        await settle(pilot)
+        assert shown(app, "#details-titre").endswith("— Lefèvre")
+        await search(pilot, "durand")
+        assert not visible(app, "#details-espace")
 
 
 # -- actions ---------------------------------------------------------------------------------

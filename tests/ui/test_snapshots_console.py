@@ -81,7 +81,7 @@ def test_console_with_results_and_journal(snap_compare: Any, make_app: Any) -> N
     (3).», the table with masked NIRs (1 85 •• … 64), names, the three statuses (en attente
     d'activation, bloqué jusqu'à 14:17, active), dates; MARTIN-LÉGER selected, «Débloquer»
     enabled and «Renvoyer le lien d'activation» greyed out; the journal panel of that account
-    with its events, the block first."""
+    with its events, the block first; under it, the top of the details panel of that account."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
@@ -102,8 +102,9 @@ def test_console_with_results_and_journal(snap_compare: Any, make_app: Any) -> N
 def test_delete_confirmation(snap_compare: Any, make_app: Any) -> None:
     """The dialog over the dimmed console: «Supprimer cet espace ?» in red, the question naming
     Martin-Léger, the masked NIR and its status, what is kept and what is lost; «Annuler»
-    focused, «Supprimer définitivement» in red. (Behind the dim, the SVG export draws the second
-    line of the two-line column headers shifted left; a real terminal draws it aligned.)"""
+    focused, «Supprimer définitivement» in red; behind, the details of MARTIN-LÉGER. (Behind
+    the dim, the SVG export draws the second line of the two-line column headers shifted left;
+    a real terminal draws it aligned.)"""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()

@@ -14,8 +14,11 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from ensap_tui.domain.contact import format_phone
+from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.nir import mask_nir
-from ensap_tui.domain.timefmt import format_short
+from ensap_tui.domain.throttle import MAX_FAILURES
+from ensap_tui.domain.timefmt import format_datetime, format_short
 from ensap_tui.services.assistance import event_label, state_of
 from ensap_tui.services.errors import ActionRefused, NotSignedIn, UnknownAccount
 from ensap_tui.services.models import (
@@ -63,6 +66,50 @@ def _count_text(query: str, count: int) -> str:
     return f"{count} espace{plural} trouvé{plural}."
 
 
+def _phone(stored: str) -> str:
+    if not stored:
+        return NONE
+    try:
+        return format_phone(stored)
+    except FieldError:
+        return stored  # a number stored before today's rules: shown as it is
+
+
+def _link_text(summary: AccountSummary) -> str:
+    account = summary.account
+    if account.status is AccountStatus.ACTIVE:
+        activated = account.activated_at
+        when = "" if activated is None else f" le {format_datetime(activated)}"
+        return f"sans objet (espace activé{when})"
+    until = summary.link_valid_until
+    if summary.link_expired:
+        return NONE if until is None else f"expiré depuis le {format_datetime(until)}"
+    return NONE if until is None else f"valable jusqu'au {format_datetime(until)}"
+
+
+def details_lines(row: Row) -> list[tuple[str, str]]:
+    """The lines of the details panel of ``row``: (label, value), French."""
+    summary = row.summary
+    account = summary.account
+    contacts = account.contacts
+    until = summary.blocked_until
+    last = account.last_sign_in_at
+    return [
+        ("Courriel", contacts.email or NONE),
+        ("Courriel de secours", contacts.email_backup or NONE),
+        ("Téléphone", _phone(contacts.phone)),
+        ("Second téléphone", _phone(contacts.phone_secondary)),
+        ("État", row.status),
+        ("Lien d'activation", _link_text(summary)),
+        # The count starts again at 0 once a block starts: the block says how it came.
+        ("Échecs de connexion", f"{MAX_FAILURES}, accès bloqué" if until is not None
+         else str(summary.failures)),
+        ("Fin du blocage", NONE if until is None else format_datetime(until)),
+        ("Créé le", format_datetime(account.created_at)),
+        ("Dernière connexion", "jamais" if last is None else format_datetime(last)),
+    ]
+
+
 class ConsoleScreen(SignedInScreen):
     """The console of a signed-in agent (its :class:`AgentSession` is required to open it).
 
@@ -78,6 +125,10 @@ class ConsoleScreen(SignedInScreen):
       agent's name, and its outcome shows in ``#message-console``; the row is read again.
       The outcome is about one account: it goes when the agent selects another row or runs
       another search.
+    - ``#details-espace``: the selected account as the caller would confirm it (e-mails,
+      phones read out in pairs), its state, its activation link's validity, its failures,
+      the end of its block, its creation and last sign-in (``#details-titre``,
+      ``#details-contenu``); hidden while no row is selected.
     - ``#deconnexion-agent`` or Escape signs the agent out, and so does inactivity (the app's
       ``services.idle_timeout``, watched like Mon espace's). The screen dismisses with a French
       message when the agent was removed meanwhile or idle, or "" after a plain sign-out.
@@ -166,6 +217,10 @@ class ConsoleScreen(SignedInScreen):
             yield Static(id="journal-titre", markup=False)
             journal: DataTable[Text] = DataTable(id="journal-evenements", cursor_type="row")
             yield journal
+        # After the journal: opened on demand, it comes first, under the actions.
+        with Vertical(id="details-espace"):
+            yield Static(id="details-titre", markup=False)
+            yield Static(id="details-contenu", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#resultats", DataTable)
@@ -289,6 +344,7 @@ class ConsoleScreen(SignedInScreen):
 
     def _selection_changed(self) -> None:
         self._update_actions()
+        self._show_details()
         if self.query_one("#panneau-journal").display:
             selected = self._selected()
             if selected is None:
@@ -308,6 +364,23 @@ class ConsoleScreen(SignedInScreen):
         self.query_one(f"#{RESEND}", Button).disabled = self._busy or not pending
         self.query_one(f"#{DELETE}", Button).disabled = self._busy or summary is None
         self.query_one("#journal", Button).disabled = summary is None
+
+    def _show_details(self) -> None:
+        selected = self._selected()
+        panel = self.query_one("#details-espace")
+        panel.display = selected is not None
+        if selected is None:
+            return
+        account = selected.summary.account
+        self.query_one("#details-titre", Static).update(
+            Text(f"Espace {mask_nir(account.nir)} — {account.birth_name}", style="bold")
+        )
+        lines = details_lines(selected)
+        width = max(len(label) for label, _ in lines)
+        text = Text("\n").join(
+            Text.assemble((label.ljust(width), "bold"), "  ", value) for label, value in lines
+        )
+        self.query_one("#details-contenu", Static).update(text)
 
     # -- journal -----------------------------------------------------------------------------
 
