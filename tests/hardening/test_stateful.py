@@ -34,6 +34,7 @@ from ensap_tui.domain.throttle import (
     blocked_until,
     effective_failure_state,
 )
+from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     ActivationOutcome,
     ResetOutcome,
@@ -78,6 +79,7 @@ class Space:
     reset_link: str = ""
     reset_issued: datetime = T0
     reset_mails: list[datetime] = field(default_factory=list)
+    notices: list[datetime] = field(default_factory=list)
 
 
 class StatefulServices(RuleBasedStateMachine):
@@ -139,6 +141,12 @@ class StatefulServices(RuleBasedStateMachine):
         )
         self.services.registration.register(who.request(password))
         mails = self.new_mails()
+        if space is not None and not expired:
+            recent = [t for t in space.notices if t >= now - timedelta(hours=1)]
+            if len(recent) >= 3:
+                assert mails == []  # the same answer on screen, no fourth notice this hour
+                return
+            space.notices.append(now)
         assert len(mails) == 1, mails
         mail_nir, kind, link = mails[0]
         assert mail_nir == nir
@@ -237,7 +245,15 @@ class StatefulServices(RuleBasedStateMachine):
         link = data.draw(st.sampled_from(self.reset_links), label="lien")
         now = self.clock.now()
         nir = self.owner(link)
-        outcome = self.services.recovery.reset_password(link, password, password)
+        space = None if nir is None else self.spaces[nir]
+        try:
+            outcome = self.services.recovery.reset_password(link, password, password)
+        except ValidationFailed:
+            # Refused only when the link would work and the password is the current one.
+            assert space is not None and password == space.password
+            assert link not in self.used_links and now < space.reset_issued + RESET_VALIDITY
+            assert self.new_mails() == []
+            return
         mails = self.new_mails()
         if link in self.used_links:
             assert outcome is ResetOutcome.ALREADY_USED
