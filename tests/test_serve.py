@@ -17,7 +17,13 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from ensap_tui.commands.serve import address, app_command, is_loopback, loopback_warning
+from ensap_tui.commands.serve import (
+    AddressGuard,
+    address,
+    app_command,
+    is_loopback,
+    loopback_warning,
+)
 from tests.support.programs import program_env, stop
 
 HOST = "127.0.0.1"
@@ -57,14 +63,15 @@ def screen_text(data: bytes) -> str:
     return _ANSI.sub("", data.decode("utf-8", "ignore"))
 
 
-async def read_home_page(ws_url: str, expected: str) -> str:
-    """Opens the websocket as the page's script does and reads the terminal output until
-    ``expected`` shows; returns the text seen."""
+async def read_home_page(ws_url: str, expected: str, origin: str | None = None) -> str:
+    """Opens the websocket as the page's script does (a browser says the page's origin) and
+    reads the terminal output until ``expected`` shows; returns the text seen."""
     received = b""
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=10)
+    origin = origin or "http://" + ws_url.split("/")[2]
     async with (
         aiohttp.ClientSession(timeout=timeout) as session,
-        session.ws_connect(ws_url) as websocket,
+        session.ws_connect(ws_url, origin=origin) as websocket,
     ):
         for _ in range(MAX_MESSAGES):
             message = await asyncio.wait_for(websocket.receive(), RECEIVE_TIMEOUT)
@@ -151,3 +158,185 @@ def test_each_tab_runs_this_python_on_the_same_database(tmp_path: Path) -> None:
     assert "-m ensap_tui --db" in command and command.endswith("--demo")
     assert f"'{db.absolute()}'" in command  # quoted for the shell
     assert address("::1", 8000) == "http://[::1]:8000"
+
+
+# Issue 10, finding 2: the page and the websocket check Host and Origin against the served
+# address (DNS rebinding included); a refused request gets a French answer and starts no app;
+# --max-sessions caps the tabs, with a French page beyond.
+
+
+def start_server(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ensap_tui", "serve", "--port", str(port),
+         "--db", str(tmp_path / "ensap.sqlite3"), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        env=program_env(tmp_path),
+    )
+    wait_until_it_answers(process, f"http://{HOST}:{port}/")
+    return process, port
+
+
+def children(process: subprocess.Popen[bytes]) -> list[str]:
+    """The process ids of the server's children (each tab's app is one)."""
+    found: list[str] = []
+    for task in Path(f"/proc/{process.pid}/task").iterdir():
+        found += (task / "children").read_text().split()
+    return found
+
+
+async def answer(url: str, headers: dict[str, str], websocket: bool = False) -> tuple[int, str]:
+    """The status and text of a request (a websocket handshake when ``websocket``)."""
+    if websocket:
+        headers = {**headers, "Connection": "Upgrade", "Upgrade": "websocket",
+                   "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(url, headers=headers) as response,
+    ):
+        return response.status, "" if response.status == 101 else await response.text()
+
+
+needs_proc = pytest.mark.skipif(
+    not Path(f"/proc/{__import__('os').getpid()}/task").exists(), reason="no /proc here"
+)
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("why", "host", "origin"),
+    [
+        ("another site", None, "http://site-malveillant.example"),
+        ("another port", None, "http://127.0.0.1:1"),
+        ("no origin", None, ""),
+        ("DNS rebinding", "rebind.example:{port}", "http://rebind.example:{port}"),
+    ],
+)
+def test_a_websocket_from_elsewhere_is_refused_and_starts_no_app(
+    tmp_path: Path, why: str, host: str | None, origin: str
+) -> None:
+    process, port = start_server(tmp_path)
+    try:
+        headers = {"Origin": origin.format(port=port)} if origin else {}
+        if host:
+            headers["Host"] = host.format(port=port)
+        status, text = asyncio.run(answer(f"http://{HOST}:{port}/ws", headers, websocket=True))
+        assert status == 403, (why, status)
+        assert "Connexion refusée" in text and "refusée" in text
+        assert children(process) == []
+    finally:
+        stop(process)
+
+
+@needs_proc
+def test_the_page_under_a_rebinding_name_is_refused(tmp_path: Path) -> None:
+    process, port = start_server(tmp_path)
+    try:
+        status, text = asyncio.run(
+            answer(f"http://{HOST}:{port}/", {"Host": f"rebind.example:{port}"})
+        )
+        assert status == 403
+        assert '<html lang="fr">' in text and "Connexion refusée" in text
+        assert f"http://{HOST}:{port}" in text
+        # localhost and the served address are fine.
+        for name in (f"localhost:{port}", f"{HOST}:{port}"):
+            status, _ = asyncio.run(answer(f"http://{HOST}:{port}/", {"Host": name}))
+            assert status == 200, name
+        text = asyncio.run(read_home_page(
+            f"ws://{HOST}:{port}/ws?width=100&height=40", "Créer mon espace",
+            origin=f"http://localhost:{port}",
+        ))
+        assert "Créer mon espace" in text
+    finally:
+        stop(process)
+
+
+@needs_proc
+def test_beyond_max_sessions_a_french_page_and_no_new_app(tmp_path: Path) -> None:
+    process, port = start_server(tmp_path, "--max-sessions", "1")
+    origin = {"Origin": f"http://{HOST}:{port}"}
+
+    async def scenario() -> None:
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=10)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.ws_connect(f"ws://{HOST}:{port}/ws", origin=origin["Origin"]) as first,
+        ):
+            # The first tab's app is running once its screen arrives.
+            received = b""
+            while "Créer mon espace" not in screen_text(received):
+                message = await asyncio.wait_for(first.receive(), RECEIVE_TIMEOUT)
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                received += message.data
+            apps = children(process)
+            assert len(apps) == 1
+            status, text = await answer(f"http://{HOST}:{port}/", {})
+            assert status == 503
+            assert "Trop de sessions ouvertes" in text and "au plus 1 session" in text
+            status, text = await answer(f"http://{HOST}:{port}/ws", origin, websocket=True)
+            assert status == 503 and "Fermez un onglet" in text
+            assert children(process) == apps
+            await first.close()
+        # Once the tab is closed, the page opens again.
+        for _ in range(START_ATTEMPTS):
+            status, _ = await answer(f"http://{HOST}:{port}/", {})
+            if status == 200:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError("the closed session was never given back")
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        stop(process)
+
+
+def test_max_sessions_must_be_a_positive_number(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ensap_tui", "serve", "--max-sessions", "0",
+         "--db", str(tmp_path / "ensap.sqlite3")],
+        capture_output=True, text=True, env=program_env(tmp_path), timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert "--max-sessions" in result.stderr and "supérieur ou égal à 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("served", "value", "allowed"),
+    [
+        ("127.0.0.1", "127.0.0.1:8000", True),
+        ("127.0.0.1", "localhost:8000", True),
+        ("127.0.0.1", "LOCALHOST:8000", True),
+        ("127.0.0.1", "[::1]:8000", True),
+        ("127.0.0.1", "127.0.0.1:8001", False),
+        ("127.0.0.1", "127.0.0.1", False),  # port 80 implied
+        ("127.0.0.1", "evil.example:8000", False),
+        ("127.0.0.1", "localhost.evil.example:8000", False),
+        ("127.0.0.1", "user@127.0.0.1:8000", False),
+        ("127.0.0.1", "", False),
+        ("192.0.2.10", "192.0.2.10:8000", True),
+        ("192.0.2.10", "localhost:8000", False),
+        ("0.0.0.0", "192.0.2.10:8000", True),
+        ("0.0.0.0", "salle.example:8000", False),
+        ("salle-formation", "salle-formation:8000", True),
+        ("salle-formation", "autre:8000", False),
+    ],
+)
+def test_which_host_names_the_served_address(served: str, value: str, allowed: bool) -> None:
+    guard = AddressGuard(served, 8000)
+    assert guard.host_allowed(value) is allowed
+    assert guard.origin_allowed(f"http://{value}") is (allowed and "@" not in value)
+
+
+def test_origins_are_pages_of_the_served_address() -> None:
+    guard = AddressGuard("127.0.0.1", 8000)
+    assert guard.origin_allowed("http://127.0.0.1:8000")
+    assert not guard.origin_allowed(None)
+    assert not guard.origin_allowed("null")
+    assert not guard.origin_allowed("file://")
+    assert not guard.origin_allowed("http://127.0.0.1:8000/autre")
+    assert guard.refusal("127.0.0.1:8000", None, websocket=False) is None
+    assert "refusée" in (guard.refusal("127.0.0.1:8000", None, websocket=True) or "")

@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import argparse
 import errno
+import html
 import ipaddress
 import shlex
 import socket
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, chosen_database, open_services
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    chosen_database,
+    open_services,
+    positive_int,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Each session is a whole app process (about 100 MB): enough for a training room, not for a
+#: flood of connections.
+DEFAULT_MAX_SESSIONS = 12
 #: The page title in the browser.
 PAGE_TITLE = "ENSAP — simulateur de formation"
 
@@ -60,6 +73,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--port", type=port_number, default=DEFAULT_PORT, metavar="PORT",
         help=f"port d'écoute ({DEFAULT_PORT} par défaut)",
     )
+    parser.add_argument(
+        "--max-sessions", type=positive_int, default=DEFAULT_MAX_SESSIONS, metavar="N",
+        help=(
+            "nombre maximal de sessions (onglets) ouvertes à la fois, chacune étant une "
+            f"application à part ({DEFAULT_MAX_SESSIONS} par défaut) ; au-delà, une page "
+            "demande de fermer un onglet"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,6 +92,102 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _split_host(value: str, default_port: int) -> tuple[str, int] | None:
+    """``("example.fr", 8000)`` from a Host header or URL authority (``[::1]:8000``...), None
+    when it cannot be read."""
+    try:
+        parts = urlsplit("//" + value)
+        name, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if not name or parts.username is not None or parts.password is not None:
+        return None
+    return name.lower(), default_port if port is None else port
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class AddressGuard:
+    """Which ``Host`` and ``Origin`` the server accepts: the address it serves, under the name
+    or IP it was given, ``localhost`` and loopback IPs when it listens on loopback, and any IP
+    of this machine (or its host name) when it listens on every address. Any other name is
+    refused: a page of another site cannot drive the app, even through a DNS name made to point
+    at this machine (DNS rebinding), whose requests carry that name."""
+
+    host: str
+    port: int
+
+    def _name_allowed(self, name: str) -> bool:
+        served = self.host.strip("[]").lower()
+        if name == served:
+            return True
+        if served in ("0.0.0.0", "::", ""):  # every address of this machine
+            return _is_ip(name) or name in ("localhost", socket.gethostname().lower())
+        if is_loopback(served):
+            return name == "localhost" or (_is_ip(name) and ipaddress.ip_address(name).is_loopback)
+        return False
+
+    def host_allowed(self, value: str | None) -> bool:
+        """Whether a request's ``Host`` header names the served address."""
+        found = _split_host(value or "", 80)
+        return found is not None and found[1] == self.port and self._name_allowed(found[0])
+
+    def origin_allowed(self, value: str | None) -> bool:
+        """Whether an ``Origin`` header is a page of the served address (http or https)."""
+        if not value:
+            return False
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or parts.path not in ("", "/"):
+            return False
+        found = _split_host(parts.netloc, 443 if parts.scheme == "https" else 80)
+        return found is not None and found[1] == self.port and self._name_allowed(found[0])
+
+    def refusal(self, host: str | None, origin: str | None, *, websocket: bool) -> str | None:
+        """The French reason a request is refused, or None when it may go on. A websocket must
+        come from a page of the served address (browsers always say which); a page request
+        that names an origin must too."""
+        served = address(self.host, self.port)
+        if not self.host_allowed(host):
+            return (
+                f"Le simulateur ne répond qu'à l'adresse {served} ; cette demande en visait une "
+                f"autre («\u00a0{host or ''}\u00a0»). Ouvrez {served} dans le navigateur."
+            )
+        if (websocket or origin is not None) and not self.origin_allowed(origin):
+            return (
+                f"Cette connexion ne vient pas d'une page du simulateur ({served}) mais de "
+                f"«\u00a0{origin or 'origine inconnue'}\u00a0» : elle est refusée."
+            )
+        return None
+
+
+def french_page(title: str, text: str) -> str:
+    """A small French HTML page (``text`` escaped)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} — {html.escape(PAGE_TITLE)}</title></head>"
+        f"<body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>\n"
+    )
+
+
+def sessions_full_text(limit: int) -> str:
+    """Why a new session is not opened, in French."""
+    sessions = "session" if limit == 1 else "sessions"
+    return (
+        f"Le simulateur accepte au plus {limit} {sessions} à la fois (option --max-sessions) et "
+        "toutes sont ouvertes. Fermez un onglet du simulateur, puis rechargez cette page."
+    )
 
 
 def app_command(db: Path, *, demo: bool) -> str:
@@ -100,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
     if warning is not None:
         print(warning, file=sys.stderr)
     _check_can_listen(host, port)
-    server = _server(app_command(db, demo=demo), host, port, db=db, demo=demo)
+    server = _server(
+        app_command(db, demo=demo), host, port, db=db, demo=demo, max_sessions=args.max_sessions
+    )
     try:
         server.serve()
     except OSError as error:  # taken between the check and now
@@ -140,27 +259,70 @@ def _check_can_listen(host: str, port: int) -> None:
     probe.close()
 
 
-def _server(command: str, host: str, port: int, *, db: Path, demo: bool) -> Any:
+def _server(
+    command: str, host: str, port: int, *, db: Path, demo: bool, max_sessions: int
+) -> Any:
     import asyncio
     import logging
 
+    from aiohttp import web
     from textual_serve.server import Server
 
+    guard = AddressGuard(host, port)
+
+    def refused(status: int, title: str, text: str) -> web.Response:
+        # No app process is started for a refused request: it never reaches textual-serve.
+        return web.Response(
+            status=status, text=french_page(title, text), content_type="text/html",
+            charset="utf-8", headers={"Retry-After": "30"} if status == 503 else None,
+        )
+
+    @web.middleware
+    async def check_address(request: web.Request, handler: Any) -> web.StreamResponse:
+        reason = guard.refusal(
+            request.headers.get("Host"), request.headers.get("Origin"),
+            websocket=request.path == "/ws",
+        )
+        if reason is not None:
+            return refused(403, "Connexion refusée", reason)
+        response: web.StreamResponse = await handler(request)
+        return response
+
     class FrenchServer(Server):  # type: ignore[misc]
-        """textual-serve, with our start-up lines in French, its logs kept to warnings, and
-        the open tabs closed at once on Ctrl+C (rather than after aiohttp's long wait)."""
+        """textual-serve, with our start-up lines in French, its logs kept to warnings, the
+        open tabs closed at once on Ctrl+C (rather than after aiohttp's long wait), every
+        request checked against the served address, and at most ``max_sessions`` tabs."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._tabs: set[asyncio.Task[Any]] = set()
+            self._sessions = 0
 
-        async def handle_websocket(self, request: Any) -> Any:
+        async def _make_app(self) -> web.Application:
+            app: web.Application = await super()._make_app()
+            app.middlewares.append(check_address)
+            return app
+
+        def _full(self) -> web.Response:
+            return refused(503, "Trop de sessions ouvertes", sessions_full_text(max_sessions))
+
+        async def handle_index(self, request: web.Request) -> Any:
+            if self._sessions >= max_sessions:
+                return self._full()
+            return await super().handle_index(request)
+
+        async def handle_websocket(self, request: web.Request) -> Any:
+            # Counted before the first await: two tabs cannot both take the last place.
+            if self._sessions >= max_sessions:
+                return self._full()
+            self._sessions += 1
             task = asyncio.current_task()
             if task is not None:
                 self._tabs.add(task)
             try:
                 return await super().handle_websocket(request)
             finally:
+                self._sessions -= 1
                 if task is not None:
                     self._tabs.discard(task)
 
