@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 META_DB_ID = "db_id"
 META_SECRET_CHECK = "secret_check"
 
-_SECRET_MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
+_SECRET_MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
 _SECRET_REMEDY = (
-    " Restaurez le fichier du secret (« .secret » à côté de la base) ou l'entrée « ensap-tui » "
+    " Restaurez le fichier du secret (« .secret » à côté de la base) ou l'entrée « ensap-tui » "
     "du trousseau système, ou ouvrez une autre base."
 )
 
@@ -134,7 +134,7 @@ def open_services(
         raise StartupError(str(error)) from error
     except OSError as error:
         raise StartupError(
-            f"Impossible d'ouvrir la base de données « {db_path} » : {french_reason(error)}."
+            f"Impossible d'ouvrir la base de données « {db_path} » : {french_reason(error)}."
         ) from error
     try:
         secret, notices = _secret(store, settings)
@@ -168,7 +168,7 @@ def _prepare_demo(services: Services, path: Path) -> None:
     try:
         services.demo.prepare()
     except NotDemoDatabase as error:
-        raise StartupError(f"La base « {path} » : {error}") from error
+        raise StartupError(f"La base « {path} » : {error}") from error
     except (StoreError, StoreBusyError) as error:
         raise StartupError(str(error)) from error
 
@@ -198,7 +198,7 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         raise StartupError(str(error)) from error
     if not db_id:
         raise StartupError(
-            f"La base « {store.path} » n'a pas d'identifiant : elle n'est pas utilisable."
+            f"La base « {store.path} » n'a pas d'identifiant : elle n'est pas utilisable."
         )
     if settings.use_keyring and expected is not None:
         kept = _secret_from_file(store.path, expected)
@@ -216,7 +216,7 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         )
     except SecretError as error:
         if expected is None:
-            raise StartupError(f"Impossible de créer le secret de cette base : {error}.") from error
+            raise StartupError(f"Impossible de créer le secret de cette base : {error}.") from error
         raise StartupError(f"{_SECRET_MISMATCH}{error}.{_SECRET_REMEDY}") from error
     check = secret_check(result.secret)
     if expected is None:

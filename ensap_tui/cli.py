@@ -16,6 +16,7 @@ from typing import NoReturn
 from ensap_tui import __version__
 from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
 from ensap_tui.commands.parser import FrenchArgumentParser
+from ensap_tui.typography import keep_non_breaking_spaces
 
 
 def command_groups() -> list[Callable[..., None]]:
@@ -37,7 +38,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         metavar="CHEMIN",
         # SUPPRESS: a sub-command's own --db must not reset one given before the sub-command.
         default=argparse.SUPPRESS,
-        help="fichier de la base SQLite (par défaut : le dossier de données de l'utilisateur)",
+        help="fichier de la base SQLite (par défaut : le dossier de données de l'utilisateur)",
     )
     common.add_argument(
         "--demo",
@@ -45,7 +46,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         # SUPPRESS, like --db: given before or after the sub-command, it is kept.
         default=argparse.SUPPRESS,
         help=(
-            "mode démonstration : base de démonstration séparée (comptes fictifs dans tous les "
+            "mode démonstration : base de démonstration séparée (comptes fictifs dans tous les "
             "états) et horloge de démonstration"
         ),
     )
@@ -114,7 +115,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    print(f"ensap-tui : {message}", file=sys.stderr)
+    print(f"ensap-tui : {message}", file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -125,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # of start-up, for nothing. It stays off while the application starts, which turns it back
     # on after its first frame, those objects frozen out of its way; other commands at once.
     gc.disable()
+    keep_non_breaking_spaces()  # the tables wrap like the screens (see ensap_tui.typography)
     args = parse_arguments(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     if handler is not run_app:

@@ -170,14 +170,14 @@ def test_an_unknown_nir_exits_1_with_a_french_message(
     code, out, err = run(capsys, db_path, *argv)
     assert code == 1
     assert out == ""
-    assert err.strip() == f"ensap-tui : {UNKNOWN_MESSAGE}"
+    assert err.strip() == f"ensap-tui : {UNKNOWN_MESSAGE}"
 
 
 def test_a_malformed_nir_is_bad_usage(
         capsys: pytest.CaptureFixture[str], db_path: Path, people: Services) -> None:
     code, _, err = run(capsys, db_path, "accounts", "unlock", "185057511512365")
     assert code == 2
-    assert "argument NIR : La clé du numéro ne correspond pas" in err
+    assert "argument NIR : La clé du numéro ne correspond pas" in err
 
 
 # -- accounts actions ------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_an_unknown_agent_is_bad_usage_and_nothing_is_done(
     mails = len(people.mailbox.messages())
     code, _, err = run(capsys, db_path, "accounts", "resend", NIR, "--agent", "Inconnu")
     assert code == 2
-    assert "Aucun agent ne s'appelle « Inconnu »" in err
+    assert "Aucun agent ne s'appelle « Inconnu »" in err
     assert len(people.mailbox.messages()) == mails
 
 
@@ -270,7 +270,7 @@ def test_agent_add_reads_two_lines_then_lists_and_removes(
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{AGENT_PASSWORD}\n{AGENT_PASSWORD}\n"))
     code, out, err = run(capsys, db_path, "agent", "add", AGENT)
     assert (code, err) == (0, "")
-    assert "L'agent « Camille.Martin » a été ajouté" in out
+    assert "L'agent « Camille.Martin » a été ajouté" in out
     # The password is not echoed.
     assert AGENT_PASSWORD not in out
     assert now_services.agents.sign_in(AGENT, AGENT_PASSWORD).status is SignInStatus.SIGNED_IN
@@ -323,7 +323,7 @@ def test_the_real_command_in_a_subprocess(db_path: Path, now_services: Services)
     assert [r["statut"] for r in json.loads(listed.stdout)] == ["attente"]
     unknown = command("accounts", "unlock", UNKNOWN_NIR, "--agent", AGENT)
     assert unknown.returncode == 1
-    assert unknown.stderr.strip() == f"ensap-tui : {UNKNOWN_MESSAGE}"
+    assert unknown.stderr.strip() == f"ensap-tui : {UNKNOWN_MESSAGE}"
     assert "Traceback" not in unknown.stderr
     refused = command("accounts", "delete", NIR)
     assert refused.returncode == 2

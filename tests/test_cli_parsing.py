@@ -46,13 +46,13 @@ def test_anything_else_goes_to_the_whole_parser(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["bogus"], "ensap-tui : erreur : argument COMMANDE : choix invalide : 'bogus' "
-                    "(valeurs possibles : "),
-        (["accounts", "list", "--limit", "x"], "argument --limit : "),
-        (["accounts", "show"], "erreur : arguments obligatoires manquants : NIR"),
-        (["outbox", "--nimporte"], "erreur : arguments non reconnus : --nimporte"),
-        (["--d"], "erreur : option ambiguë : --d peut désigner --db, --demo"),
-        (["accounts", "list", "--limit"], "argument --limit : une valeur est attendue"),
+        (["bogus"], "ensap-tui : erreur : argument COMMANDE : choix invalide : 'bogus' "
+                    "(valeurs possibles : "),
+        (["accounts", "list", "--limit", "x"], "argument --limit : "),
+        (["accounts", "show"], "erreur : arguments obligatoires manquants : NIR"),
+        (["outbox", "--nimporte"], "erreur : arguments non reconnus : --nimporte"),
+        (["--d"], "erreur : option ambiguë : --d peut désigner --db, --demo"),
+        (["accounts", "list", "--limit"], "argument --limit : une valeur est attendue"),
     ],
 )
 def test_argparse_speaks_french(
@@ -62,7 +62,7 @@ def test_argparse_speaks_french(
         build_parser().parse_args(argv)
     err = capsys.readouterr().err
     assert exited.value.code == 2
-    assert err.startswith("usage : ensap-tui"), err
+    assert err.startswith("usage : ensap-tui"), err
     assert expected in err, err
     assert not re.search(r"\b(error|invalid|expected|required|unrecognized)\b", err), err
 
@@ -72,7 +72,7 @@ def test_the_help_is_french_in_every_parser(capsys: pytest.CaptureFixture[str]) 
         with pytest.raises(SystemExit):
             build_parser().parse_args(argv)
         out = capsys.readouterr().out
-        assert out.startswith("usage : "), out
+        assert out.startswith("usage : "), out
         assert "affiche cette aide et quitte" in out
         assert "show this help" not in out and "positional arguments" not in out
 

@@ -51,7 +51,7 @@ def test_the_shell_moves_the_clock_the_app_reads(
 ) -> None:
     assert main(["--db", str(demo_db), "demo", "clock", "+24h"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Horloge de démonstration avancée de 24 heures : ")
+    assert out.startswith("Horloge de démonstration avancée de 24 heures : ")
     assert out.rstrip().endswith("(heure réelle + 24 h).")
     app_side = reopen(demo_db, clock)
     try:
@@ -91,7 +91,7 @@ def test_an_unknown_clock_step_is_a_usage_error(
     with pytest.raises(SystemExit) as stopped:
         main(["--db", str(demo_db), "demo", "clock", "+2h"])
     assert stopped.value.code == 2
-    assert "choix invalide : '+2h'" in capsys.readouterr().err
+    assert "choix invalide : '+2h'" in capsys.readouterr().err
 
 
 def test_demo_accounts_lists_the_passwords_and_states(
@@ -104,7 +104,7 @@ def test_demo_accounts_lists_the_passwords_and_states(
         assert person.password in out
     assert "1 85 03 75 056 101 78" in out
     assert "expiré" in out and "bloqué" in out  # the column may wrap at 80 characters
-    assert f"« {demo.DEMO_AGENT_NAME} », mot de passe {demo.DEMO_AGENT_PASSWORD}" in out
+    assert f"« {demo.DEMO_AGENT_NAME} », mot de passe {demo.DEMO_AGENT_PASSWORD}" in out
 
 
 def test_demo_reset_restores_the_seeded_state_and_says_so(
@@ -125,7 +125,7 @@ def test_demo_reset_restores_the_seeded_state_and_says_so(
     assert main(["--db", str(live_demo_db), "demo", "reset"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        "Démonstration réinitialisée : 6 comptes fictifs et l'agent « formateur » recréés"
+        "Démonstration réinitialisée : 6 comptes fictifs et l'agent « formateur » recréés"
     )
     assert "(heure réelle)." in out
     after = reopen(live_demo_db, None)

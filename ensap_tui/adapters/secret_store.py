@@ -26,7 +26,7 @@ KEYRING_SERVICE = "ensap-tui"
 SECRET_BYTES = 32
 
 KEYRING_UNAVAILABLE_NOTICE = (
-    "Le trousseau système est indisponible : le secret de la base est conservé dans un "
+    "Le trousseau système est indisponible : le secret de la base est conservé dans un "
     "fichier protégé à côté de la base."
 )
 FILE_SECRET_NOTICE = (
@@ -153,12 +153,12 @@ def _read_file(path: Path) -> tuple[bytes, str | None]:
         info = os.fstat(fd)
         reason = special_file_reason(info.st_mode)
         if reason is not None:
-            raise SecretError(f"{unreadable} : {reason}")
+            raise SecretError(f"{unreadable} : {reason}")
         if info.st_size > SECRET_FILE_MAX_BYTES:
-            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
+            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
         data = os.read(fd, SECRET_FILE_MAX_BYTES + 1)
         if len(data) > SECRET_FILE_MAX_BYTES:  # grew since fstat
-            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
+            raise SecretError(f"{unreadable} : il est bien trop grand pour être un secret")
         tightened = make_private(path, info.st_mode, fd)
     except OSError as error:
         raise SecretError(f"{unreadable} ({french_reason(error)})") from error
@@ -179,7 +179,7 @@ def _write_file(path: Path, secret: bytes) -> bytes:
         return _read_file(path)[0]
     except OSError as error:
         raise SecretError(
-            f"le fichier « {path} » ne peut pas être créé ({french_reason(error)})"
+            f"le fichier « {path} » ne peut pas être créé ({french_reason(error)})"
         ) from error
     try:
         try:
@@ -191,7 +191,7 @@ def _write_file(path: Path, secret: bytes) -> bytes:
     except OSError as error:
         path.unlink(missing_ok=True)  # a half-written secret would be worse than none
         raise SecretError(
-            f"le fichier « {path} » ne peut pas être écrit ({french_reason(error)})"
+            f"le fichier « {path} » ne peut pas être écrit ({french_reason(error)})"
         ) from error
     return secret
 
@@ -227,7 +227,7 @@ def load_secret(
             secret, tightened = _read_file(file)
             return SecretResult(secret, tightened=tightened)
         if not create:
-            raise SecretError(f"le fichier « {file} » n'existe pas")
+            raise SecretError(f"le fichier « {file} » n'existe pas")
         return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))
 
     keyring_works = True
@@ -243,7 +243,7 @@ def load_secret(
         return SecretResult(secret, notice, tightened)
     if not create:
         raise SecretError(
-            f"ni le trousseau système ni un fichier « {file} » ne le contiennent"
+            f"ni le trousseau système ni un fichier « {file} » ne le contiennent"
         )
     secret = secrets.token_bytes(SECRET_BYTES)
     if keyring_works:

@@ -129,14 +129,14 @@ def _as_store_error(error: sqlite3.Error) -> StoreError | StoreBusyError:
     if _is_busy(error):
         return StoreBusyError(BUSY_MESSAGE)
     return StoreError(
-        "La base de données a signalé une erreur ; l'opération n'a pas été enregistrée "
-        f"(détail technique : {error})."
+        "La base de données a signalé une erreur ; l'opération n'a pas été enregistrée "
+        f"(détail technique : {error})."
     )
 
 
 def _not_ensap(path: Path, why: str) -> StoreError:
     return StoreError(
-        f"Le fichier « {path} » n'est pas une base ensap-tui lisible ({why}). "
+        f"Le fichier « {path} » n'est pas une base ensap-tui lisible ({why}). "
         "Indiquez un autre fichier, ou restaurez une sauvegarde."
     )
 
@@ -226,7 +226,7 @@ class SqliteStore:
             ) from None
         except OSError as error:
             raise StoreError(
-                f"Impossible de préparer la base de données « {self.path} » : "
+                f"Impossible de préparer la base de données « {self.path} » : "
                 f"{french_reason(error)}."
             ) from error
         try:
@@ -246,8 +246,8 @@ class SqliteStore:
             return _not_ensap(self.path, "fichier endommagé ou d'un autre type")
         if _is_busy(error):
             return StoreBusyError(BUSY_MESSAGE)
-        reason = _SQLITE_REASONS.get(code or -1, f"détail technique : {error}")
-        return StoreError(f"Impossible d'ouvrir la base de données « {self.path} » : {reason}.")
+        reason = _SQLITE_REASONS.get(code or -1, f"détail technique : {error}")
+        return StoreError(f"Impossible d'ouvrir la base de données « {self.path} » : {reason}.")
 
     def _open(self, created: bool) -> None:
         conn = self._connection()
@@ -264,8 +264,8 @@ class SqliteStore:
         mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
         if mode != "wal":
             raise StoreError(
-                f"Impossible d'utiliser la base de données « {self.path} » : le journal WAL ne "
-                "peut pas être activé (disque réseau ou en lecture seule ?)."
+                f"Impossible d'utiliser la base de données « {self.path} » : le journal WAL ne "
+                "peut pas être activé (disque réseau ou en lecture seule ?)."
             )
         if version < LATEST_VERSION:
             self._begin(conn, "BEGIN IMMEDIATE")
@@ -291,8 +291,8 @@ class SqliteStore:
     def _refuse_newer(self, version: int) -> None:
         if version > LATEST_VERSION:
             raise StoreError(
-                f"La base « {self.path} » a été créée par une version plus récente d'ensap-tui "
-                f"(schéma {version} ; cette version connaît le schéma {LATEST_VERSION}). "
+                f"La base « {self.path} » a été créée par une version plus récente d'ensap-tui "
+                f"(schéma {version} ; cette version connaît le schéma {LATEST_VERSION}). "
                 "Mettez ensap-tui à jour pour l'ouvrir."
             )
 
@@ -435,10 +435,10 @@ class SqliteStore:
         target = Path(path).absolute()
         try:
             if not _create_private_file(target):
-                raise StoreError(f"Le fichier « {target} » existe déjà : choisissez un autre nom.")
+                raise StoreError(f"Le fichier « {target} » existe déjà : choisissez un autre nom.")
         except OSError as error:
             raise StoreError(
-                f"Impossible de créer la copie « {target} » : {french_reason(error)}."
+                f"Impossible de créer la copie « {target} » : {french_reason(error)}."
             ) from error
         try:
             destination = sqlite3.connect(os.fspath(target))

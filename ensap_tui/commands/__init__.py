@@ -79,4 +79,4 @@ def print_security_notices(services: Services) -> None:
 
     for notice in services.notices:
         if notice not in (FILE_SECRET_NOTICE, KEYRING_UNAVAILABLE_NOTICE):
-            print(f"ensap-tui : {notice}", file=sys.stderr)  # as cli.py says its errors
+            print(f"ensap-tui : {notice}", file=sys.stderr)  # as cli.py says its errors

@@ -67,7 +67,7 @@ def actor(args: argparse.Namespace, services: Services) -> str:
     agent = services.agents.get(name)
     if agent is None:
         raise CommandError(
-            f"Aucun agent ne s'appelle « {name} » (voir « ensap-tui agent list »).", EXIT_USAGE
+            f"Aucun agent ne s'appelle « {name} » (voir « ensap-tui agent list »).", EXIT_USAGE
         )
     return f"{shell_actor()}, pour {agent.name} (déclaré)"
 

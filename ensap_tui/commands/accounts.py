@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 STATE_CHOICES = ("attente", "expire", "active", "bloque")
 
 DELETE_NEEDS_YES = (
-    "La suppression d'un espace est définitive : ajoutez --yes pour confirmer "
+    "La suppression d'un espace est définitive : ajoutez --yes pour confirmer "
     "(ensap-tui accounts delete NIR --yes)."
 )
 
@@ -44,7 +44,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="consulte et gère les espaces (assistance)",
         description=(
-            "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
+            "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
             "renvoyer le lien d'activation, supprimer. Chaque action est inscrite au journal."
         ),
     )
@@ -101,7 +101,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="envoie un nouveau lien d'activation",
         description=(
             "Envoie un nouveau lien d'activation (valable 24 heures) à un espace en attente "
-            "d'activation ; le lien précédent ne fonctionne plus."
+            "d'activation ; le lien précédent ne fonctionne plus."
         ),
     )
     resend.add_argument(
@@ -114,7 +114,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "delete",
         parents=[common],
         help="supprime un espace (avec --yes)",
-        description="Supprime définitivement un espace ; son journal est conservé.",
+        description="Supprime définitivement un espace ; son journal est conservé.",
     )
     delete.add_argument(
         "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
@@ -243,11 +243,11 @@ def run_unlock(args: argparse.Namespace) -> int:
         lifted = services.assistance.unlock(args.nir, author)
     if lifted:
         print(
-            f"Le blocage de l'espace {format_nir(args.nir)} est levé : la personne peut se "
+            f"Le blocage de l'espace {format_nir(args.nir)} est levé : la personne peut se "
             "connecter de nouveau."
         )
     else:
-        print(f"L'espace {format_nir(args.nir)} n'était pas bloqué : rien à faire.")
+        print(f"L'espace {format_nir(args.nir)} n'était pas bloqué : rien à faire.")
     return EXIT_OK
 
 
@@ -258,7 +258,7 @@ def run_resend(args: argparse.Namespace) -> int:
         email = services.assistance.resend_activation(args.nir, author)
     print(
         f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} (boîte de "
-        "réception simulée) ; le lien précédent ne fonctionne plus."
+        "réception simulée) ; le lien précédent ne fonctionne plus."
     )
     return EXIT_OK
 
@@ -272,5 +272,5 @@ def run_delete(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         services.assistance.delete(args.nir, author)
-    print(f"L'espace {format_nir(args.nir)} a été supprimé ; son journal est conservé.")
+    print(f"L'espace {format_nir(args.nir)} a été supprimé ; son journal est conservé.")
     return EXIT_OK

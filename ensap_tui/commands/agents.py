@@ -19,10 +19,10 @@ from ensap_tui.commands._helpdesk import (
     when,
 )
 
-PASSWORD_PROMPT = "Mot de passe de l'agent : "
-CONFIRMATION_PROMPT = "Confirmez le mot de passe : "
+PASSWORD_PROMPT = "Mot de passe de l'agent : "
+CONFIRMATION_PROMPT = "Confirmez le mot de passe : "
 MISSING_LINES = (
-    "Le mot de passe n'a pas été lu : sans terminal, donnez deux lignes sur l'entrée standard "
+    "Le mot de passe n'a pas été lu : sans terminal, donnez deux lignes sur l'entrée standard "
     "(le mot de passe, puis sa confirmation)."
 )
 
@@ -34,7 +34,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="gère les agents d'assistance",
         description=(
-            "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
+            "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
             "ouvrir la console."
         ),
     )
@@ -47,12 +47,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="ajoute un agent (le mot de passe est demandé deux fois, sans écho)",
         description=(
             "Ajoute un agent d'assistance. Le mot de passe est demandé deux fois sans être "
-            "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
+            "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
             "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
         ),
     )
     add.add_argument("name", metavar="NOM", help=(
-            "identifiant de l'agent : 2 à 40 lettres sans accent, chiffres ou signes . _ - "
+            "identifiant de l'agent : 2 à 40 lettres sans accent, chiffres ou signes . _ - "
             "(unique, majuscules comprises)"
         ),)
     add_agent_option(add)
@@ -68,7 +68,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "remove",
         parents=[common],
         help="supprime un agent",
-        description="Supprime un agent d'assistance ; le journal garde ses actions.",
+        description="Supprime un agent d'assistance ; le journal garde ses actions.",
     )
     remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(remove)
@@ -79,7 +79,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="lève le blocage d'un agent après 3 échecs de connexion",
         description=(
-            "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
+            "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
             "inscrite au journal."
         ),
     )
@@ -124,8 +124,8 @@ def run_add(args: argparse.Namespace) -> int:
             agent = services.agents.add(args.name, password, confirmation, actor=author)
         except ValidationFailed as error:
             reasons = "\n".join(f"  - {e.message}" for e in error.errors)
-            raise CommandError(f"L'agent n'a pas été ajouté :\n{reasons}") from None
-    print(f"L'agent « {agent.name} » a été ajouté : il peut ouvrir l'espace assistance.")
+            raise CommandError(f"L'agent n'a pas été ajouté :\n{reasons}") from None
+    print(f"L'agent « {agent.name} » a été ajouté : il peut ouvrir l'espace assistance.")
     return EXIT_OK
 
 
@@ -149,7 +149,7 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     out = console()
     if not agents:
-        out.print("Aucun agent d'assistance : ajoutez-en un avec « ensap-tui agent add NOM ».")
+        out.print("Aucun agent d'assistance : ajoutez-en un avec « ensap-tui agent add NOM ».")
         return EXIT_OK
     table = Table(title=f"Agents d'assistance ({len(agents)})")
     table.add_column("Nom")
@@ -169,7 +169,7 @@ def run_remove(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         agent = services.agents.remove(args.name, actor=author)
-    print(f"L'agent « {agent.name} » a été supprimé.")
+    print(f"L'agent « {agent.name} » a été supprimé.")
     return EXIT_OK
 
 

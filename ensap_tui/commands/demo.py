@@ -27,9 +27,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "demo",
         parents=[common],
-        help="mode démonstration : réinitialiser, horloge, comptes fictifs",
+        help="mode démonstration : réinitialiser, horloge, comptes fictifs",
         description=(
-            "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
+            "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
             "ou celle de --db)."
         ),
     )
@@ -53,9 +53,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="affiche ou avance l'horloge de démonstration",
         description=(
-            "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
-            "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
-            "« reel » la remet à l'heure réelle."
+            "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
+            "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
+            "« reel » la remet à l'heure réelle."
         ),
     )
     clock.add_argument(
@@ -79,7 +79,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
     def run(args: argparse.Namespace) -> int:
         parser.print_usage()
-        raise CommandError("précisez l'action : reset, clock ou accounts.", EXIT_USAGE)
+        raise CommandError("précisez l'action : reset, clock ou accounts.", EXIT_USAGE)
 
     return run
 
@@ -101,8 +101,8 @@ def run_reset(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(
-        f"Démonstration réinitialisée : {count} comptes fictifs et l'agent « {agent} » "
-        f"recréés ; horloge de démonstration : {clock}."
+        f"Démonstration réinitialisée : {count} comptes fictifs et l'agent « {agent} » "
+        f"recréés ; horloge de démonstration : {clock}."
     )
     return EXIT_OK
 
@@ -115,16 +115,16 @@ def run_clock(args: argparse.Namespace) -> int:
     services = open_services(args, demo=True)
     try:
         if step is None:
-            print(f"Horloge de démonstration : {services.demo.clock_text()}.")
+            print(f"Horloge de démonstration : {services.demo.clock_text()}.")
             return EXIT_OK
         delta = CLOCK_STEPS[step]
         if delta is None:
             services.demo.real_time()
-            print(f"Horloge de démonstration remise à l'heure réelle : "
+            print(f"Horloge de démonstration remise à l'heure réelle : "
                   f"{services.demo.clock_text()}.")
         else:
             services.demo.advance(delta)
-            print(f"Horloge de démonstration avancée {describe_step(delta)} : "
+            print(f"Horloge de démonstration avancée {describe_step(delta)} : "
                   f"{services.demo.clock_text()}.")
     except (DemoClockError, NotDemoDatabase) as error:
         raise CommandError(f"{error}") from None
@@ -164,5 +164,5 @@ def run_accounts(args: argparse.Namespace) -> int:
         )
     console = Console()
     console.print(table)
-    console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
+    console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
     return EXIT_OK

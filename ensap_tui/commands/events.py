@@ -27,7 +27,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="affiche le journal des événements",
         description=(
-            "Affiche le journal des événements, du plus récent au plus ancien : créations, "
+            "Affiche le journal des événements, du plus récent au plus ancien : créations, "
             "activations, connexions, blocages et actions de l'assistance avec leur auteur."
         ),
     )

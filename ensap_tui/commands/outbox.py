@@ -65,13 +65,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     console = Console()
     if not messages:
-        console.print("La boîte d'envoi est vide : aucun courriel n'a encore été envoyé.")
+        console.print("La boîte d'envoi est vide : aucun courriel n'a encore été envoyé.")
         return EXIT_OK
     if args.last:
         message = messages[0]
         console.print(Text(f"Reçu le {format_datetime(message.sent_at)}", style="bold"))
-        console.print(Text(f"À : {message.recipient}"))
-        console.print(Text(f"Objet : {message.subject}"))
+        console.print(Text(f"À : {message.recipient}"))
+        console.print(Text(f"Objet : {message.subject}"))
         console.print()
         console.print(Text(message.body))
         if message.link:

@@ -13,21 +13,21 @@ from typing import Any, NoReturn
 #: argparse's own messages, as it formats them, and their French text. The fields keep what
 #: argparse put in them (names, values as typed, choices).
 _MESSAGES: tuple[tuple[str, str], ...] = (
-    ("unrecognized arguments: %(values)s", "arguments non reconnus : %(values)s"),
+    ("unrecognized arguments: %(values)s", "arguments non reconnus : %(values)s"),
     ("the following arguments are required: %(names)s",
-     "arguments obligatoires manquants : %(names)s"),
+     "arguments obligatoires manquants : %(names)s"),
     ("expected one argument", "une valeur est attendue"),
     ("expected at most one argument", "une valeur au plus est attendue"),
     ("expected at least one argument", "une valeur au moins est attendue"),
     ("invalid choice: %(value)s (choose from %(choices)s)",
-     "choix invalide : %(value)s (valeurs possibles : %(choices)s)"),
-    ("invalid %(type)s value: %(value)s", "valeur invalide : %(value)s"),
+     "choix invalide : %(value)s (valeurs possibles : %(choices)s)"),
+    ("invalid %(type)s value: %(value)s", "valeur invalide : %(value)s"),
     ("ambiguous option: %(option)s could match %(matches)s",
-     "option ambiguë : %(option)s peut désigner %(matches)s"),
+     "option ambiguë : %(option)s peut désigner %(matches)s"),
     ("one of the arguments %(names)s is required",
-     "l'un de ces arguments est obligatoire : %(names)s"),
+     "l'un de ces arguments est obligatoire : %(names)s"),
     ("not allowed with argument %(name)s", "incompatible avec l'argument %(name)s"),
-    ("ignored explicit argument %(value)s", "valeur non attendue : %(value)s"),
+    ("ignored explicit argument %(value)s", "valeur non attendue : %(value)s"),
 )
 _FIELD = re.compile(r"%\((\w+)\)s")
 #: How argparse names the argument a message is about (``ArgumentError``).
@@ -51,7 +51,7 @@ def french_message(message: str) -> str:
     known messages, so that nothing is ever lost)."""
     about = _ABOUT_ARGUMENT.fullmatch(message)
     if about is not None:
-        return f"argument {about['name']} : {french_message(about['message'])}"
+        return f"argument {about['name']} : {french_message(about['message'])}"
     for pattern, french in _COMPILED:
         found = pattern.match(message)
         if found is not None:
@@ -65,7 +65,7 @@ class FrenchHelpFormatter(argparse.HelpFormatter):
     def add_usage(
         self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
     ) -> None:
-        super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
 
 
 class FrenchArgumentParser(argparse.ArgumentParser):
@@ -82,4 +82,4 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\n")
+        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\n")

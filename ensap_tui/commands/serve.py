@@ -55,7 +55,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="ouvre le simulateur dans un navigateur (textual-serve)",
         description=(
-            "Sert le simulateur à un navigateur : chaque onglet ouvert sur l'adresse affichée "
+            "Sert le simulateur à un navigateur : chaque onglet ouvert sur l'adresse affichée "
             "lance sa propre application, sur la même base. Par défaut, seule cette machine "
             "peut s'y connecter (127.0.0.1)."
         ),
@@ -65,7 +65,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         default=DEFAULT_HOST,
         metavar="ADRESSE",
         help=(
-            "adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; l'adresse IP de "
+            "adresse d'écoute (127.0.0.1 par défaut : cette machine seulement ; l'adresse IP de "
             "la machine sur le réseau pour une salle de formation)"
         ),
     )
@@ -77,7 +77,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--max-sessions", type=positive_int, default=DEFAULT_MAX_SESSIONS, metavar="N",
         help=(
             "nombre maximal de sessions (onglets) ouvertes à la fois, chacune étant une "
-            f"application à part ({DEFAULT_MAX_SESSIONS} par défaut) ; au-delà, une page "
+            f"application à part ({DEFAULT_MAX_SESSIONS} par défaut) ; au-delà, une page "
             "demande de fermer un onglet"
         ),
     )
@@ -161,13 +161,13 @@ class AddressGuard:
         served = address(self.host, self.port)
         if not self.host_allowed(host):
             return (
-                f"Le simulateur ne répond qu'à l'adresse {served} ; cette demande en visait une "
+                f"Le simulateur ne répond qu'à l'adresse {served} ; cette demande en visait une "
                 f"autre («\u00a0{host or ''}\u00a0»). Ouvrez {served} dans le navigateur."
             )
         if (websocket or origin is not None) and not self.origin_allowed(origin):
             return (
                 f"Cette connexion ne vient pas d'une page du simulateur ({served}) mais de "
-                f"«\u00a0{origin or 'origine inconnue'}\u00a0» : elle est refusée."
+                f"«\u00a0{origin or 'origine inconnue'}\u00a0» : elle est refusée."
             )
         return None
 
@@ -232,20 +232,20 @@ def loopback_warning(host: str) -> str | None:
     if is_loopback(host):
         return None
     return (
-        f"Attention : avec l'adresse {host}, d'autres machines du réseau peuvent ouvrir le "
+        f"Attention : avec l'adresse {host}, d'autres machines du réseau peuvent ouvrir le "
         "simulateur, sans mot de passe, et agir sur sa base. Réservez cet usage à une salle "
-        "de formation ; n'y saisissez que des données fictives."
+        "de formation ; n'y saisissez que des données fictives."
     )
 
 
 def _listen_error(host: str, port: int, error: OSError) -> str:
     reasons = {
-        errno.EADDRINUSE: f"le port {port} est déjà utilisé ; choisissez-en un autre avec --port",
+        errno.EADDRINUSE: f"le port {port} est déjà utilisé ; choisissez-en un autre avec --port",
         errno.EADDRNOTAVAIL: "cette adresse n'appartient pas à cette machine",
         errno.EACCES: "accès refusé (les ports inférieurs à 1024 demandent des droits)",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
-    return f"impossible d'écouter sur {address(host, port)} : {reason}."
+    return f"impossible d'écouter sur {address(host, port)} : {reason}."
 
 
 def _check_can_listen(host: str, port: int) -> None:
@@ -253,7 +253,7 @@ def _check_can_listen(host: str, port: int) -> None:
     try:
         probe = socket.create_server((host.strip("[]"), port))
     except socket.gaierror:
-        raise CommandError(f"adresse d'écoute inconnue : {host}.", EXIT_USAGE) from None
+        raise CommandError(f"adresse d'écoute inconnue : {host}.", EXIT_USAGE) from None
     except OSError as error:
         raise CommandError(_listen_error(host, port, error), EXIT_USAGE) from None
     probe.close()
@@ -340,8 +340,8 @@ def _server(
         async def on_startup(self, app: Any) -> None:
             mode = "mode démonstration, " if demo else ""
             print(
-                f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {db} »).\n"
-                "Ouvrez cette adresse dans un navigateur ; chaque onglet est une application "
+                f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {db} »).\n"
+                "Ouvrez cette adresse dans un navigateur ; chaque onglet est une application "
                 "distincte. Ctrl+C pour arrêter.",
                 flush=True,
             )

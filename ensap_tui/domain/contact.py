@@ -8,7 +8,7 @@ from __future__ import annotations
 from ensap_tui.domain.errors import FieldError
 
 EMAIL_MAX_LENGTH = 254
-_EMAIL_EXAMPLE = "exemple : prenom.nom@exemple.fr"
+_EMAIL_EXAMPLE = "exemple : prenom.nom@exemple.fr"
 
 MSG_EMAIL_EMPTY = f"Saisissez une adresse électronique ({_EMAIL_EXAMPLE})."
 MSG_EMAIL_LONG = f"L'adresse électronique comporte au plus {EMAIL_MAX_LENGTH} caractères."
@@ -18,12 +18,12 @@ MSG_EMAIL_SPACE = "L'adresse électronique ne doit contenir ni espace ni retour 
 MSG_EMAIL_NO_LOCAL = f"Il manque la partie avant le «\u00a0@\u00a0» ({_EMAIL_EXAMPLE})."
 MSG_EMAIL_NO_DOMAIN = f"Il manque le domaine après le «\u00a0@\u00a0» ({_EMAIL_EXAMPLE})."
 MSG_EMAIL_DOMAIN_DOT = (
-    "Le domaine après le «\u00a0@\u00a0» doit comporter un point (exemple : exemple.fr)."
+    "Le domaine après le «\u00a0@\u00a0» doit comporter un point (exemple : exemple.fr)."
 )
-MSG_EMAIL_INVALID = f"L'adresse électronique n'est pas valide : vérifiez-la ({_EMAIL_EXAMPLE})."
+MSG_EMAIL_INVALID = f"L'adresse électronique n'est pas valide : vérifiez-la ({_EMAIL_EXAMPLE})."
 
 PHONE_EXAMPLES = (
-    "exemple : 0615147879 ou depuis l'étranger +33615147879 ; Polynésie : 0689 + 8 chiffres"
+    "exemple : 0615147879 ou depuis l'étranger +33615147879 ; Polynésie : 0689 + 8 chiffres"
 )
 MSG_PHONE_EMPTY = f"Saisissez un numéro de téléphone ({PHONE_EXAMPLES})."
 MSG_PHONE_PLACEHOLDER = (

@@ -19,7 +19,7 @@ MSG_NAME_EMPTY = "Saisissez votre nom de naissance."
 MSG_NAME_LENGTH = f"Le nom de naissance comporte au plus {NAME_MAX_LENGTH} caractères."
 MSG_NAME_CONTROL = (
     "Le nom de naissance contient un caractère invisible ou de contrôle "
-    "(tabulation, retour à la ligne…) : retirez-le."
+    "(tabulation, retour à la ligne…) : retirez-le."
 )
 MSG_NAME_DIGITS = "Le nom de naissance ne peut pas contenir de chiffres."
 MSG_NAME_NO_LETTER = "Le nom de naissance doit contenir au moins une lettre."
@@ -44,7 +44,7 @@ def _refusal(c: str) -> str | None:
     if category[0] == "N":
         return MSG_NAME_DIGITS
     if c.isprintable():
-        return f"{_MSG_NAME_ALLOWED} (caractère refusé : «\u00a0{c}\u00a0»)."
+        return f"{_MSG_NAME_ALLOWED} (caractère refusé : «\u00a0{c}\u00a0»)."
     return f"{_MSG_NAME_ALLOWED}."
 
 
@@ -129,7 +129,7 @@ def parse_birth_date(
     except ValueError:
         raise FieldError(
             field,
-            f"Le {d:02d}/{m:02d}/{y:04d} n'existe pas dans le calendrier : "
+            f"Le {d:02d}/{m:02d}/{y:04d} n'existe pas dans le calendrier : "
             "vérifiez le jour et le mois.",
         ) from None
     if born > today:

@@ -21,22 +21,22 @@ _PURPOSES = {
 }
 
 MSG_EMPTY = "Collez le lien reçu par courriel (il commence par ensap-tui://)."
-MSG_TOO_LONG = "Ce texte est trop long pour être un lien ENSAP : collez seulement le lien reçu."
+MSG_TOO_LONG = "Ce texte est trop long pour être un lien ENSAP : collez seulement le lien reçu."
 MSG_NOT_OURS = (
-    "Ce lien n'est pas un lien ENSAP : collez le lien reçu par courriel, "
+    "Ce lien n'est pas un lien ENSAP : collez le lien reçu par courriel, "
     "qui commence par ensap-tui://."
 )
 MSG_CHARACTERS = (
-    "Le lien contient un caractère inattendu : copiez-le à nouveau depuis le courriel, en entier."
+    "Le lien contient un caractère inattendu : copiez-le à nouveau depuis le courriel, en entier."
 )
 MSG_TOKEN_LENGTH = (
-    "Le lien est incomplet ou trop long : copiez-le à nouveau depuis le courriel, en entier."
+    "Le lien est incomplet ou trop long : copiez-le à nouveau depuis le courriel, en entier."
 )
 
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise FieldError("lien", f"Type de lien inconnu ; attendu : {ACTIVATION} ou {RESET}.")
+        raise FieldError("lien", f"Type de lien inconnu ; attendu : {ACTIVATION} ou {RESET}.")
 
 
 def _check_token(token: str, field: str) -> str:
@@ -81,7 +81,7 @@ def parse_link(text: str, kind: str, field: str = "lien") -> str:
         if host.lower() != kind:
             raise FieldError(
                 field,
-                f"Ce lien sert à {_PURPOSES[host.lower()]} et non à {_PURPOSES[kind]} : "
+                f"Ce lien sert à {_PURPOSES[host.lower()]} et non à {_PURPOSES[kind]} : "
                 "utilisez-le depuis l'écran correspondant.",
             )
         compact = token

@@ -45,7 +45,7 @@ MSG_DEPARTMENT = (
 MSG_COMMUNE = "Le code de la commune de naissance (après le département) ne peut pas être nul."
 MSG_COUNTRY = "Le code du pays de naissance (après le 99) ne peut pas être 000."
 MSG_ORDER = "Les 11e, 12e et 13e chiffres (numéro d'ordre) ne peuvent pas être 000."
-MSG_KEY = "La clé du numéro ne correspond pas : vérifiez les deux derniers chiffres."
+MSG_KEY = "La clé du numéro ne correspond pas : vérifiez les deux derniers chiffres."
 
 
 def _compact(text: str, field: str) -> str:
@@ -140,14 +140,14 @@ def check_birth_date(nir: str, birth: date, field: str = "nir") -> None:
         raise FieldError(
             field,
             f"L'année de naissance ({birth.year:04d}) ne correspond pas au numéro de sécurité "
-            f"sociale, qui indique une année se terminant par {year} : vérifiez l'un ou l'autre.",
+            f"sociale, qui indique une année se terminant par {year} : vérifiez l'un ou l'autre.",
         )
     month = birth_month(compact)
     if month is not None and month != birth.month:
         raise FieldError(
             field,
             f"Le mois de naissance ({birth.month:02d}) ne correspond pas au numéro de sécurité "
-            f"sociale, qui indique le mois {month:02d} : vérifiez l'un ou l'autre.",
+            f"sociale, qui indique le mois {month:02d} : vérifiez l'un ou l'autre.",
         )
 
 

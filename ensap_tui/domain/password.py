@@ -72,14 +72,14 @@ MSG_TOO_SHORT = f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractèr
 MSG_TOO_LONG = f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères."
 MSG_CONTROL = (
     "Le mot de passe contient un caractère de contrôle ou invisible "
-    "(tabulation, retour à la ligne…) : retirez-le."
+    "(tabulation, retour à la ligne…) : retirez-le."
 )
 MSG_KINDS = (
-    "Le mot de passe doit mélanger au moins 3 des 4 types de caractères : majuscules, "
+    "Le mot de passe doit mélanger au moins 3 des 4 types de caractères : majuscules, "
     "minuscules, chiffres et caractères spéciaux."
 )
 MSG_COMMON = (
-    "Ce mot de passe fait partie des mots de passe les plus courants : choisissez-en un autre."
+    "Ce mot de passe fait partie des mots de passe les plus courants : choisissez-en un autre."
 )
 #: The end of every reason given for a guessable password (see :func:`guessable_message`).
 MSG_GUESSABLE_END = " se devine vite\u00a0: préférez plusieurs mots sans lien entre eux."

@@ -20,14 +20,14 @@ from ensap_tui.services.models import (
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
 
 WRONG_CURRENT = (
-    "Le mot de passe actuel est incorrect : saisissez celui que vous utilisez aujourd'hui."
+    "Le mot de passe actuel est incorrect : saisissez celui que vous utilisez aujourd'hui."
 )
 
 
 def _session_account(tx: StoreTx, session: Session) -> Account:
     account = tx.account_by_id(session.account_id)
     if account is None or account.nir != session.nir or account.status is not AccountStatus.ACTIVE:
-        raise NotSignedIn("La session a pris fin : reconnectez-vous.")
+        raise NotSignedIn("La session a pris fin : reconnectez-vous.")
     return account
 
 

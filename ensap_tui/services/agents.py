@@ -223,7 +223,7 @@ class AgentService:
                 raise ValidationFailed([FieldError("agent-identifiant", MSG_AGENT_TAKEN)])
             agent_id = tx.insert_agent(clean, encoded, now)
             tx.add_event(
-                Event(at=now, kind=AGENT_ADDED, actor=actor, detail=f"agent « {clean} »")
+                Event(at=now, kind=AGENT_ADDED, actor=actor, detail=f"agent « {clean} »")
             )
         return Agent(id=agent_id, name=clean, password_hash=encoded, created_at=now)
 
@@ -248,7 +248,7 @@ class AgentService:
             agent = self._find(tx, name)
             tx.delete_agent(agent.id)
             tx.add_event(
-                Event(at=now, kind=AGENT_REMOVED, actor=actor, detail=f"agent « {agent.name} »")
+                Event(at=now, kind=AGENT_REMOVED, actor=actor, detail=f"agent « {agent.name} »")
             )
         return agent
 

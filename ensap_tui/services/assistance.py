@@ -51,10 +51,10 @@ EVENT_LABELS: dict[str, str] = {
     events.SIGN_IN: "connexion",
     events.SIGN_IN_FAILED: "échec de connexion",
     events.SIGN_IN_BLOCKED: "accès bloqué après 3 échecs",
-    events.SIGN_IN_NOT_ACTIVATED: "connexion refusée : espace non activé",
+    events.SIGN_IN_NOT_ACTIVATED: "connexion refusée : espace non activé",
     events.SIGN_OUT: "déconnexion",
-    events.RESET_REQUESTED: "mot de passe oublié : lien envoyé",
-    events.RESET_REFUSED: "mot de passe oublié : aucun courriel envoyé",
+    events.RESET_REQUESTED: "mot de passe oublié : lien envoyé",
+    events.RESET_REFUSED: "mot de passe oublié : aucun courriel envoyé",
     events.PASSWORD_RESET: "mot de passe réinitialisé",
     events.PASSWORD_CHANGED: "mot de passe modifié",
     events.CONTACTS_CHANGED: "coordonnées modifiées",
@@ -67,9 +67,9 @@ EVENT_LABELS: dict[str, str] = {
     AGENT_SIGN_IN_BLOCKED: "agent bloqué après 3 échecs",
     AGENT_SIGN_OUT: "déconnexion d'un agent",
     events.AGENT_UNBLOCKED: "blocage d'un agent levé",
-    events.DEMO_SEEDED: "démonstration : comptes fictifs créés",
+    events.DEMO_SEEDED: "démonstration : comptes fictifs créés",
     events.DEMO_RESET: "démonstration réinitialisée",
-    events.DEMO_CLOCK: "démonstration : horloge déplacée",
+    events.DEMO_CLOCK: "démonstration : horloge déplacée",
 }
 
 #: French wording of each state, as the console and ``accounts list`` show it.
@@ -296,7 +296,7 @@ class AssistanceService:
             current = self.status_of(account.nir).account
             if current.status is AccountStatus.ACTIVE:
                 raise ActionRefused(
-                    "Cet espace est déjà activé : il n'y a pas de lien d'activation à renvoyer."
+                    "Cet espace est déjà activé : il n'y a pas de lien d'activation à renvoyer."
                 )
             raise _unknown(account.nir)
         return account.contacts.email
@@ -316,7 +316,7 @@ class AssistanceService:
             tx.delete_account(account.id)
             tx.add_event(
                 Event(at=now, kind=ACCOUNT_DELETED, nir=compact, actor=actor,
-                      detail=f"espace supprimé (il était : {label})")
+                      detail=f"espace supprimé (il était : {label})")
             )
         return account
 

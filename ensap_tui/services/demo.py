@@ -109,7 +109,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         birth_date=date(1978, 11, 5),
         email="demo.attente@example.fr",
         password="Nuage&Blanc37",
-        scenario="lien d'activation valable (boîte de réception) ; connexion refusée avant",
+        scenario="lien d'activation valable (boîte de réception) ; connexion refusée avant",
     ),
     DemoPerson(
         key="expire",
@@ -118,7 +118,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         birth_date=date(1982, 1, 30),
         email="demo.expiree@example.fr",
         password="Foret#Profonde61",
-        scenario="lien d'activation expiré : l'inscription est à recommencer",
+        scenario="lien d'activation expiré : l'inscription est à recommencer",
     ),
     DemoPerson(
         key="bloque",
@@ -260,8 +260,8 @@ class DemoService:
             if tx.list_accounts(limit=1):
                 raise NotDemoDatabase(
                     "cette base contient déjà des espaces et n'a pas été créée pour la "
-                    "démonstration : le mode démonstration ne la modifie pas. Lancez "
-                    "« ensap-tui --demo » sans --db pour utiliser la base de démonstration."
+                    "démonstration : le mode démonstration ne la modifie pas. Lancez "
+                    "« ensap-tui --demo » sans --db pour utiliser la base de démonstration."
                 )
             tx.set_meta(META_DEMO, "1")
             tx.set_meta(META_CLOCK_OFFSET, "0")
@@ -279,7 +279,7 @@ class DemoService:
         with self._store.write() as tx:
             if tx.get_meta(META_DEMO) is None:
                 raise NotDemoDatabase(
-                    "cette base n'a pas été créée pour la démonstration : elle n'est pas "
+                    "cette base n'a pas été créée pour la démonstration : elle n'est pas "
                     "réinitialisée."
                 )
             tx.set_meta(META_CLOCK_OFFSET, "0")
@@ -389,14 +389,14 @@ class DemoService:
         """
         if delta <= timedelta(0):
             raise DemoClockError(
-                "L'horloge de démonstration ne recule pas : revenez à l'heure réelle."
+                "L'horloge de démonstration ne recule pas : revenez à l'heure réelle."
             )
         with self._store.write() as tx:
             _require_demo(tx)
             offset = parse_offset(tx.get_meta(META_CLOCK_OFFSET)) + delta
             if offset > MAX_OFFSET:
                 raise DemoClockError(
-                    "L'horloge de démonstration ne peut pas avancer de plus d'un an : "
+                    "L'horloge de démonstration ne peut pas avancer de plus d'un an : "
                     "revenez à l'heure réelle."
                 )
             tx.set_meta(META_CLOCK_OFFSET, str(int(offset.total_seconds())))
@@ -423,7 +423,7 @@ class DemoService:
 def _require_demo(tx: StoreTx) -> None:
     if tx.get_meta(META_DEMO) is None:
         raise NotDemoDatabase(
-            "cette base n'a pas été créée pour la démonstration : son horloge ne se déplace pas."
+            "cette base n'a pas été créée pour la démonstration : son horloge ne se déplace pas."
         )
 
 

@@ -21,6 +21,7 @@ from textual.theme import Theme, ThemeProvider
 from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
+from ensap_tui.typography import keep_non_breaking_spaces
 from ensap_tui.ui.journeys import AppNavigator
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
@@ -296,5 +297,6 @@ def create_app(
     ``settings.demo`` marks the demo mode. Raises ``ensap_tui.bootstrap.StartupError`` with a
     French message when the database or its secret cannot be used.
     """
+    keep_non_breaking_spaces()
     services = open_services(db_path, clock=clock, token_source=token_source, settings=settings)
     return EnsapApp(services, demo=settings.demo if settings is not None else False)

@@ -37,7 +37,7 @@ def go_home(app: App[Any]) -> None:
 
     if any(isinstance(screen, SignedInScreen) for screen in app.screen_stack):
         app.notify(
-            "Vous êtes connecté : quittez d'abord votre espace (« Se déconnecter » ou Échap).",
+            "Vous êtes connecté : quittez d'abord votre espace (« Se déconnecter » ou Échap).",
             title="Accueil",
             markup=False,
         )
@@ -70,7 +70,7 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
         PaletteCommand("Accueil", "revenir à la page d'accueil", partial(go_home, app)),
         PaletteCommand(
             "Créer mon espace",
-            "première connexion : créer l'espace en 4 étapes",
+            "première connexion : créer l'espace en 4 étapes",
             partial(open_screen, app, to.Registration(), IdentityScreen),
         ),
         PaletteCommand(
@@ -97,17 +97,17 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
                 partial(open_demo_page, app),
             ),
             PaletteCommand(
-                "Horloge de démonstration : avancer d'1 heure",
+                "Horloge de démonstration : avancer d'1 heure",
                 "les blocages de 15 minutes prennent fin (F6)",
                 partial(move_demo_clock, app, ONE_HOUR),
             ),
             PaletteCommand(
-                "Horloge de démonstration : avancer de 24 heures",
+                "Horloge de démonstration : avancer de 24 heures",
                 "les liens d'activation expirent, les blocages prennent fin (F7)",
                 partial(move_demo_clock, app, ONE_DAY),
             ),
             PaletteCommand(
-                "Horloge de démonstration : revenir à l'heure réelle",
+                "Horloge de démonstration : revenir à l'heure réelle",
                 "annule les avances de l'horloge (F8)",
                 partial(move_demo_clock, app, None),
             ),

@@ -27,7 +27,7 @@ from ensap_tui.services.container import Services
 from tests.support.keyrings import BrokenKeyring, HangingKeyring, MemoryKeyring
 
 Install = Callable[[KeyringBackend], None]
-MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
+MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
 #: Cheap argon2 as in the tests, but with the system keyring (replaced by a test backend).
 WITH_KEYRING = replace(Settings.for_tests(), use_keyring=True, keyring_timeout=0.5)
 

@@ -476,7 +476,7 @@ def test_failure_state_round_trip_without_an_account(store: SqliteStore,
 def test_mail_round_trip_newest_first_and_count(store: SqliteStore, clock: FixedClock) -> None:
     now = clock.now()
     first = MailMessage(recipient="a@example.fr", subject="Activez votre espace",
-                        body="Bonjour,\n« lien »", sent_at=now, kind="activation",
+                        body="Bonjour,\n« lien »", sent_at=now, kind="activation",
                         link="ensap-tui://activer/jetontest000000000001", nir="185057511512364")
     second = MailMessage(recipient="a@example.fr", subject="Réinitialisation", body="…",
                          sent_at=now + timedelta(minutes=10), kind="reset",

@@ -159,7 +159,7 @@ def test_placeholder_message_quotes_the_expected_forms() -> None:
         contact.parse_phone("XXX615147978", field="telephone-secondaire")
     assert caught.value.field == "telephone-secondaire"
     assert (
-        "exemple : 0615147879 ou depuis l'étranger +33615147879 ; Polynésie : 0689 + 8 chiffres"
+        "exemple : 0615147879 ou depuis l'étranger +33615147879 ; Polynésie : 0689 + 8 chiffres"
         in caught.value.message
     )
 

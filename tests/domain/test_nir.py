@@ -120,7 +120,7 @@ def test_messages_quoted_by_the_specification() -> None:
         "(13 chiffres et une clé de 2 chiffres)."
     )
     assert (
-        nir.MSG_KEY == "La clé du numéro ne correspond pas : vérifiez les deux derniers chiffres."
+        nir.MSG_KEY == "La clé du numéro ne correspond pas : vérifiez les deux derniers chiffres."
     )
 
 

@@ -341,8 +341,8 @@ def test_agents_are_added_listed_and_removed(services: Services, clock: FixedClo
     with pytest.raises(UnknownAgent, match="«\u00a0camille\\.martin\u00a0»"):
         services.agents.remove("camille.martin")
     kinds = [(e.kind, e.actor, e.detail) for e in events(services)]
-    assert (assistance.AGENT_REMOVED, "ligne", f"agent « {AGENT} »") in kinds
-    assert (assistance.AGENT_ADDED, "ligne", "agent « zoe_roux-2 »") in kinds
+    assert (assistance.AGENT_REMOVED, "ligne", f"agent « {AGENT} »") in kinds
+    assert (assistance.AGENT_ADDED, "ligne", "agent « zoe_roux-2 »") in kinds
 
 
 def test_an_agent_name_is_unique_ignoring_case(services: Services) -> None:

@@ -137,6 +137,6 @@ def assert_french_failure(result: CliResult, *fragments: str) -> None:
     and without a traceback."""
     assert result.code != 0, result
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
-    assert result.stderr.startswith("ensap-tui : "), result.stderr
+    assert result.stderr.startswith("ensap-tui : "), result.stderr
     for fragment in fragments:
         assert fragment in result.stderr, (fragment, result.stderr)

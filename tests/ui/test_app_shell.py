@@ -57,7 +57,7 @@ async def test_home_starts_with_its_four_buttons_and_their_explanations(make_app
             button = app.screen.query_one(f"#{button_id}", Button)
             assert str(button.label) == label
         explanations = [static_text(s) for s in app.screen.query(".explication").results(Static)]
-        assert "première connexion : créez votre espace en 4 étapes" in explanations
+        assert "première connexion : créez votre espace en 4 étapes" in explanations
         assert "numéro de sécurité sociale et mot de passe" in explanations
         assert "collez le lien reçu par courriel" in explanations
         assert app.focused is app.screen.query_one("#creer-espace")

@@ -237,7 +237,7 @@ async def test_a_nir_in_any_spelling_finds_its_account(make_app: Any) -> None:
         assert result_rows(app) == []
         assert "clé du numéro" in shown(app, "#recherche-info")
         await search(pilot, "durand")
-        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
+        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
         assert disabled(app, "#supprimer") and disabled(app, "#journal")
 
 
@@ -265,7 +265,7 @@ async def test_after_a_search_with_no_result_the_next_one_is_typed_at_once(
         field = app.screen.query_one("#recherche", Input)
         await pilot.press(*"durand", "enter")
         await settle(pilot)
-        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
+        assert shown(app, "#recherche-info") == "Aucun espace ne correspond à « durand »."
         assert app.focused is field
         # The agent corrects the text without Ctrl+F: the keys go to the field.
         await pilot.press(*["backspace"] * 6, *"martin", "enter")
@@ -459,7 +459,7 @@ async def test_deleting_after_confirmation_removes_the_space(make_app: Any) -> N
         await click(pilot, "#confirmer")
         await wait_until(pilot, lambda: result_rows(app) == [])
         assert shown(app, "#message-console") == (
-            "✔ L'espace 1 85 •• •• ••• ••• 64 a été supprimé ; son journal est conservé."
+            "✔ L'espace 1 85 •• •• ••• ••• 64 a été supprimé ; son journal est conservé."
         )
         journal = app.services.assistance.journal(NIR)
         assert (journal[0].kind, journal[0].actor) == (assistance.ACCOUNT_DELETED, AGENT)

@@ -38,9 +38,9 @@ SCREENS = [
 ]
 DEMO_COMMANDS = [
     "Page démo",
-    "Horloge de démonstration : avancer d'1 heure",
-    "Horloge de démonstration : avancer de 24 heures",
-    "Horloge de démonstration : revenir à l'heure réelle",
+    "Horloge de démonstration : avancer d'1 heure",
+    "Horloge de démonstration : avancer de 24 heures",
+    "Horloge de démonstration : revenir à l'heure réelle",
 ]
 
 
@@ -105,9 +105,9 @@ async def test_f2_lists_every_demo_account_with_its_password_and_state(
         assert rows["bloque"][3] == "bloqué jusqu'à 14:17"
         assert rows["bientot"][3] == "bloqué jusqu'à 14:03"
         assert shown(app, "#horloge-demo") == (
-            "Horloge de démonstration : 26/11/2026 à 14:02 (heure réelle)"
+            "Horloge de démonstration : 26/11/2026 à 14:02 (heure réelle)"
         )
-        assert "« formateur », mot de passe « Guichet#Aide2026 »" in shown(app, "#agent-demo")
+        assert "« formateur », mot de passe « Guichet#Aide2026 »" in shown(app, "#agent-demo")
         # F2 again does nothing, and is not offered on the page itself.
         await pilot.press("f2")
         await pilot.pause()

@@ -36,8 +36,8 @@ async def test_space_shows_contacts_and_simulated_documents(make_app: Any) -> No
     async with app.run_test(size=SIZE) as pilot:
         await open_space(pilot)
         contacts = shown(app, "#coordonnees")
-        assert f"Courriel principal : {EMAIL}" in contacts
-        assert "Téléphone principal : non renseigné" in contacts
+        assert f"Courriel principal : {EMAIL}" in contacts
+        assert "Téléphone principal : non renseigné" in contacts
         assert "fictifs" in shown(app, "#documents-simulation")
         documents = app.screen.query_one("#documents")
         assert documents.row_count == 4
@@ -178,8 +178,8 @@ async def test_change_contacts_prefilled_checked_and_saved(make_app: Any) -> Non
         assert isinstance(app.screen, EspaceScreen)
         assert "coordonnées ont été mises à jour" in shown(app, "#message-espace")
         contacts = shown(app, "#coordonnees")
-        assert "Courriel de secours : secours@example.org" in contacts
-        assert "Téléphone principal : 06 15 14 78 79" in contacts
+        assert "Courriel de secours : secours@example.org" in contacts
+        assert "Téléphone principal : 06 15 14 78 79" in contacts
 
         await click(pilot, "#modifier-coordonnees")
         assert app.screen.query_one("#telephone").value == "06 15 14 78 79"

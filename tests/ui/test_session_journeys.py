@@ -60,7 +60,7 @@ async def test_register_read_mail_activate_sign_in_and_out(make_app: Any) -> Non
 
         await sign_in(pilot, password=PASSWORD)
         assert isinstance(app.screen, EspaceScreen)
-        assert shown(app, "#derniere-connexion") == "Dernière connexion : 26/11/2026 à 14:02"
+        assert shown(app, "#derniere-connexion") == "Dernière connexion : 26/11/2026 à 14:02"
 
 
 async def test_expired_link_says_so_and_offers_to_start_again(make_app: Any, clock: Any) -> None:

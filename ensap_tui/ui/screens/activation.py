@@ -19,7 +19,7 @@ from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 
 INTRO = (
     "Collez le lien reçu par courriel pour finaliser la création de votre espace (le lien "
-    "entier, ou seulement le code qui le termine), puis choisissez « Activer mon espace ». "
+    "entier, ou seulement le code qui le termine), puis choisissez « Activer mon espace ». "
     "Le lien est valable 24 heures et ne sert qu'une fois."
 )
 
@@ -31,18 +31,18 @@ OUTCOMES: dict[ActivationOutcome, tuple[str, NoticeKind]] = {
         "succes",
     ),
     ActivationOutcome.EXPIRED: (
-        "Ce lien a expiré : il n'était valable que 24 heures. Votre demande de création a été "
-        "supprimée ; recommencez la création de votre espace.",
+        "Ce lien a expiré : il n'était valable que 24 heures. Votre demande de création a été "
+        "supprimée ; recommencez la création de votre espace.",
         "erreur",
     ),
     ActivationOutcome.ALREADY_USED: (
-        "Ce lien a déjà été utilisé : votre espace est déjà activé. Accédez à votre espace avec "
+        "Ce lien a déjà été utilisé : votre espace est déjà activé. Accédez à votre espace avec "
         "votre numéro de sécurité sociale et votre mot de passe.",
         "info",
     ),
     ActivationOutcome.UNKNOWN: (
         "Ce lien n'est pas reconnu. Vérifiez que vous avez copié le lien entier du dernier "
-        "courriel reçu : un nouveau lien remplace le précédent.",
+        "courriel reçu : un nouveau lien remplace le précédent.",
         "erreur",
     ),
 }

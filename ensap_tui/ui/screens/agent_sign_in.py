@@ -21,7 +21,7 @@ from ensap_tui.ui.widgets.password_field import PasswordField
 
 INTRO = (
     "Réservé aux agents d'assistance, pour retrouver l'espace d'un usager et agir dessus. "
-    "Les agents sont créés en ligne de commande : « ensap-tui agent add NOM »."
+    "Les agents sont créés en ligne de commande : « ensap-tui agent add NOM »."
 )
 ATTEMPTS_WARNING = (
     "! Après 3 tentatives infructueuses, l'accès à la console est momentanément bloqué."

@@ -31,7 +31,7 @@ _T = TypeVar("_T")
 
 #: Shown on every screen, under the header line.
 SIMULATOR_BANNER = (
-    "Simulation : aucune donnée n'est transmise à l'ENSAP. N'utilisez pas vos vrais identifiants."
+    "Simulation : aucune donnée n'est transmise à l'ENSAP. N'utilisez pas vos vrais identifiants."
 )
 #: Left and right of the header line.
 HEADER_TITLE = "ENSAP — Espace numérique sécurisé de l'agent public"

@@ -33,7 +33,7 @@ from ensap_tui.ui.screens.sign_in import duration_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 
-SEARCH_LABEL = "Rechercher un espace : numéro de sécurité sociale ou début du nom de naissance"
+SEARCH_LABEL = "Rechercher un espace : numéro de sécurité sociale ou début du nom de naissance"
 SEARCH_PLACEHOLDER = "ex. 1 85 05 75 115 123 64, ou lefevre"
 NONE = "—"
 
@@ -61,7 +61,7 @@ def _count_text(query: str, count: int) -> str:
             return "Aucun espace n'a encore été créé."
         return f"Les espaces les plus récents ({count})."
     if not count:
-        return f"Aucun espace ne correspond à « {query.strip()} »."
+        return f"Aucun espace ne correspond à « {query.strip()} »."
     plural = "s" if count > 1 else ""
     return f"{count} espace{plural} trouvé{plural}."
 
@@ -196,7 +196,7 @@ class ConsoleScreen(SignedInScreen):
         with Horizontal(id="console-entete"):
             yield Static("Console d'assistance", classes="titre-page")
             yield Static(
-                Text.assemble("Agent : ", (self.agent.name, "bold")), id="agent-connecte"
+                Text.assemble("Agent : ", (self.agent.name, "bold")), id="agent-connecte"
             )
             yield Button("Se déconnecter", id="deconnexion-agent", classes="lien")
         yield Label(SEARCH_LABEL, classes="libelle")
@@ -457,7 +457,7 @@ class ConsoleScreen(SignedInScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Supprimer cet espace ?", question, confirm_label="Supprimer définitivement"
+                "Supprimer cet espace ?", question, confirm_label="Supprimer définitivement"
             ),
             confirmed,
         )
@@ -485,20 +485,20 @@ class ConsoleScreen(SignedInScreen):
             if action == UNLOCK:
                 if service.unlock(nir, name):
                     text = (
-                        f"Le blocage de l'espace {masked} est levé : la personne peut se "
+                        f"Le blocage de l'espace {masked} est levé : la personne peut se "
                         "connecter de nouveau."
                     )
                 else:
-                    text = f"L'espace {masked} n'était pas bloqué : rien à faire."
+                    text = f"L'espace {masked} n'était pas bloqué : rien à faire."
             elif action == RESEND:
                 email = service.resend_activation(nir, name)
                 text = (
-                    f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} ; "
+                    f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} ; "
                     "le lien précédent ne fonctionne plus."
                 )
             else:
                 service.delete(nir, name)
-                text = f"L'espace {masked} a été supprimé ; son journal est conservé."
+                text = f"L'espace {masked} a été supprimé ; son journal est conservé."
         except NotSignedIn as error:
             self.post_message(self.Acted(str(error), "erreur", ended=True))
         except (UnknownAccount, ActionRefused, StoreError, StoreBusyError) as error:

@@ -28,13 +28,13 @@ EMAIL_INFO = (
     "concernant votre espace sécurisé (notamment lors du dépôt de nouveaux documents)."
 )
 PHONE_EXAMPLE = (
-    "exemple : 0615147879 ou depuis l'étranger XXX615147978, XXX étant l'indicatif du pays "
-    "(+33615147879) ; pour la Polynésie, utilisez impérativement le format 0689 + votre numéro "
+    "exemple : 0615147879 ou depuis l'étranger XXX615147978, XXX étant l'indicatif du pays "
+    "(+33615147879) ; pour la Polynésie, utilisez impérativement le format 0689 + votre numéro "
     "à 8 chiffres"
 )
 BUSY_TEXT = "Création de votre espace en cours…"
 STORE_TROUBLE = (
-    "La base de données du simulateur est momentanément indisponible : réessayez dans un instant."
+    "La base de données du simulateur est momentanément indisponible : réessayez dans un instant."
 )
 
 

@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 KEY_ADVANCE_HOUR, KEY_ADVANCE_DAY, KEY_REAL_TIME, KEY_DEMO_PAGE = "f6", "f7", "f8", "f2"
 
 INTRO = (
-    "Comptes fictifs pour la démonstration : leurs numéros de sécurité sociale et leurs mots de "
+    "Comptes fictifs pour la démonstration : leurs numéros de sécurité sociale et leurs mots de "
     "passe n'appartiennent à personne. Avancez l'horloge de démonstration pour montrer un lien "
-    "qui expire ou un blocage qui prend fin : les règles habituelles s'appliquent."
+    "qui expire ou un blocage qui prend fin : les règles habituelles s'appliquent."
 )
 NONE = "—"
 
@@ -85,11 +85,11 @@ def move_demo_clock(app: App[Any], step: timedelta | None) -> bool:
     try:
         if step is None:
             demo.real_time()
-            message = f"Horloge de démonstration remise à l'heure réelle : {demo.clock_text()}."
+            message = f"Horloge de démonstration remise à l'heure réelle : {demo.clock_text()}."
         else:
             demo.advance(step)
             message = (
-                f"Horloge de démonstration avancée {describe_step(step)} : {demo.clock_text()}."
+                f"Horloge de démonstration avancée {describe_step(step)} : {demo.clock_text()}."
             )
     except (DemoClockError, NotDemoDatabase, StoreError, StoreBusyError) as error:
         app.notify(str(error), title="Horloge de démonstration", severity="error", markup=False)
@@ -167,14 +167,14 @@ class DemoScreen(EnsapScreen):
         yield table
         yield Static(
             Text.assemble(
-                ("Agent d'assistance : ", "bold"),
-                f"identifiant « {demo.agent_name} », mot de passe « {demo.agent_password} »",
+                ("Agent d'assistance : ", "bold"),
+                f"identifiant « {demo.agent_name} », mot de passe « {demo.agent_password} »",
             ),
             id="agent-demo",
         )
         yield Static("Ce que montre chaque compte", classes="sous-titre")
         yield Static(
-            Text("\n".join(f"• {p.birth_name} : {p.scenario}" for p in demo.people)),
+            Text("\n".join(f"• {p.birth_name} : {p.scenario}" for p in demo.people)),
             id="scenarios-demo",
         )
 
@@ -210,7 +210,7 @@ class DemoScreen(EnsapScreen):
             table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
         except NoMatches:
             return  # the page is being closed
-        line.update(f"Horloge de démonstration : {clock}")
+        line.update(f"Horloge de démonstration : {clock}")
         rows = [_row(view) for view in views]
         if rows == self._rows:
             return
@@ -237,7 +237,7 @@ class DemoScreen(EnsapScreen):
     @on(Button.Pressed, "#reinitialiser-demo")
     def _reset(self) -> None:
         self.query_one("#message-demo", Notice).show(
-            "Réinitialisation en cours : les comptes fictifs sont recréés…", "info"
+            "Réinitialisation en cours : les comptes fictifs sont recréés…", "info"
         )
         self.query_one("#reinitialiser-demo", Button).disabled = True
         self._run_reset()
@@ -256,10 +256,10 @@ class DemoScreen(EnsapScreen):
         self.query_one("#reinitialiser-demo", Button).disabled = False
         notice = self.query_one("#message-demo", Notice)
         if error is not None:
-            notice.show(f"La démonstration n'a pas été réinitialisée : {error}", "erreur")
+            notice.show(f"La démonstration n'a pas été réinitialisée : {error}", "erreur")
             return
         notice.show(
-            "Démonstration réinitialisée : comptes fictifs recréés, horloge de démonstration "
+            "Démonstration réinitialisée : comptes fictifs recréés, horloge de démonstration "
             "remise à l'heure réelle.",
             "succes",
         )

@@ -28,7 +28,7 @@ from ensap_tui.ui.widgets.notice import Notice
 FIRST_SIGN_IN = "Première connexion"
 NOT_GIVEN = "non renseigné"
 DOCUMENTS_NOTE = (
-    "Simulation : ces documents sont fictifs, produits par le simulateur. Aucun bulletin réel "
+    "Simulation : ces documents sont fictifs, produits par le simulateur. Aucun bulletin réel "
     "n'est affiché."
 )
 PASSWORD_CHANGED = (
@@ -46,7 +46,7 @@ def last_sign_in_text(session: Session) -> str:
     """«Dernière connexion : 26/11/2026 à 14:02», or «Première connexion»."""
     if session.previous_sign_in_at is None:
         return FIRST_SIGN_IN
-    return f"Dernière connexion : {format_datetime(session.previous_sign_in_at)}"
+    return f"Dernière connexion : {format_datetime(session.previous_sign_in_at)}"
 
 
 def fictitious_documents(now: datetime) -> list[tuple[str, str, str]]:
@@ -81,10 +81,10 @@ def _phone(e164: str) -> str:
 def contacts_text(contacts: Contacts) -> Text:
     """The contact details as a literal block (addresses are never read as markup)."""
     lines = (
-        ("Courriel principal : ", contacts.email or NOT_GIVEN),
-        ("Courriel de secours : ", contacts.email_backup or NOT_GIVEN),
-        ("Téléphone principal : ", _phone(contacts.phone)),
-        ("Téléphone secondaire : ", _phone(contacts.phone_secondary)),
+        ("Courriel principal : ", contacts.email or NOT_GIVEN),
+        ("Courriel de secours : ", contacts.email_backup or NOT_GIVEN),
+        ("Téléphone principal : ", _phone(contacts.phone)),
+        ("Téléphone secondaire : ", _phone(contacts.phone_secondary)),
     )
     text = Text()
     for index, (label, value) in enumerate(lines):
@@ -138,7 +138,7 @@ class EspaceScreen(SignedInScreen):
                 id="bienvenue-nom",
             )
             yield Static(
-                Text.assemble("N° de sécurité sociale : ", mask_nir(session.nir)),
+                Text.assemble("N° de sécurité sociale : ", mask_nir(session.nir)),
                 id="bienvenue-nir",
             )
             yield Static(Text(last_sign_in_text(session)), id="derniere-connexion")

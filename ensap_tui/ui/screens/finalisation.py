@@ -48,7 +48,7 @@ class FinalisationScreen(EnsapScreen):
         yield Static(self.receipt.email, id="adresse-envoi", markup=False)
         yield Static(
             "Consultez votre messagerie et cliquez sur le lien contenu dans le message afin de "
-            "finaliser la création de votre espace. Attention : ce lien a une validité limitée "
+            "finaliser la création de votre espace. Attention : ce lien a une validité limitée "
             "à 24 heures. Passé ce délai, vous devrez recommencer la procédure.",
             classes="paragraphe",
         )
@@ -57,11 +57,11 @@ class FinalisationScreen(EnsapScreen):
             id="validite",
             classes="paragraphe",
         )
-        yield Static("Si vous ne recevez pas ce courriel :", classes="sous-titre")
+        yield Static("Si vous ne recevez pas ce courriel :", classes="sous-titre")
         yield Static(
             "- vérifiez que votre messagerie ne l'a pas classé en tant que spam ou courrier "
-            "indésirable ;\n"
-            "- attention : en cas d'affluence, ce courriel peut vous parvenir dans un délai "
+            "indésirable ;\n"
+            "- attention : en cas d'affluence, ce courriel peut vous parvenir dans un délai "
             "maximum de 24 heures. Merci pour votre compréhension.",
             classes="paragraphe liste",
         )

@@ -36,7 +36,7 @@ class HomeScreen(EnsapScreen):
         with Grid(id="choix-accueil"):
             yield Button("Créer mon espace", id="creer-espace", variant="primary")
             yield Static(
-                "première connexion : créez votre espace en 4 étapes", classes="explication"
+                "première connexion : créez votre espace en 4 étapes", classes="explication"
             )
             yield Button("Accéder à mon espace", id="acceder-espace")
             yield Static("numéro de sécurité sociale et mot de passe", classes="explication")
@@ -46,7 +46,7 @@ class HomeScreen(EnsapScreen):
             yield Static("les courriels envoyés par le simulateur", classes="explication")
             yield Button("Espace assistance", id="espace-assistance")
             yield Static(
-                "agents d'assistance : retrouver un espace, le débloquer…",
+                "agents d'assistance : retrouver un espace, le débloquer…",
                 classes="explication",
             )
 

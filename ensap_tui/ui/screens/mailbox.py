@@ -18,7 +18,7 @@ from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 
 INTRO = (
-    "Les courriels « envoyés » par le simulateur arrivent ici : aucun courriel réel n'est "
+    "Les courriels « envoyés » par le simulateur arrivent ici : aucun courriel réel n'est "
     "envoyé. Choisissez un courriel dans la liste pour le lire."
 )
 EMPTY = (
@@ -128,10 +128,10 @@ class MailboxScreen(EnsapScreen):
             return
         header.update(
             Text.assemble(
-                ("De : ", "bold"), SENDER, "\n",
-                ("À : ", "bold"), message.recipient, "\n",
-                ("Objet : ", "bold"), message.subject, "\n",
-                ("Reçu le : ", "bold"), format_datetime(message.sent_at),
+                ("De : ", "bold"), SENDER, "\n",
+                ("À : ", "bold"), message.recipient, "\n",
+                ("Objet : ", "bold"), message.subject, "\n",
+                ("Reçu le : ", "bold"), format_datetime(message.sent_at),
             )
         )
         text = message.body.rstrip("\n")

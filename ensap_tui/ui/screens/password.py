@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from ensap_tui.ui.screens.step import Wizard
 
 POLICY = (
-    "Le mot de passe doit être « FORT » : il doit contenir au moins 8 caractères et se composer "
-    "de 3 des 4 types de caractères suivants : majuscules, minuscules, chiffres et caractères "
+    "Le mot de passe doit être « FORT » : il doit contenir au moins 8 caractères et se composer "
+    "de 3 des 4 types de caractères suivants : majuscules, minuscules, chiffres et caractères "
     "spéciaux."
 )
 

@@ -27,7 +27,7 @@ INTRO = (
     "valable 30 minutes et ne sert qu'une fois."
 )
 RULES_INTRO = (
-    "Le mot de passe doit être « FORT » : au moins 8 caractères et 3 des 4 types suivants, "
+    "Le mot de passe doit être « FORT » : au moins 8 caractères et 3 des 4 types suivants, "
     "sans votre nom, votre date de naissance ni votre numéro de sécurité sociale."
 )
 DONE = (
@@ -37,17 +37,17 @@ DONE = (
 #: Why a link cannot be used, for each outcome other than DONE.
 LINK_PROBLEMS: dict[ResetOutcome, str] = {
     ResetOutcome.EXPIRED: (
-        "Ce lien a expiré : il n'était valable que 30 minutes. Refaites une demande avec "
-        "« Mot de passe oublié »."
+        "Ce lien a expiré : il n'était valable que 30 minutes. Refaites une demande avec "
+        "« Mot de passe oublié »."
     ),
     ResetOutcome.ALREADY_USED: (
         "Ce lien a déjà été utilisé. Si vous n'avez pas changé votre mot de passe vous-même, "
-        "refaites une demande avec « Mot de passe oublié »."
+        "refaites une demande avec « Mot de passe oublié »."
     ),
     ResetOutcome.UNKNOWN: (
         "Ce lien n'est pas reconnu. Vérifiez que vous avez copié le lien entier du dernier "
         "courriel reçu (un nouveau lien remplace le précédent), ou refaites une demande avec "
-        "« Mot de passe oublié »."
+        "« Mot de passe oublié »."
     ),
 }
 

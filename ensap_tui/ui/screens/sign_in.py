@@ -28,12 +28,12 @@ ATTEMPTS_WARNING = (
 FAILED = "Identifiant ou mot de passe incorrect."
 NOT_ACTIVATED = (
     "Votre espace n'est pas encore activé. Pour l'activer, suivez le lien du courriel reçu "
-    "après la création de votre espace (valable 24 heures) ; passé ce délai, recommencez la "
+    "après la création de votre espace (valable 24 heures) ; passé ce délai, recommencez la "
     "création de votre espace."
 )
 EMPTY_PASSWORD = "Saisissez votre mot de passe."
-SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour accéder à votre espace."
-SIGNED_OUT = "Déconnexion effectuée : votre session est fermée."
+SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour accéder à votre espace."
+SIGNED_OUT = "Déconnexion effectuée : votre session est fermée."
 
 
 def attempts_left_text(left: int | None) -> str:
@@ -54,7 +54,7 @@ def blocked_text(until: datetime, now: datetime) -> str:
     return (
         "Après 3 tentatives de connexion infructueuses, l'accès à votre espace est "
         f"momentanément bloqué {when}. Vous pourrez alors réessayer. Si vous avez oublié votre "
-        "mot de passe, choisissez « Mot de passe oublié »."
+        "mot de passe, choisissez « Mot de passe oublié »."
     )
 
 

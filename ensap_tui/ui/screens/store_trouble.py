@@ -10,7 +10,7 @@ from ensap_tui.services.ports import StoreBusyError, StoreError
 STORE_ERRORS = (StoreError, StoreBusyError)
 
 STORE_TROUBLE = (
-    "La base de données du simulateur est momentanément indisponible : réessayez dans un instant."
+    "La base de données du simulateur est momentanément indisponible : réessayez dans un instant."
 )
 
 

@@ -19,12 +19,12 @@ parcours de création et d'utilisation d'un espace numérique sécurisé de l'ag
 ni édité ni validé par l'administration et ne remplace en aucun cas le service en ligne officiel.
 
 **Article 2 — Absence de transmission.** Aucune donnée saisie n'est transmise à l'ENSAP ni à
-aucun autre organisme. Le simulateur ne se connecte à aucun réseau : les courriels sont simulés et
+aucun autre organisme. Le simulateur ne se connecte à aucun réseau : les courriels sont simulés et
 restent dans la boîte de réception du simulateur.
 
 **Article 3 — Données saisies.** Utilisez des données fictives. Ne saisissez jamais votre vrai
 numéro de sécurité sociale ni un mot de passe que vous utilisez ailleurs. Les informations sont
-conservées uniquement dans la base locale de cet ordinateur ; les mots de passe n'y sont jamais
+conservées uniquement dans la base locale de cet ordinateur ; les mots de passe n'y sont jamais
 stockés en clair.
 
 **Article 4 — Identifiants.** L'espace simulé est accessible avec le numéro de sécurité sociale
@@ -38,8 +38,8 @@ courriel (simulé), valable 24 heures. Passé ce délai, la demande est effacée
 **Article 6 — Responsabilité.** Le simulateur est fourni tel quel, pour la formation et les
 tests. Les documents, montants et informations affichés sont fictifs et n'ont aucune valeur.
 
-**Article 7 — Acceptation.** Cocher la case « Je déclare avoir lu, compris et accepté les
-conditions générales d'utilisation » vaut acceptation des présentes conditions.
+**Article 7 — Acceptation.** Cocher la case « Je déclare avoir lu, compris et accepté les
+conditions générales d'utilisation » vaut acceptation des présentes conditions.
 """
 
 

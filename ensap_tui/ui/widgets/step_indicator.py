@@ -64,7 +64,7 @@ class StepIndicator(Widget, can_focus=False):
         """«Étape suivante : Coordonnées», or «Dernière étape» on the last one."""
         if self.current >= len(STEPS):
             return "Dernière étape"
-        return f"Étape suivante : {STEPS[self.current]}"
+        return f"Étape suivante : {STEPS[self.current]}"
 
     def render(self) -> RenderResult:
         width = max(len(STEPS) * 8, self.content_size.width)
