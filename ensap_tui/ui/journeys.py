@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ensap_tui.ui.screens import navigation as to
+from ensap_tui.ui.screens.base import EnsapScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -94,6 +95,8 @@ class AppNavigator:
         for screen in reversed(self._app.screen_stack[:-1]):
             if isinstance(screen, type(made)):
                 screen.pop_until_active()
+                if isinstance(screen, EnsapScreen):
+                    screen.clear_errors()  # never old errors under what is typed now
                 if isinstance(destination, to.SignIn) and destination.notice:
                     from ensap_tui.ui.screens.sign_in import SignInScreen
 

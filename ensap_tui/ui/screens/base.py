@@ -76,7 +76,8 @@ class EnsapScreen(Screen[object]):
     - :meth:`show_errors` puts each :class:`~ensap_tui.domain.errors.FieldError` in the
       ``FieldErrorLine`` of its field (``#<field>-erreur``) and focuses the first invalid field;
       ``FOCUS_FOR_FIELD`` maps a field to another widget id when they differ (e.g.
-      ``{"date-naissance": "jour"}``).
+      ``{"date-naissance": "jour"}``). Changing a field hides its error line (see
+      :meth:`FormScreen.refresh_errors`); a screen the journey comes back to shows none.
     """
 
     HELP_TOPIC: ClassVar[str] = "accueil"
@@ -96,6 +97,7 @@ class EnsapScreen(Screen[object]):
         super().__init__(name, id, classes)
         self._service_calls: dict[Worker[Any], _Call] = {}
         self._last_trouble: tuple[str, float] | None = None
+        self._values_at_error: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="entete"):
@@ -292,6 +294,8 @@ class EnsapScreen(Screen[object]):
         lines = {line.field: line for line in self.query(FieldErrorLine)}
         for field, line in lines.items():
             line.message = messages.get(field, "")
+        # What each wrong field held: a change of it (not a mere repaint) clears its line.
+        self._values_at_error = {field: self._field_value(field) for field in messages}
         for field, message in messages.items():
             if field not in lines:
                 self.notify(message, severity="error", markup=False)
@@ -303,6 +307,22 @@ class EnsapScreen(Screen[object]):
         """Hides every error line of this screen."""
         for line in self.query(FieldErrorLine):
             line.clear()
+        self._values_at_error = {}
+
+    def _field_value(self, field: str) -> object:
+        """The value of ``field``'s widget (an input, box or list), None if it has none."""
+        widgets = self.query(f"#{self.FOCUS_FOR_FIELD.get(field, field)}")
+        return getattr(widgets.first(), "value", None) if widgets else None
+
+    def clear_changed_error(self, field: str) -> None:
+        """Hides ``field``'s error line once its value differs from the one that was refused."""
+        if field not in self._values_at_error:
+            return
+        if self._field_value(field) != self._values_at_error[field]:
+            del self._values_at_error[field]
+            for line in self.query(FieldErrorLine):
+                if line.field == field:
+                    line.clear()
 
     def focus_field(self, field: str) -> None:
         """Focuses the widget of ``field`` (through ``FOCUS_FOR_FIELD``) and scrolls to it."""
@@ -351,16 +371,23 @@ class FormScreen(EnsapScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _recheck(self) -> None:
-        self.refresh_errors()
+    def _recheck(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        self.refresh_errors(changed=event.control.id)
 
-    def refresh_errors(self) -> None:
-        """Clears the lines of fields now valid; updates the messages of those still wrong."""
+    def refresh_errors(self, changed: str | None = None) -> None:
+        """Clears the lines of fields now valid; updates the messages of those still wrong.
+
+        On a screen that does not check live, the line of the ``changed`` field goes as soon as
+        its value differs from the refused one (the next submission says what is still wrong).
+        """
         shown = [line for line in self.query(FieldErrorLine) if line.message]
         if not shown:
             return
         errors = self.check_fields()
         if errors is None:
+            fields = {target: field for field, target in self.FOCUS_FOR_FIELD.items()}
+            if changed is not None:
+                self.clear_changed_error(fields.get(changed, changed))
             return
         messages: dict[str, str] = {}
         for error in errors:
