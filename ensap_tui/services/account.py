@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
-from ensap_tui.services import _checks, events, mail_texts
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state
+from ensap_tui.services import _checks, _throttled, events, mail_texts
 from ensap_tui.services._checks import SAME_AS_CURRENT
 from ensap_tui.services._mail import send_mail
-from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.services.errors import NotSignedIn, TooManyAttempts, ValidationFailed
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
@@ -18,10 +21,25 @@ from ensap_tui.services.models import (
     TokenPurpose,
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
+from ensap_tui.services.signin import PersonDoor
 
+TOO_MANY_ATTEMPTS = (
+    "Trois mots de passe actuels erronés : par sécurité, votre session a pris fin et l'accès "
+    "à votre espace est momentanément bloqué."
+)
+#: The event-log detail of a wrong current password.
+CURRENT_FAILED_DETAIL = "mot de passe actuel incorrect (« Modifier mon mot de passe »)"
 WRONG_CURRENT = (
     "Le mot de passe actuel est incorrect : saisissez celui que vous utilisez aujourd'hui."
 )
+
+
+class _CurrentPasswordDoor(PersonDoor):
+    """Counts a wrong «Mot de passe actuel» on the NIR, like a failed sign-in."""
+
+    def record_failure(self, tx: StoreTx, subject: Account | None, now: datetime) -> None:
+        tx.add_event(Event(at=now, kind=events.SIGN_IN_FAILED, nir=self.nir,
+                           detail=CURRENT_FAILED_DETAIL))
 
 
 def _session_account(tx: StoreTx, session: Session) -> Account:
@@ -49,12 +67,22 @@ class AccountService:
 
         Raises :class:`ValidationFailed` on fields "mot-de-passe-actuel", "mot-de-passe",
         "confirmation-mot-de-passe" (in that order). Revokes every reset link and mails a notice.
+
+        A wrong current password counts as a sign-in failure of the NIR: the one that starts a
+        block (the third in a row) ends the session, and while a block is in force the current
+        password is not even verified; both raise :class:`TooManyAttempts`.
         """
         account = self.account(session)
+        now = self._clock.now()
+        with self._store.read() as tx:
+            state = effective_failure_state(tx.failure_state(account.nir), now)
+        until = blocked_until(state, now)
+        if until is not None:
+            raise TooManyAttempts(TOO_MANY_ATTEMPTS, until)
         current_norm = normalise_password(current)
         errors: list[FieldError] = []
         if not self._hasher.verify(account.password_hash, current_norm):
-            errors.append(FieldError("mot-de-passe-actuel", WRONG_CURRENT))
+            errors.append(FieldError("mot-de-passe-actuel", self._wrong_current(account, now)))
         personal = PersonalInfo(
             account.nir, account.birth_name, account.birth_date, account.contacts.email
         )
@@ -65,7 +93,6 @@ class AccountService:
         if errors:
             raise ValidationFailed(errors)
         password_hash = self._hasher.hash(normalise_password(new))
-        now = self._clock.now()
         with self._store.write() as tx:
             fresh = _session_account(tx, session)
             if fresh.password_hash != account.password_hash:
@@ -73,11 +100,35 @@ class AccountService:
                 raise ValidationFailed([FieldError("mot-de-passe-actuel", WRONG_CURRENT)])
             tx.set_password_hash(fresh.id, password_hash)
             tx.revoke_tokens(fresh.id, TokenPurpose.RESET, now)
+            # Knowing the current password is as good as a sign-in: the streak restarts.
+            tx.clear_failure_state(fresh.nir)
             tx.add_event(Event(at=now, kind=events.PASSWORD_CHANGED, nir=fresh.nir))
             send_mail(
                 tx, mail_texts.PASSWORD_CHANGED, mail_texts.password_changed(now, by_reset=False),
                 to=fresh.contacts.email, nir=fresh.nir, at=now,
             )
+
+    def _wrong_current(self, account: Account, now: datetime) -> str:
+        """Counts a wrong current password as a sign-in failure; the message to show, or
+        :class:`TooManyAttempts` (raised after the transaction) when it starts a block."""
+        result = None
+        with self._store.write() as tx:
+            state = effective_failure_state(tx.failure_state(account.nir), now)
+            until = blocked_until(state, now)  # set when blocked meanwhile by another terminal
+            if until is None:
+                result = _throttled.count_failure(
+                    tx, _CurrentPasswordDoor(account.nir), account, state, now
+                )
+                until = result.blocked_until
+        # Raised once the transaction is committed: the failure must stay counted.
+        if until is not None or result is None:
+            raise TooManyAttempts(TOO_MANY_ATTEMPTS, until or now)
+        left = result.attempts_left or 0
+        plural = "s" if left > 1 else ""
+        return (
+            f"{WRONG_CURRENT} Après {left} autre{plural} erreur{plural}, la session prendra fin "
+            "et l'accès à votre espace sera momentanément bloqué."
+        )
 
     def change_contacts(self, session: Session, form: ContactsForm) -> Contacts:
         """Replaces the contact details with the same checks as creation step 3.

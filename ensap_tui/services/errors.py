@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from ensap_tui.domain.errors import FieldError
 
@@ -17,6 +18,16 @@ class ValidationFailed(ValueError):
 
 class NotSignedIn(PermissionError):
     """The session ended (signed out, timed out, or the account is gone)."""
+
+
+class TooManyAttempts(NotSignedIn):
+    """The session ended because the current password was wrong too many times in a row (or
+    the sign-in is blocked): ``blocked_until`` is when the person may sign in again;
+    ``str()`` is a French message."""
+
+    def __init__(self, message: str, blocked_until: datetime) -> None:
+        super().__init__(message)
+        self.blocked_until = blocked_until
 
 
 class UnknownAccount(LookupError):

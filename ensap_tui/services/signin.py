@@ -31,17 +31,18 @@ from ensap_tui.services.models import (
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
 
 
-class _PersonDoor(_throttled.Door[Account, SignInResult]):
-    """A person's sign-in: the counter is the NIR's, whether or not it has a space."""
+class PersonDoor(_throttled.Door[Account, SignInResult]):
+    """A person's sign-in: the counter is the NIR's, whether or not it has a space. Also
+    used to count a wrong «Mot de passe actuel» (``account.AccountService.change_password``)."""
 
     def __init__(self, compact: str) -> None:
-        self._nir = compact
+        self.nir = compact
 
     def find(self, tx: StoreTx) -> Account | None:
-        return tx.account_by_nir(self._nir)
+        return tx.account_by_nir(self.nir)
 
     def failure_state(self, tx: StoreTx, subject: Account | None) -> FailureState:
-        return tx.failure_state(self._nir)
+        return tx.failure_state(self.nir)
 
     def save_failure_state(
         self, tx: StoreTx, subject: Account | None, state: FailureState
@@ -61,16 +62,16 @@ class _PersonDoor(_throttled.Door[Account, SignInResult]):
         self, tx: StoreTx, subject: Account, new_hash: str | None, now: datetime
     ) -> SignInResult:
         if subject.status is AccountStatus.PENDING:
-            tx.add_event(Event(at=now, kind=events.SIGN_IN_NOT_ACTIVATED, nir=self._nir))
+            tx.add_event(Event(at=now, kind=events.SIGN_IN_NOT_ACTIVATED, nir=self.nir))
             return SignInResult(SignInStatus.NOT_ACTIVATED)
-        tx.clear_failure_state(self._nir)
+        tx.clear_failure_state(self.nir)
         if new_hash is not None:
             tx.set_password_hash(subject.id, new_hash)
         tx.set_last_sign_in(subject.id, now)
-        tx.add_event(Event(at=now, kind=events.SIGN_IN, nir=self._nir))
+        tx.add_event(Event(at=now, kind=events.SIGN_IN, nir=self.nir))
         session = Session(
             account_id=subject.id,
-            nir=self._nir,
+            nir=self.nir,
             birth_name=subject.birth_name,
             signed_in_at=now,
             previous_sign_in_at=subject.last_sign_in_at,
@@ -79,12 +80,12 @@ class _PersonDoor(_throttled.Door[Account, SignInResult]):
 
     def record_failure(self, tx: StoreTx, subject: Account | None, now: datetime) -> None:
         detail = "identifiant inconnu" if subject is None else "mot de passe incorrect"
-        tx.add_event(Event(at=now, kind=events.SIGN_IN_FAILED, nir=self._nir, detail=detail))
+        tx.add_event(Event(at=now, kind=events.SIGN_IN_FAILED, nir=self.nir, detail=detail))
 
     def record_block(
         self, tx: StoreTx, subject: Account | None, detail: str, now: datetime
     ) -> None:
-        tx.add_event(Event(at=now, kind=events.SIGN_IN_BLOCKED, nir=self._nir, detail=detail))
+        tx.add_event(Event(at=now, kind=events.SIGN_IN_BLOCKED, nir=self.nir, detail=detail))
 
     def answer(
         self, status: SignInStatus, *, until: datetime | None = None, left: int | None = None
@@ -110,7 +111,7 @@ class SignInService:
         compact = nir.parse_nir(nir_text, field="identifiant")
         candidate = normalise_password(password)
         return _throttled.attempt(
-            self._store, self._hasher, _PersonDoor(compact), candidate, self._clock.now()
+            self._store, self._hasher, PersonDoor(compact), candidate, self._clock.now()
         )
 
     def sign_out(self, session: Session, *, reason: str = "") -> None:

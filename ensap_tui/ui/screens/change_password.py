@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, assess
-from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.services.errors import NotSignedIn, TooManyAttempts, ValidationFailed
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.reset_password import RULES_INTRO
@@ -36,10 +36,14 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     class Changed(Message):
         """The worker finished: ``errors`` on the fields, or ``ended`` when signed out."""
 
-        def __init__(self, errors: list[FieldError], ended: bool = False) -> None:
+        def __init__(
+            self, errors: list[FieldError], ended: bool = False,
+            reason: SignOutReason = SignOutReason.ENDED,
+        ) -> None:
             super().__init__()
             self.errors = errors
             self.ended = ended
+            self.reason = reason
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -117,6 +121,8 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
             self.services.account.change_password(self.session, current, new, confirmation)
         except ValidationFailed as failed:
             self.post_message(self.Changed(failed.errors))
+        except TooManyAttempts:
+            self.post_message(self.Changed([], ended=True, reason=SignOutReason.ATTEMPTS))
         except NotSignedIn:
             self.post_message(self.Changed([], ended=True))
         except STORE_ERRORS as error:
@@ -128,7 +134,7 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     def _show_outcome(self, message: Changed) -> None:
         self.set_busy(False)
         if message.ended:
-            self.leave(SignOutReason.ENDED)
+            self.leave(message.reason)
         elif message.errors:
             if any(error.field == "mot-de-passe-actuel" for error in message.errors):
                 self.query_one("#mot-de-passe-actuel", Input).value = ""

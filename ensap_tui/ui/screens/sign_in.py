@@ -176,6 +176,10 @@ class SignInScreen(FormScreen):
             notice.show(idle_text(self.services.idle_timeout), "attention")
         elif reason == SignOutReason.ENDED:
             notice.show(SESSION_ENDED, "attention")
+        elif reason == SignOutReason.ATTEMPTS:
+            from ensap_tui.services.account import TOO_MANY_ATTEMPTS
+
+            notice.show(TOO_MANY_ATTEMPTS, "erreur")
         else:
             notice.show(SIGNED_OUT, "info")
         self.query_one("#identifiant", Input).focus()

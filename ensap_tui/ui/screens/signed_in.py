@@ -20,6 +20,7 @@ class SignOutReason(enum.StrEnum):
     USER = "deconnexion"  # «Se déconnecter», or Escape from Mon espace
     IDLE = "inactivite"  # no key or click for ``services.idle_timeout``
     ENDED = "fin-de-session"  # the account is gone or no longer active
+    ATTEMPTS = "trop-d-erreurs"  # 3 wrong «Mot de passe actuel»: the NIR is blocked
 
     @property
     def event_detail(self) -> str:
@@ -31,6 +32,7 @@ _EVENT_DETAILS = {
     SignOutReason.USER: "",
     SignOutReason.IDLE: "inactivité",
     SignOutReason.ENDED: "session terminée",
+    SignOutReason.ATTEMPTS: "3 mots de passe actuels erronés",
 }
 
 
