@@ -6,7 +6,7 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
 from ensap_tui.commands._helpdesk import (
@@ -18,6 +18,9 @@ from ensap_tui.commands._helpdesk import (
     iso,
     when,
 )
+
+if TYPE_CHECKING:
+    from ensap_tui.domain.errors import FieldError
 
 PASSWORD_PROMPT = "Mot de passe de l'agent : "
 CONFIRMATION_PROMPT = "Confirmez le mot de passe : "
@@ -93,38 +96,48 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def read_password() -> tuple[str, str]:
-    """The password and its confirmation: asked without echo on a terminal, else the first
-    two lines of the standard input (for scripts), line ends removed and nothing else."""
+def _ask(prompt: str) -> str:
+    """One password: asked without echo on a terminal, else the next line of the standard input
+    (for scripts), its line end removed and nothing else."""
     if sys.stdin is not None and sys.stdin.isatty():
         try:
-            return getpass.getpass(PASSWORD_PROMPT), getpass.getpass(CONFIRMATION_PROMPT)
+            return getpass.getpass(prompt)
         except EOFError:
             raise CommandError(MISSING_LINES, EXIT_USAGE) from None
-    if sys.stdin is None:
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:  # the input ended before this line
         raise CommandError(MISSING_LINES, EXIT_USAGE)
-    first, second = sys.stdin.readline(), sys.stdin.readline()
-    if not second:  # the input ended before the second line
-        raise CommandError(MISSING_LINES, EXIT_USAGE)
-    return _line(first), _line(second)
+    return _line(line)
 
 
 def _line(text: str) -> str:
     return text.removesuffix("\n").removesuffix("\r")
 
 
+def _refused(problems: list[FieldError]) -> CommandError:
+    reasons = "\n".join(f"  - {e.message}" for e in problems)
+    return CommandError(f"L'agent n'a pas été ajouté :\n{reasons}")
+
+
 def run_add(args: argparse.Namespace) -> int:
-    """Creates an agent after reading its password twice."""
+    """Creates an agent: the name is checked before the password is asked, the password before
+    its confirmation is asked, and every problem found is listed."""
     from ensap_tui.services.errors import ValidationFailed
 
     with helpdesk_services(args) as services:
         author = actor(args, services)
-        password, confirmation = read_password()
+        problems = services.agents.check_new(args.name)
+        if problems:
+            raise _refused(problems)
+        password = _ask(PASSWORD_PROMPT)
+        problems = services.agents.check_new(args.name, password)
+        if problems:
+            raise _refused(problems)
+        confirmation = _ask(CONFIRMATION_PROMPT)
         try:
             agent = services.agents.add(args.name, password, confirmation, actor=author)
         except ValidationFailed as error:
-            reasons = "\n".join(f"  - {e.message}" for e in error.errors)
-            raise CommandError(f"L'agent n'a pas été ajouté :\n{reasons}") from None
+            raise _refused(error.errors) from None
     print(f"L'agent « {agent.name} » a été ajouté : il peut ouvrir l'espace assistance.")
     return EXIT_OK
 

@@ -22,7 +22,7 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.domain.throttle import blocked_until, effective_failure_state
 from ensap_tui.domain.timefmt import format_datetime
-from ensap_tui.services import _checks, _throttled, events
+from ensap_tui.services import _throttled, events
 from ensap_tui.services.errors import NotSignedIn, UnknownAgent, ValidationFailed
 from ensap_tui.services.models import (
     Agent,
@@ -53,6 +53,8 @@ _RESERVED_NAMES = frozenset({"systeme", "demo"})
 #: Longer text typed as an agent name is no agent's (agents added before the name rule had up
 #: to 40 characters, a few of them wider than one byte).
 _LOOKUP_MAX = 4 * AGENT_NAME_MAX
+
+CONFIRMATION = "confirmation-mot-de-passe"
 
 MSG_AGENT_EMPTY = "Saisissez l'identifiant de l'agent."
 MSG_AGENT_LENGTH = (
@@ -190,31 +192,45 @@ class AgentService:
         self._hasher = hasher
         self._clock = clock
 
-    def add(self, name: str, password: str, confirmation: str, *, actor: str = "") -> Agent:
-        """Creates an agent. The password follows the users' rules, the agent's name standing
-        for the personal data it must not contain.
-
-        Raises :class:`ValidationFailed` on fields "agent-identifiant", "mot-de-passe",
-        "confirmation-mot-de-passe" (a name already taken, ignoring case, included).
-        ``actor`` is who adds it (for the event log).
-        """
+    def check_new(self, name: str, password: str | None = None) -> builtins.list[FieldError]:
+        """Every problem of a new agent's name and, when given, of its password, in that order
+        (fields "agent-identifiant", "mot-de-passe"): all the password's problems, not only the
+        first, so that the command line can list them before asking for the confirmation.
+        The password follows the users' rules, the agent's name standing for the personal data
+        it must not contain."""
         errors: list[FieldError] = []
         clean: str | None = None
         try:
             clean = parse_agent_name(name)
         except FieldError as error:
             errors.append(error)
-        personal = PersonalInfo(birth_name=clean or "")
-        for problem in _checks.check_new_password(password, confirmation, personal):
-            if problem.message == password_policy.MSG_BIRTH_NAME:
-                problem = FieldError(problem.field, MSG_AGENT_PASSWORD_NAME)
-            errors.append(problem)
-        if clean is not None:
+        else:
             with self._store.read() as tx:
                 if tx.agent_by_name(clean) is not None:
-                    errors.insert(0, FieldError("agent-identifiant", MSG_AGENT_TAKEN))
-        if errors or clean is None:
+                    errors.append(FieldError("agent-identifiant", MSG_AGENT_TAKEN))
+        if password is not None:
+            personal = PersonalInfo(birth_name=clean or "")
+            for problem in password_policy.assess(password, personal).problems:
+                if problem == password_policy.MSG_BIRTH_NAME:
+                    problem = MSG_AGENT_PASSWORD_NAME
+                errors.append(FieldError("mot-de-passe", problem))
+        return errors
+
+    def add(self, name: str, password: str, confirmation: str, *, actor: str = "") -> Agent:
+        """Creates an agent.
+
+        Raises :class:`ValidationFailed` on fields "agent-identifiant", "mot-de-passe",
+        "confirmation-mot-de-passe" with every problem (see :meth:`check_new`; a name already
+        taken, ignoring case, included). ``actor`` is who adds it (for the event log).
+        """
+        errors = self.check_new(name, password)
+        if not confirmation:
+            errors.append(FieldError(CONFIRMATION, password_policy.MSG_CONFIRMATION_EMPTY))
+        elif normalise_password(confirmation) != normalise_password(password):
+            errors.append(FieldError(CONFIRMATION, password_policy.MSG_CONFIRMATION))
+        if errors:
             raise ValidationFailed(errors)
+        clean = parse_agent_name(name)
         # argon2 runs outside any transaction.
         encoded = self._hasher.hash(normalise_password(password))
         now = self._clock.now()
