@@ -7,16 +7,21 @@ never a traceback. Sub-commands live in ``ensap_tui.commands``, one module per g
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from ensap_tui import __version__
 from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
 from ensap_tui.commands.parser import FrenchArgumentParser
 from ensap_tui.typography import keep_non_breaking_spaces
+
+if TYPE_CHECKING:
+    from ensap_tui.bootstrap import Settings
 
 
 def command_groups() -> list[Callable[..., None]]:
@@ -64,6 +69,15 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     # Readers use getattr(args, "db", None) (see ensap_tui.commands.chosen_database).
     parser.set_defaults(handler=run_app)
     parser.add_argument(
+        "--inactivite",
+        type=idle_minutes,
+        metavar="MINUTES",
+        help=(
+            "déconnexion automatique après MINUTES sans activité dans l'application "
+            f"(de 1 à {MAX_IDLE_MINUTES} ; 10 par défaut)"
+        ),
+    )
+    parser.add_argument(
         "--version",
         action="version",
         version=f"ensap-tui {__version__}",
@@ -76,14 +90,31 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+#: The longest idle sign-out ``--inactivite`` accepts: a working day.
+MAX_IDLE_MINUTES = 480
+
+
+def idle_minutes(text: str) -> int:
+    """argparse type of ``--inactivite``: a whole number of minutes from 1 to
+    :data:`MAX_IDLE_MINUTES`; the French reason otherwise (exit code 2)."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_IDLE_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas une durée valable : un nombre entier de minutes, "
+            f"de 1 à {MAX_IDLE_MINUTES}"
+        )
+    return int(value)
+
+
 def _opens_the_app_only(argv: Sequence[str]) -> bool:
-    """True when ``argv`` holds nothing but ``--db CHEMIN``, ``--db=CHEMIN`` and ``--demo``."""
+    """True when ``argv`` holds nothing but ``--db``, ``--inactivite`` (each with its value)
+    and ``--demo``."""
     tokens = iter(argv)
     for token in tokens:
-        if token == "--db":
+        if token in ("--db", "--inactivite"):
             if next(tokens, None) is None:
                 return False
-        elif not (token == "--demo" or token.startswith("--db=")):
+        elif not (token == "--demo" or token.startswith(("--db=", "--inactivite="))):
             return False
     return True
 
@@ -96,15 +127,26 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(arguments)
 
 
+def app_settings(args: argparse.Namespace, in_demo: bool) -> Settings:
+    """The settings the application opens with: demo mode, and ``--inactivite``."""
+    from ensap_tui.bootstrap import Settings
+
+    settings = Settings().demo_mode() if in_demo else Settings()
+    minutes: int | None = getattr(args, "inactivite", None)
+    if minutes is not None:
+        settings = dataclasses.replace(settings, idle_timeout=timedelta(minutes=minutes))
+    return settings
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Opens the terminal application on the chosen database."""
-    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.bootstrap import StartupError
     from ensap_tui.commands import chosen_database
     from ensap_tui.ui.app import create_app
 
     db, in_demo = chosen_database(args)
     try:
-        app = create_app(db, settings=Settings().demo_mode() if in_demo else None)
+        app = create_app(db, settings=app_settings(args, in_demo))
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     try:
