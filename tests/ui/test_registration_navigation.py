@@ -108,7 +108,7 @@ async def test_the_meter_goes_from_faible_to_moyen_to_fort_as_the_password_is_ty
         assert "—" in shown_text(meter)
 
         seen: list[tuple[str, str]] = []
-        for keys, level in (("tribord", "Faible"), ("7", "Moyen"), ("K", "Fort")):
+        for keys, level in (("kqzmxwv", "Faible"), ("7", "Moyen"), ("K", "Fort")):
             await type_text(pilot, keys)
             await pilot.pause()
             painted = shown_text(meter)
