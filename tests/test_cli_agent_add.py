@@ -16,9 +16,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from ensap_tui.cli import main
 from ensap_tui.services.container import Services
 from tests.support.programs import program_env, stop
+from tests.support.programs import run_main as run
 
 PASSWORD = "Guichet#Aide2026"
 #: Too short, one type of character, and a common password: three problems at once.
@@ -31,16 +31,6 @@ def no_keyring() -> Iterator[None]:
     keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     yield
     keyring.set_keyring(previous)
-
-
-def run(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--db", str(db), *argv])
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_every_problem_is_listed_and_the_confirmation_is_not_read(

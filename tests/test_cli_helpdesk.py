@@ -23,7 +23,6 @@ from keyring.backends import fail
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.adapters.tokens import SequenceTokenSource
 from ensap_tui.bootstrap import Settings, open_services
-from ensap_tui.cli import main
 from ensap_tui.services import assistance
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import ActivationOutcome, SignInStatus
@@ -40,6 +39,7 @@ from tests.support.people import (
     request,
 )
 from tests.support.programs import program_env
+from tests.support.programs import run_main as run
 
 UNKNOWN_MESSAGE = "Aucun espace n'existe pour le numéro 1 92 04 97 120 011 43."
 
@@ -69,17 +69,6 @@ def now_services(db_path: Path) -> Iterator[Services]:
     )
     yield built
     built.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> tuple[int, str, str]:
-    """``ensap-tui --db db ARGV`` in this process: (exit code, stdout, stderr)."""
-    try:
-        code = main(["--db", str(db), *argv])
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def activate_last(services: Services) -> None:

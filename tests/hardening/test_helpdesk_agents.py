@@ -22,13 +22,13 @@ from ensap_tui.adapters.migrations import MIGRATIONS
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SequenceTokenSource
 from ensap_tui.bootstrap import Settings, open_services
-from ensap_tui.cli import main
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services import events
 from ensap_tui.services.container import Services
 from ensap_tui.services.errors import UnknownAgent, ValidationFailed
 from ensap_tui.services.models import SignInStatus
 from tests.support.people import NIR, REQUEST
+from tests.support.programs import run_main as run
 
 AGENT = "martin"
 PASSWORD = "Guichet#Aide2026"
@@ -54,16 +54,6 @@ def now_services(db_path: Path) -> Iterator[Services]:
     )
     yield built
     built.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--db", str(db), *argv])
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def block_agent(services: Services, name: str = AGENT) -> datetime:

@@ -140,3 +140,17 @@ def assert_french_failure(result: CliResult, *fragments: str) -> None:
     assert result.stderr.startswith("ensap-tui : "), result.stderr
     for fragment in fragments:
         assert fragment in result.stderr, (fragment, result.stderr)
+
+
+def run_main(capsys: Any, db: Path, *argv: str) -> tuple[int, str, str]:
+    """``ensap-tui --db db ARGV`` in this process (pytest's ``capsys`` captures its output):
+    (exit code, stdout, stderr). Checks that no traceback was printed."""
+    from ensap_tui.cli import main
+
+    try:
+        code = main(["--db", str(db), *argv])
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
