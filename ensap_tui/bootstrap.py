@@ -57,6 +57,9 @@ class Settings:
     demo: bool = False
     #: How long a write waits for another program's lock before «réessayez» (milliseconds).
     store_busy_timeout_ms: int = 5000
+    #: The demo agent's password (tests give one, for pictures that do not change); None: a
+    #: new one is drawn at each seeding of a demo database.
+    demo_agent_password: str | None = None
 
     @classmethod
     def for_tests(cls) -> Settings:
@@ -137,6 +140,10 @@ def open_services(
             f"Impossible d'ouvrir la base de données « {db_path} » : {french_reason(error)}."
         ) from error
     try:
+        if settings.demo:
+            # Before the secret is looked for or made: a database that is not a demo one is
+            # refused without anything written to it or beside it.
+            _refuse_if_not_demo(store)
         secret, notices = _secret(store, settings)
         notices = [*store.notices, *notices]
         hasher = PepperedArgon2Hasher(
@@ -153,22 +160,37 @@ def open_services(
             tokens=token_source or SecretsTokenSource(),
             idle_timeout=settings.idle_timeout,
             notices=notices,
+            demo_agent_password=settings.demo_agent_password,
         )
         if settings.demo:
-            _prepare_demo(services, store.path)
+            _prepare_demo(services, store)
         return services
     except BaseException:
         store.close()
         raise
 
 
-def _prepare_demo(services: Services, path: Path) -> None:
+def _refuse_if_not_demo(store: SqliteStore) -> None:
+    from ensap_tui.services.demo import META_DEMO, MSG_NOT_DEMO
+
+    if store.created:
+        return
+    try:
+        with store.read() as tx:
+            is_demo = tx.get_meta(META_DEMO) is not None
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
+    if not is_demo:
+        raise StartupError(f"La base « {store.path} » : {MSG_NOT_DEMO}")
+
+
+def _prepare_demo(services: Services, store: SqliteStore) -> None:
     from ensap_tui.services.demo import NotDemoDatabase
 
     try:
-        services.demo.prepare()
+        services.demo.prepare(created=store.created)
     except NotDemoDatabase as error:
-        raise StartupError(f"La base « {path} » : {error}") from error
+        raise StartupError(f"La base « {store.path} » : {error}") from error
     except (StoreError, StoreBusyError) as error:
         raise StartupError(str(error)) from error
 

@@ -12,19 +12,20 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ensap_tui.bootstrap import Settings, default_db_path, demo_db_path, open_services
+from ensap_tui.bootstrap import default_db_path, demo_db_path, open_services
 from ensap_tui.cli import build_parser, main
 from ensap_tui.commands import chosen_database
 from ensap_tui.services import demo
 from ensap_tui.services.container import Services
 from tests.conftest import T0
+from tests.support.demo import DEMO_AGENT_PASSWORD, demo_settings
 from tests.support.programs import program_env
 
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
     from ensap_tui.adapters.tokens import SequenceTokenSource
 
-DEMO_SETTINGS = Settings.for_tests().demo_mode()
+DEMO_SETTINGS = demo_settings()
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_demo_accounts_lists_the_passwords_and_states(
         assert person.password in out
     assert "1 85 03 75 056 101 78" in out
     assert "expiré" in out and "bloqué" in out  # the column may wrap at 80 characters
-    assert f"« {demo.DEMO_AGENT_NAME} », mot de passe {demo.DEMO_AGENT_PASSWORD}" in out
+    assert f"« {demo.DEMO_AGENT_NAME} », mot de passe {DEMO_AGENT_PASSWORD}" in out
 
 
 def test_demo_reset_restores_the_seeded_state_and_says_so(

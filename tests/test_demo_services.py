@@ -18,12 +18,13 @@ from ensap_tui.services import demo
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import ActivationOutcome, SignInStatus
 from tests.conftest import T0
+from tests.support.demo import DEMO_AGENT_PASSWORD, demo_settings
 
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
     from ensap_tui.adapters.tokens import SequenceTokenSource
 
-DEMO_SETTINGS = Settings.for_tests().demo_mode()
+DEMO_SETTINGS = demo_settings()
 PEOPLE = {person.key: person for person in demo.DEMO_PEOPLE}
 
 
@@ -115,7 +116,7 @@ def test_the_demo_agent_can_sign_in_and_is_made_again_by_the_reset(
 ) -> None:
     agents = demo_services.agents
     assert [agent.name for agent in agents.list()] == [demo.DEMO_AGENT_NAME]
-    result = agents.sign_in(demo.DEMO_AGENT_NAME, demo.DEMO_AGENT_PASSWORD)
+    result = agents.sign_in(demo.DEMO_AGENT_NAME, DEMO_AGENT_PASSWORD)
     assert result.status is SignInStatus.SIGNED_IN
     agents.add("agent.stagiaire", "Bureau#Claire55", "Bureau#Claire55")
     demo_services.demo.reset()

@@ -214,6 +214,9 @@ class SqliteStore:
         self._lock = threading.Lock()
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._closed = False
+        #: True when this opening created the database: its file, or its schema in an empty
+        #: file another program had just made (a demo database is one created as such).
+        self.created = False
         try:
             created = _prepare_location(self.path)
             notice = None if created else _check_existing(self.path)
@@ -229,6 +232,7 @@ class SqliteStore:
                 f"Impossible de préparer la base de données « {self.path} » : "
                 f"{french_reason(error)}."
             ) from error
+        self.created = created
         try:
             self._open(created)
         except sqlite3.Error as error:
@@ -273,6 +277,8 @@ class SqliteStore:
                 # Read again under the write lock: another program may have just migrated.
                 current = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 self._refuse_newer(current)
+                if current == 0:
+                    self.created = True
                 migrate(conn, current)
                 conn.execute("COMMIT")
             except BaseException:

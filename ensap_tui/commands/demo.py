@@ -164,5 +164,11 @@ def run_accounts(args: argparse.Namespace) -> int:
         )
     console = Console()
     console.print(table)
-    console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
+    if agent[1] is None:
+        console.print(Text(
+            f"Agent d'assistance : « {agent[0]} », mot de passe inconnu (base d'une version "
+            "précédente) : « ensap-tui demo reset » en tire un nouveau."
+        ))
+    else:
+        console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
     return EXIT_OK

@@ -26,7 +26,8 @@ class Services:
     """The use cases the UI and the command line call, sharing one store and one clock.
 
     ``idle_timeout`` is how long the signed-in space waits without a key before signing out;
-    ``notices`` are French messages to show once at start (e.g. the secret kept in a file).
+    ``notices`` are French messages to show once at start (e.g. the secret kept in a file);
+    ``demo_agent_password`` fixes the demo agent's password (tests; drawn otherwise).
     Each service is made (and its module imported) the first time it is asked for, once, from
     any thread: the home page is drawn before any of them is needed.
     """
@@ -40,8 +41,10 @@ class Services:
         tokens: TokenSource,
         idle_timeout: timedelta = timedelta(minutes=10),
         notices: Iterable[str] = (),
+        demo_agent_password: str | None = None,
     ) -> None:
         self.store = store
+        self._demo_agent_password = demo_agent_password
         self.clock = clock
         self.idle_timeout = idle_timeout
         self.notices = list(notices)
@@ -65,6 +68,7 @@ class Services:
         tokens: TokenSource,
         idle_timeout: timedelta,
         notices: list[str],
+        demo_agent_password: str | None = None,
     ) -> Services:
         """Wires every service to the same store, hasher, clock and token source."""
         return cls(
@@ -74,6 +78,7 @@ class Services:
             tokens=tokens,
             idle_timeout=idle_timeout,
             notices=notices,
+            demo_agent_password=demo_agent_password,
         )
 
     def _service(self, name: str, make: Callable[[], _S]) -> _S:
@@ -153,7 +158,10 @@ class Services:
         agents = self.agents
         return self._service(
             "demo",
-            lambda: DemoService(self.store, self._hasher, self.clock, self._tokens, agents),
+            lambda: DemoService(
+                self.store, self._hasher, self.clock, self._tokens, agents,
+                agent_password=self._demo_agent_password,
+            ),
         )
 
     def close(self) -> None:

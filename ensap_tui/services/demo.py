@@ -15,11 +15,13 @@ its offset.
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from ensap_tui.domain.password import PersonalInfo, assess
 from ensap_tui.domain.throttle import blocked_until, effective_failure_state
 from ensap_tui.domain.timefmt import format_datetime, format_time
 from ensap_tui.services import events, mail_texts
@@ -40,6 +42,9 @@ from ensap_tui.services.signin import SignInService
 META_DEMO = "demo_database"
 #: Meta key of the demo clock's offset from the real time, in whole seconds (text).
 META_CLOCK_OFFSET = "demo_clock_offset_seconds"
+#: Meta key of the demo agent's password, drawn at each seeding (shown to the trainer on
+#: purpose: the F2 page and ``ensap-tui demo accounts``).
+META_AGENT_PASSWORD = "demo_agent_password"
 
 ONE_HOUR = timedelta(hours=1)
 ONE_DAY = timedelta(hours=24)
@@ -140,14 +145,43 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     ),
 )
 
-#: The help-desk agent of the demo, and its (fictitious, shown) password.
+#: The help-desk agent of the demo; its password is drawn for each demo database at each
+#: seeding (:func:`new_agent_password`), never written in the source.
 DEMO_AGENT_NAME = "formateur"
-DEMO_AGENT_PASSWORD = "Guichet#Aide2026"
+
+#: Letters and digits that cannot be mistaken for one another when read off a screen.
+_PASSWORD_LETTERS = "abcdefghijkmnpqrstuvwxyz"
+_PASSWORD_DIGITS = "23456789"
+
+
+def new_agent_password() -> str:
+    """A new password for the demo agent, easy to read out to a room and to type: three groups
+    of four drawn characters joined by hyphens (``Kmtp-7fRa-x4Qe``), with capitals, small
+    letters and digits; about 65 bits. A draw the password rules would refuse is drawn again."""
+    alphabet = _PASSWORD_LETTERS + _PASSWORD_LETTERS.upper() + _PASSWORD_DIGITS
+    while True:
+        drawn = "".join(secrets.choice(alphabet) for _ in range(12))
+        password = "-".join(drawn[i : i + 4] for i in range(0, 12, 4))
+        if (
+            any(c.islower() for c in drawn)
+            and any(c.isupper() for c in drawn)
+            and any(c.isdigit() for c in drawn)
+            and assess(password, PersonalInfo(birth_name=DEMO_AGENT_NAME)).acceptable
+        ):
+            return password
+
+
+#: Why a demo command refuses a database that was not created for the demo.
+MSG_NOT_DEMO = (
+    "cette base existe déjà et n'a pas été créée pour la démonstration : les commandes de "
+    "démonstration ne la modifient pas. Lancez « ensap-tui --demo » sans --db pour utiliser "
+    "la base de démonstration, ou donnez à --db un fichier qui n'existe pas encore."
+)
 
 
 class NotDemoDatabase(Exception):
-    """The database holds accounts but was never made for the demo: the demo mode refuses to
-    seed it, move its clock or reset it. ``str()`` is a French message."""
+    """The database was not created for the demo: the demo mode refuses to seed it, move its
+    clock, reset it or list it. ``str()`` is a French message."""
 
 
 class DemoClockError(ValueError):
@@ -216,7 +250,8 @@ class DemoService:
     """Seeding, resetting and listing the demo accounts, and moving the demo clock.
 
     ``clock`` is the services' clock (in demo mode, the real time plus the stored offset);
-    ``agents`` adds the demo agent when the help-desk agents exist.
+    ``agents`` adds the demo agent when the help-desk agents exist; ``agent_password`` fixes
+    the demo agent's password (tests), otherwise drawn at each seeding.
     """
 
     def __init__(
@@ -226,6 +261,7 @@ class DemoService:
         clock: Clock,
         tokens: TokenSource,
         agents: AgentAdder | None = None,
+        agent_password: str | None = None,
     ) -> None:
         self._store = store
         self._hasher = hasher
@@ -234,7 +270,7 @@ class DemoService:
         self._agents = agents
         self.people: Sequence[DemoPerson] = DEMO_PEOPLE
         self.agent_name = DEMO_AGENT_NAME
-        self.agent_password = DEMO_AGENT_PASSWORD
+        self._fixed_agent_password = agent_password
         #: True once :meth:`prepare` has seeded this database (it was new).
         self.just_seeded = False
 
@@ -245,24 +281,22 @@ class DemoService:
         with self._store.read() as tx:
             return tx.get_meta(META_DEMO) is not None
 
-    def prepare(self) -> bool:
-        """Makes this database ready for the demo: an empty database is claimed and seeded
-        (True is returned); a demo database is left as it is (False).
+    def prepare(self, *, created: bool) -> bool:
+        """Makes this database ready for the demo: a database ``created`` by this very opening
+        is claimed and seeded (True is returned); a demo database is left as it is (False).
 
-        Raises :class:`NotDemoDatabase` when the database holds accounts but is not a demo one.
-        Two programs opening the same new database seed it once: the claim is one transaction.
+        Raises :class:`NotDemoDatabase`, changing nothing, for any other database: a database
+        is a demo one only if it was created as one, whatever it holds (agents without spaces,
+        a journal, nothing at all). Two programs opening the same new database seed it once:
+        the claim is one transaction.
         """
         if self.is_demo_database():  # the usual case: no write lock needed
             return False
+        if not created:
+            raise NotDemoDatabase(MSG_NOT_DEMO)
         with self._store.write() as tx:
             if tx.get_meta(META_DEMO) is not None:
                 return False
-            if tx.list_accounts(limit=1):
-                raise NotDemoDatabase(
-                    "cette base contient déjà des espaces et n'a pas été créée pour la "
-                    "démonstration : le mode démonstration ne la modifie pas. Lancez "
-                    "« ensap-tui --demo » sans --db pour utiliser la base de démonstration."
-                )
             tx.set_meta(META_DEMO, "1")
             tx.set_meta(META_CLOCK_OFFSET, "0")
         self._seed()
@@ -277,11 +311,7 @@ class DemoService:
         Raises :class:`NotDemoDatabase` on a database that is not a demo one.
         """
         with self._store.write() as tx:
-            if tx.get_meta(META_DEMO) is None:
-                raise NotDemoDatabase(
-                    "cette base n'a pas été créée pour la démonstration : elle n'est pas "
-                    "réinitialisée."
-                )
+            _require_demo(tx)
             tx.set_meta(META_CLOCK_OFFSET, "0")
             tx.reset_demo_data()
         # The offset is zero from here on: the services' clock reads the real time.
@@ -341,9 +371,10 @@ class DemoService:
         fail_three_times(nearly_free, now - timedelta(minutes=13, seconds=30))
         fail_three_times(blocked, now)
         if self._agents is not None:
-            self._agents.add(
-                DEMO_AGENT_NAME, DEMO_AGENT_PASSWORD, DEMO_AGENT_PASSWORD, actor=DEMO_ACTOR
-            )
+            password = self._fixed_agent_password or new_agent_password()
+            self._agents.add(DEMO_AGENT_NAME, password, password, actor=DEMO_ACTOR)
+            with self._store.write() as tx:
+                tx.set_meta(META_AGENT_PASSWORD, password)
         with self._store.write() as tx:
             tx.add_event(
                 Event(at=now, kind=DEMO_SEEDED, actor=DEMO_ACTOR,
@@ -357,6 +388,13 @@ class DemoService:
                     return message.link
         raise RuntimeError("demo seeding: no activation mail")
 
+    @property
+    def agent_password(self) -> str | None:
+        """The demo agent's password, as drawn at the last seeding (None when this database
+        was seeded by a version that did not keep it: ``demo reset`` draws one)."""
+        with self._store.read() as tx:
+            return tx.get_meta(META_AGENT_PASSWORD)
+
     # -- the accounts --------------------------------------------------------------------------
 
     def accounts(self) -> list[DemoAccountView]:
@@ -365,6 +403,7 @@ class DemoService:
         now = self._clock.now()
         views: list[DemoAccountView] = []
         with self._store.read() as tx:
+            _require_demo(tx)
             for person in DEMO_PEOPLE:
                 views.append(_view(tx, person, now))
         return views
@@ -422,9 +461,7 @@ class DemoService:
 
 def _require_demo(tx: StoreTx) -> None:
     if tx.get_meta(META_DEMO) is None:
-        raise NotDemoDatabase(
-            "cette base n'a pas été créée pour la démonstration : son horloge ne se déplace pas."
-        )
+        raise NotDemoDatabase(MSG_NOT_DEMO)
 
 
 def _request(person: DemoPerson) -> RegistrationRequest:

@@ -177,7 +177,7 @@ def test_the_published_screenshots_show_none_of_the_passwords_typed_for_them() -
     root = Path(__file__).resolve().parents[2]
     pictures = [*root.glob("screenshots/*.svg"), *root.glob("tests/ui/__snapshots__/*/*.svg")]
     assert len(pictures) >= 10
-    from ensap_tui.services.demo import DEMO_AGENT_PASSWORD
+    from tests.support.demo import DEMO_AGENT_PASSWORD
 
     typed = {STRONG_PASSWORD, PASSWORD, NEW_PASSWORD, AGENT_PASSWORD, WRONG_PASSWORD}
     for picture in pictures:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ensap_tui.bootstrap import Settings
 from ensap_tui.ui.app import EnsapApp, create_app
+from tests.support.demo import demo_settings
 
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
@@ -16,5 +16,5 @@ if TYPE_CHECKING:
 
 def build_demo_app(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> EnsapApp:
     """A new demo-mode app on ``db_path`` (seeded on first opening)."""
-    settings = Settings.for_tests().demo_mode()
+    settings = demo_settings()
     return create_app(db_path, clock=clock, token_source=tokens, settings=settings)

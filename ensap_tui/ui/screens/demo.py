@@ -165,13 +165,7 @@ class DemoScreen(EnsapScreen):
             id="comptes-demo", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static(
-            Text.assemble(
-                ("Agent d'assistance : ", "bold"),
-                f"identifiant « {demo.agent_name} », mot de passe « {demo.agent_password} »",
-            ),
-            id="agent-demo",
-        )
+        yield Static(id="agent-demo")
         yield Static("Ce que montre chaque compte", classes="sous-titre")
         yield Static(
             Text("\n".join(f"• {p.birth_name} : {p.scenario}" for p in demo.people)),
@@ -203,14 +197,17 @@ class DemoScreen(EnsapScreen):
         try:
             clock = demo.clock_text()
             views = demo.accounts()
+            agent = agent_text(demo.agent_name, demo.agent_password)
         except (StoreError, StoreBusyError):
             return  # read again at the next tick
         try:
             line = self.query_one("#horloge-demo", Static)
             table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
+            agent_line = self.query_one("#agent-demo", Static)
         except NoMatches:
             return  # the page is being closed
         line.update(f"Horloge de démonstration : {clock}")
+        agent_line.update(agent)
         rows = [_row(view) for view in views]
         if rows == self._rows:
             return
@@ -265,6 +262,15 @@ class DemoScreen(EnsapScreen):
         )
         self._rows = []
         show_demo_clock(self.app)
+
+
+def agent_text(name: str, password: str | None) -> Text:
+    """The demo agent's line: its name and its password, drawn for this demo database."""
+    if password is None:
+        said = "mot de passe inconnu (base d'une version précédente : réinitialisez la démo)"
+    else:
+        said = f"mot de passe « {password} »"
+    return Text.assemble(("Agent d'assistance : ", "bold"), f"identifiant « {name} », {said}")
 
 
 def _row(view: DemoAccountView) -> tuple[str, ...]:
