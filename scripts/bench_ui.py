@@ -22,9 +22,11 @@ from textual.widgets import Input
 from ensap_tui.bootstrap import Settings
 from ensap_tui.ui.app import create_app
 from ensap_tui.ui.registration import RegistrationDraft
+from ensap_tui.ui.screens import password as password_module
 from ensap_tui.ui.screens.contacts import ContactsScreen
 from ensap_tui.ui.screens.finalisation import FinalisationScreen
 from ensap_tui.ui.screens.password import PasswordScreen
+from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
 from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 
@@ -52,16 +54,26 @@ def draft(number: int) -> RegistrationDraft:
     )
 
 
+class NewPasswordWithoutMeter(NewPassword):
+    """The reference's widget: the same fields, without the live «Niveau de sécurité» and
+    rules, and nothing assessed."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if not isinstance(widget, StrengthMeter | RulesChecklist):
+                yield widget
+
+    def _set_assessment(self, password: str) -> None:
+        """Nothing to show live."""
+
+
 class PasswordScreenWithoutMeter(PasswordScreen):
     """The reference: step 2 exactly, but without the live «Niveau de sécurité» and rules."""
 
     def compose_body(self) -> ComposeResult:
-        for widget in super().compose_body():
-            if not isinstance(widget, StrengthMeter | RulesChecklist):
-                yield widget
-
-    def _assess(self, value: str) -> None:
-        """Nothing to show live."""
+        # Step 2 composes the widget by its module's name: swapped for this process alone.
+        password_module.NewPassword = NewPasswordWithoutMeter  # type: ignore[misc]
+        yield from super().compose_body()
 
 
 def keys_to_type() -> Iterator[str]:

@@ -6,20 +6,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.password import PersonalInfo, assess
+from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.errors import NotSignedIn, TooManyAttempts, ValidationFailed
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.reset_password import RULES_INTRO
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.password_field import PasswordField
-from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
-from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 
 
 class ChangePasswordScreen(SignedInScreen, FormScreen):
@@ -45,9 +44,12 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
             self.ended = ended
             self.reason = reason
 
+    personal: var[PersonalInfo | None] = var(None, init=False)
+    """The signed-in person's name, birth date, NIR and e-mail, for the :class:`NewPassword`
+    checks."""
+
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self._personal = PersonalInfo()
 
     def compose_body(self) -> ComposeResult:
         yield Static("Modifier mon mot de passe", classes="titre-page")
@@ -55,16 +57,9 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
             "Mot de passe actuel *", input_id="mot-de-passe-actuel"
         )
         yield FieldErrorLine("mot-de-passe-actuel")
-        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe")
-        yield FieldErrorLine("mot-de-passe")
-        yield Static(RULES_INTRO, classes="consigne", markup=False)
-        yield RulesChecklist(assess(""))
-        yield StrengthMeter()
-        yield PasswordField(
-            "Confirmation nouveau mot de passe *",
-            input_id="confirmation-mot-de-passe",
-        )
-        yield FieldErrorLine("confirmation-mot-de-passe")
+        yield NewPassword(
+            confirmation_label="Confirmation nouveau mot de passe *"
+        ).data_bind(ChangePasswordScreen.personal)
         with Horizontal(id="travail-en-cours"):
             yield LoadingIndicator()
             yield Static("Enregistrement du nouveau mot de passe…")
@@ -80,22 +75,16 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         except NotSignedIn:
             self.leave(SignOutReason.ENDED)
             return
-        self._personal = PersonalInfo(
+        self.personal = PersonalInfo(
             account.nir, account.birth_name, account.birth_date, account.contacts.email
         )
-
-    @on(Input.Changed, "#mot-de-passe")
-    def _assess(self, event: Input.Changed) -> None:
-        assessment = assess(event.value, self._personal)
-        self.query_one(RulesChecklist).assessment = assessment
-        self.query_one(StrengthMeter).assessment = assessment if event.value else None
 
     def check_fields(self) -> list[FieldError] | None:
         # Cheap checks (no I/O): the current password is only verified on «Valider».
         errors = self.services.registration.check_password(
             self.query_one("#mot-de-passe", Input).value,
             self.query_one("#confirmation-mot-de-passe", Input).value,
-            self._personal,
+            self.personal or PersonalInfo(),
         )
         # A shown «current password» error stays until that field is typed in again.
         current = self.query_one("#mot-de-passe-actuel-erreur", FieldErrorLine)

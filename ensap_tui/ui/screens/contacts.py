@@ -180,11 +180,3 @@ class ContactsScreen(RegistrationStep):
     def _failed(self, event: Failed) -> None:
         self._set_working(False)
         self.notify(event.message, severity="error", markup=False, timeout=10)
-
-    @on(Button.Pressed, "#valider")
-    def _validate(self) -> None:
-        self.submit()
-
-    @on(Button.Pressed, "#retour-etape")
-    def _back(self) -> None:
-        self.go_back()

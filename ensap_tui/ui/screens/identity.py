@@ -149,14 +149,6 @@ class IdentityScreen(RegistrationStep):
                     return
         super().focus_field(field)
 
-    @on(Button.Pressed, "#continuer")
-    def _continue(self) -> None:
-        self.submit()
-
-    @on(Button.Pressed, "#retour-accueil")
-    def _home(self) -> None:
-        self.go_back()
-
     @on(Button.Pressed, "#lire-cgu")
     def _read_terms(self) -> None:
         self.wizard.read_terms(self._terms_read)

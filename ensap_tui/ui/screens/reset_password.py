@@ -6,10 +6,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.password import PersonalInfo, assess
+from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import ResetOutcome
 from ensap_tui.ui.screens import navigation as to
@@ -17,18 +18,12 @@ from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
+from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.notice import Notice
-from ensap_tui.ui.widgets.password_field import PasswordField
-from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
-from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 
 INTRO = (
     "Choisissez un nouveau mot de passe pour votre espace. Le lien reçu par courriel est "
     "valable 30 minutes et ne sert qu'une fois."
-)
-RULES_INTRO = (
-    "Le mot de passe doit être « FORT » : au moins 8 caractères et 3 des 4 types suivants, "
-    "sans votre nom, votre date de naissance ni votre numéro de sécurité sociale."
 )
 DONE = (
     "Votre mot de passe a été modifié. Accédez à votre espace avec votre numéro de sécurité "
@@ -66,6 +61,10 @@ class ResetPasswordScreen(FormScreen):
 
     HELP_TOPIC = "reinitialisation"
 
+    personal: var[PersonalInfo | None] = var(None, init=False)
+    """The link's account (name, birth date, NIR, e-mail) once the link is known, for the
+    :class:`NewPassword` checks."""
+
     class Reset(Message):
         """The reset worker finished with an ``outcome``, or ``errors`` on the fields."""
 
@@ -82,7 +81,6 @@ class ResetPasswordScreen(FormScreen):
         if link:
             # Coming from the mail, the link is there: the first thing to type is the password.
             self.AUTO_FOCUS = "#corps #mot-de-passe"  # type: ignore[misc]
-        self._personal: PersonalInfo | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("Réinitialisation du mot de passe", classes="titre-page")
@@ -93,15 +91,7 @@ class ResetPasswordScreen(FormScreen):
         )
         yield LinkInput(self._link, id="lien", max_length=400)
         yield FieldErrorLine("lien")
-        yield PasswordField("Nouveau mot de passe *", input_id="mot-de-passe")
-        yield FieldErrorLine("mot-de-passe")
-        yield Static(RULES_INTRO, classes="consigne", markup=False)
-        yield RulesChecklist(assess(""))
-        yield StrengthMeter()
-        yield PasswordField(
-            "Confirmation mot de passe *", input_id="confirmation-mot-de-passe"
-        )
-        yield FieldErrorLine("confirmation-mot-de-passe")
+        yield NewPassword().data_bind(ResetPasswordScreen.personal)
         with Horizontal(id="travail-en-cours"):
             yield LoadingIndicator()
             yield Static("Enregistrement du nouveau mot de passe…")
@@ -125,32 +115,24 @@ class ResetPasswordScreen(FormScreen):
         try:
             found = self.services.recovery.personal_for_reset(link)
         except FieldError:
-            self._personal = None
+            self.personal = None
             return None
         if isinstance(found, ResetOutcome):
-            self._personal = None
+            self.personal = None
             return found
-        self._personal = found
+        self.personal = found
         return None
 
     @on(Input.Changed, "#lien")
     def _link_changed(self, event: Input.Changed) -> None:
         self._load_personal(event.value)
-        self._assess()
-
-    @on(Input.Changed, "#mot-de-passe")
-    def _assess(self) -> None:
-        password = self.query_one("#mot-de-passe", Input).value
-        assessment = assess(password, self._personal)
-        self.query_one(RulesChecklist).assessment = assessment
-        self.query_one(StrengthMeter).assessment = assessment if password else None
 
     def check_fields(self) -> list[FieldError] | None:
         # Cheap checks (no I/O) so shown errors follow the corrections live.
         return self.services.registration.check_password(
             self.query_one("#mot-de-passe", Input).value,
             self.query_one("#confirmation-mot-de-passe", Input).value,
-            self._personal or PersonalInfo(),
+            self.personal or PersonalInfo(),
         )
 
     @on(Button.Pressed, "#valider")

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
+from textual import on
+from textual.widgets import Button
+
 from ensap_tui.ui.screens.base import FormScreen
 
 if TYPE_CHECKING:
@@ -45,8 +48,9 @@ class RegistrationStep(FormScreen):
     """One step (``STEP``, 1 to 4) of the wizard: a view of :attr:`draft`.
 
     It fills its fields from the draft, writes them back with :meth:`save`, and checks them
-    through the services (:meth:`check_fields`). «Continuer» (:meth:`submit`) and «Retour»
-    (:meth:`go_back`, Escape) save, then hand over to :attr:`wizard`: a step never opens
+    through the services (:meth:`check_fields`). «Continuer» (:meth:`submit`; the button
+    ``#continuer`` or ``#valider``) and «Retour» (:meth:`go_back`; ``#retour-accueil``,
+    ``#retour-etape`` or Escape) save, then hand over to :attr:`wizard`: a step never opens
     another step itself.
     """
 
@@ -64,6 +68,14 @@ class RegistrationStep(FormScreen):
         if self._wizard is None:
             self._wizard = cast(_HasWizards, self.app).navigator.wizard(self.draft)
         return self._wizard
+
+    @on(Button.Pressed, "#continuer, #valider")
+    def _continue(self) -> None:
+        self.submit()
+
+    @on(Button.Pressed, "#retour-accueil, #retour-etape")
+    def _back(self) -> None:
+        self.go_back()
 
     def save(self) -> None:
         """Copies the fields into the draft."""
