@@ -74,6 +74,18 @@ def attempts_left(state: FailureState) -> int:
     return MAX_FAILURES - state.failures
 
 
+def lift_detail(state: FailureState, now: datetime) -> str | None:
+    """The event-log detail of the help desk lifting ``state`` (as it stands at ``now``):
+    «blocage levé (il courait jusqu'au …)», or «2 tentative(s) échouée(s) oubliée(s)»; None
+    when there is neither a block in force nor a failure to forget."""
+    until = blocked_until(state, now)
+    if until is not None:
+        return f"blocage levé (il courait jusqu'au {format_datetime(until)})"
+    if state.failures:
+        return f"{state.failures} tentative(s) échouée(s) oubliée(s)"
+    return None
+
+
 def block_detail(length: timedelta, until: datetime) -> str:
     """The event-log detail of a block («bloqué 15 minutes, jusqu'au …»)."""
     minutes = int(length.total_seconds() // 60)

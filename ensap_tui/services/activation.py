@@ -11,7 +11,7 @@ from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events
 from ensap_tui.services.models import AccountStatus, ActivationOutcome, Event, TokenPurpose
 from ensap_tui.services.ports import Clock, Store, TokenSource
-from ensap_tui.services.registration import registration_expired, send_activation
+from ensap_tui.services.registration import purge_if_expired, send_activation
 
 
 class ActivationService:
@@ -47,12 +47,8 @@ class ActivationService:
             if state != TokenState.EXPIRED or record is None:
                 return ActivationOutcome.UNKNOWN
             account = tx.account_by_id(record.account_id)
-            if account is not None and registration_expired(tx, account, now):
-                tx.delete_account(account.id)
-                tx.add_event(
-                    Event(at=now, kind=events.REGISTRATION_PURGED, nir=account.nir,
-                          actor="systeme", detail="lien d'activation expiré")
-                )
+            if account is not None:
+                purge_if_expired(tx, account, now)
             return ActivationOutcome.EXPIRED
 
     def resend_activation(self, nir_text: str, *, actor: str = "") -> bool:

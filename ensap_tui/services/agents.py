@@ -20,8 +20,7 @@ from datetime import datetime
 from ensap_tui.domain import password as password_policy
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
-from ensap_tui.domain.throttle import blocked_until, effective_failure_state
-from ensap_tui.domain.timefmt import format_datetime
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state, lift_detail
 from ensap_tui.services import _throttled, events
 from ensap_tui.services.errors import NotSignedIn, UnknownAgent, ValidationFailed
 from ensap_tui.services.models import (
@@ -287,15 +286,10 @@ class AgentService:
         with self._store.write() as tx:
             agent = self._find(tx, name)
             state = effective_failure_state(tx.agent_failure_state(agent.id), now)
-            until = blocked_until(state, now)
-            if until is None and state.failures == 0:
+            lifted = lift_detail(state, now)
+            if lifted is None:
                 return False
             tx.save_agent_failure_state(agent.id, FailureState(state.nir))
-            lifted = (
-                f"blocage levé (il courait jusqu'au {format_datetime(until)})"
-                if until is not None
-                else f"{state.failures} tentative(s) échouée(s) oubliée(s)"
-            )
             tx.add_event(
                 Event(at=now, kind=AGENT_UNBLOCKED, actor=actor,
                       detail=f"agent « {agent.name} » : {lifted}")

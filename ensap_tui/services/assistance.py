@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.throttle import blocked_until, effective_failure_state
+from ensap_tui.domain.throttle import blocked_until, effective_failure_state, lift_detail
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services import events
 from ensap_tui.services.activation import ActivationService
@@ -266,15 +266,10 @@ class AssistanceService:
             if tx.account_by_nir(compact) is None:
                 raise _unknown(compact)
             state = effective_failure_state(tx.failure_state(compact), now)
-            until = blocked_until(state, now)
-            if until is None and state.failures == 0:
+            detail = lift_detail(state, now)
+            if detail is None:
                 return False
             tx.clear_failure_state(compact)
-            detail = (
-                f"blocage levé (il courait jusqu'au {format_datetime(until)})"
-                if until is not None
-                else f"{state.failures} tentative(s) échouée(s) oubliée(s)"
-            )
             tx.add_event(
                 Event(at=now, kind=ACCOUNT_UNBLOCKED, nir=compact, actor=actor, detail=detail)
             )

@@ -46,6 +46,19 @@ def registration_expired(tx: StoreTx, account: Account, now: datetime) -> bool:
     return now >= activation_ends(account, None if latest is None else latest.expires_at)
 
 
+def purge_if_expired(tx: StoreTx, account: Account, now: datetime) -> bool:
+    """Deletes ``account`` when it is a pending registration whose newest link has expired
+    (:func:`registration_expired`), with its event; True when it did."""
+    if not registration_expired(tx, account, now):
+        return False
+    tx.delete_account(account.id)
+    tx.add_event(
+        Event(at=now, kind=events.REGISTRATION_PURGED, nir=account.nir, actor="systeme",
+              detail="lien d'activation expiré")
+    )
+    return True
+
+
 def send_activation(
     tx: StoreTx, account_id: int, nir: str, email: str, token: str, now: datetime
 ) -> datetime:
@@ -147,12 +160,7 @@ class RegistrationService:
         valid_until = now + _checks.ACTIVATION_VALIDITY
         with self._store.write() as tx:
             existing = tx.account_by_nir(ident.nir)
-            if existing is not None and registration_expired(tx, existing, now):
-                tx.delete_account(existing.id)
-                tx.add_event(
-                    Event(at=now, kind=events.REGISTRATION_PURGED, nir=ident.nir,
-                          actor="systeme", detail="lien d'activation expiré")
-                )
+            if existing is not None and purge_if_expired(tx, existing, now):
                 existing = None
             if existing is None:
                 account_id = tx.insert_account(

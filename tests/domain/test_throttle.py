@@ -14,6 +14,7 @@ from ensap_tui.domain.throttle import (
     block_detail,
     blocked_until,
     effective_failure_state,
+    lift_detail,
 )
 
 T0 = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
@@ -80,3 +81,17 @@ def test_attempts_left(failures: int, left: int) -> None:
 
 def test_block_detail_names_its_length_and_end_in_local_time() -> None:
     assert block_detail(15 * MIN, T0 + 15 * MIN) == "bloqué 15 minutes, jusqu'au 26/11/2026 à 14:17"
+
+
+@pytest.mark.parametrize(
+    ("stored", "detail"),
+    [
+        (state(), None),
+        (state(2, last=T0 - MIN), "2 tentative(s) échouée(s) oubliée(s)"),
+        (state(0, 1, T0 + 15 * MIN, T0), "blocage levé (il courait jusqu'au 26/11/2026 à 14:17)"),
+        # a block that is over is nothing to lift
+        (state(0, 1, T0 - MIN, T0 - 16 * MIN), None),
+    ],
+)
+def test_lift_detail(stored: FailureState, detail: str | None) -> None:
+    assert lift_detail(stored, T0) == detail
