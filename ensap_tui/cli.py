@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 def command_groups() -> list[Callable[..., None]]:
     """The ``register`` of each group of sub-commands, in help order (see
     ``ensap_tui.commands``); imported only when a parser with sub-commands is built."""
-    from ensap_tui.commands import accounts, agents, demo, events, outbox, serve
+    from ensap_tui.commands import accounts, agents, demo, events, outbox, scenario, serve
 
     return [outbox.register, agents.register, accounts.register, events.register,
-            demo.register, serve.register]
+            demo.register, scenario.register, serve.register]
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:

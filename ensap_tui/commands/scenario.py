@@ -1,0 +1,136 @@
+"""``ensap-tui scenario``: scenario files (``docs/TESTING.md``, «Scénarios»).
+
+``scenario verifier FICHIER…`` runs each scenario headless on a throw-away demo database and
+stops at the first failure (exit code 1) with the step, what was expected, what the screen
+showed and an SVG capture. A scenario that cannot be read is refused before anything runs
+(exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+
+if TYPE_CHECKING:
+    from ensap_tui.scenarios.format import Scenario
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``scenario verifier`` to the command line."""
+    parser = commands.add_parser(
+        "scenario",
+        parents=[common],
+        help="scénarios : vérifier, jouer en direct ou enregistrer un parcours",
+        description=(
+            "Un scénario est un fichier TOML qui décrit un parcours avec les identifiants de "
+            "docs/TESTING.md : le même fichier se vérifie sans écran et se joue devant une salle."
+        ),
+    )
+    parser.set_defaults(handler=_missing_action(parser))
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    verify = actions.add_parser(
+        "verifier",
+        parents=[common],
+        help="vérifie des scénarios sans écran, sur une base jetable",
+        description=(
+            "Joue chaque scénario sans écran, aussi vite que l'application le permet, sur une "
+            "base de démonstration neuve et jetable (horloge fixe), et vérifie chaque attente. "
+            "S'arrête au premier échec : étape, attendu, écran affiché et capture SVG."
+        ),
+    )
+    verify.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
+                        help="scénarios à vérifier (.toml)")
+    verify.add_argument("--junit", type=Path, metavar="RAPPORT.xml",
+                        help="écrit aussi un rapport JUnit XML")
+    verify.add_argument("--captures", type=Path, metavar="DOSSIER", default=Path("."),
+                        help="dossier des captures SVG d'un échec (par défaut : le dossier "
+                             "courant)")
+    _variables_option(verify)
+    verify.add_argument("--delai", type=positive_seconds, default=15.0, metavar="SECONDES",
+                        help="attente maximale d'une étape avant l'échec (par défaut : 15)")
+    verify.add_argument("--detail", action="store_true",
+                        help="affiche chaque étape (mots de passe masqués)")
+    verify.set_defaults(handler=run_verify)
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a number of seconds between 0.1 and 600, French message otherwise."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"un nombre de secondes est attendu, pas {text!r}"
+                                         ) from None
+    if not 0.1 <= value <= 600:
+        raise argparse.ArgumentTypeError("un nombre de secondes entre 0,1 et 600 est attendu")
+    return value
+
+
+def _variables_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--variable", action="append", default=[], metavar="NOM=VALEUR",
+                        help="donne ou remplace une variable du scénario (répétable)")
+
+
+def _missing_action(parser: argparse.ArgumentParser) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    return run
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    result = {}
+    for item in args.variable:
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            raise CommandError(f"--variable {item!r} : la forme attendue est NOM=VALEUR.",
+                               EXIT_USAGE)
+        result[name] = value
+    return result
+
+
+def load_all(files: list[Path], overrides: dict[str, str]) -> list[Scenario]:
+    """Every file read and checked, before any runs; the first refused one is a
+    :class:`CommandError` (exit code 2) naming its line."""
+    from ensap_tui.scenarios.format import ScenarioError, load
+
+    try:
+        return [load(path, overrides) for path in files]
+    except ScenarioError as error:
+        raise CommandError(f"scénario refusé : {error}", EXIT_USAGE) from None
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``scenario verifier``: exit code 0 when every scenario passed, 1 at the first failure,
+    2 when a scenario is refused."""
+    from ensap_tui.scenarios.verifier import failure_report, verify, write_junit
+
+    scenarios = load_all(args.files, _overrides(args))
+    outcomes = []
+    # The stream as it is now: while the app runs, Textual captures what print() writes.
+    out = sys.stdout
+    log = (lambda line: print(f"  {line}", file=out, flush=True)) if args.detail else None
+    for index, scenario in enumerate(scenarios):
+        if args.detail:
+            print(f"{scenario.title} ({scenario.path})", flush=True)
+        outcome = asyncio.run(verify(scenario, args.captures, log=log, budget=args.delai))
+        outcomes.append(outcome)
+        if not outcome.passed:
+            if args.junit is not None:
+                write_junit(args.junit, outcomes, scenarios[index + 1:])
+            print(f"ensap-tui : {failure_report(outcome)}", file=sys.stderr)
+            return EXIT_FAILED
+        seconds = f"{outcome.seconds:.1f}".replace(".", ",")
+        print(f"réussi : {scenario.title} ({scenario.path}) — {outcome.steps_done} étapes, "
+              f"{seconds}\u00a0s", flush=True)
+    if args.junit is not None:
+        write_junit(args.junit, outcomes, [])
+    print(f"{len(outcomes)} scénario{'s' if len(outcomes) > 1 else ''} vérifié"
+          f"{'s' if len(outcomes) > 1 else ''}, aucun échec.")
+    return EXIT_OK
