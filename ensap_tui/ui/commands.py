@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -14,8 +14,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ensap_tui.services.demo import ONE_DAY, ONE_HOUR
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.demo import move_demo_clock, open_demo_page
+from ensap_tui.ui.screens.home import HOME_CHOICES
 from ensap_tui.ui.screens.navigation import Destination, Navigator
 
+if TYPE_CHECKING:
+    from ensap_tui.ui.journeys import AppNavigator
 
 class _HasNavigator(Protocol):
     navigator: Navigator
@@ -51,42 +54,31 @@ def go_home(app: App[Any]) -> None:
     app.call_later(unwind)
 
 
-def open_screen(app: App[Any], destination: Destination, kind: type) -> None:
+def open_screen(app: App[Any], destination: Destination) -> None:
     """Opens ``destination`` over the current screen, as the home page's button does (nothing
-    when the current screen is already of that ``kind``)."""
-    if isinstance(app.screen, kind):
+    when the current screen is already the one it opens)."""
+    navigator = cast("AppNavigator", cast(_HasNavigator, app).navigator)
+    if isinstance(destination, to.Registration):
+        # Building the wizard's first step would start a new wizard: compare with the class.
+        from ensap_tui.ui.screens.identity import IdentityScreen
+
+        if isinstance(app.screen, IdentityScreen):
+            return
+    elif type(app.screen) is type(navigator.screen_for(destination)):
         return
-    cast(_HasNavigator, app).navigator.open(destination)
+    navigator.open(destination)
 
 
 def palette_commands(app: App[Any]) -> list[PaletteCommand]:
-    """The commands offered on ``app``: the screens, then the demo ones in demo mode."""
-    from ensap_tui.ui.screens.activation import ActivationScreen
-    from ensap_tui.ui.screens.identity import IdentityScreen
-    from ensap_tui.ui.screens.mailbox import MailboxScreen
-    from ensap_tui.ui.screens.sign_in import SignInScreen
-
+    """The commands offered on ``app``: the home page, the screens of its buttons (the same
+    table, :data:`~ensap_tui.ui.screens.home.HOME_CHOICES`), then the demo ones in demo mode."""
     commands = [
         PaletteCommand("Accueil", "revenir à la page d'accueil", partial(go_home, app)),
-        PaletteCommand(
-            "Créer mon espace",
-            "première connexion : créer l'espace en 4 étapes",
-            partial(open_screen, app, to.Registration(), IdentityScreen),
-        ),
-        PaletteCommand(
-            "Accéder à mon espace",
-            "se connecter avec le numéro de sécurité sociale et le mot de passe",
-            partial(open_screen, app, to.SignIn(), SignInScreen),
-        ),
-        PaletteCommand(
-            "Activer mon espace",
-            "coller le lien d'activation reçu par courriel",
-            partial(open_screen, app, to.Activation(), ActivationScreen),
-        ),
-        PaletteCommand(
-            "Boîte de réception (simulée)",
-            "les courriels envoyés par le simulateur",
-            partial(open_screen, app, to.Mailbox(), MailboxScreen),
+        *(
+            PaletteCommand(
+                choice.label, choice.explanation, partial(open_screen, app, choice.destination)
+            )
+            for choice in HOME_CHOICES
         ),
     ]
     if getattr(app, "demo", False):

@@ -34,6 +34,7 @@ HOME_BUTTONS = {
     "acceder-espace": "Accéder à mon espace",
     "activer-espace": "Activer mon espace",
     "boite-reception": "Boîte de réception (simulée)",
+    "espace-assistance": "Espace assistance",
 }
 
 
@@ -207,3 +208,33 @@ def test_every_topic_has_a_french_help_page(topic: str) -> None:
     assert title and len(body) > 200
     assert "F1" in body and "Échap" in body  # the keys are recalled on every page
     assert "N'y saisissez pas vos vrais identifiants" in body
+
+
+async def test_the_palette_offers_the_home_page_buttons_in_the_same_words(make_app: Any) -> None:
+    """One table of the top-level screens: every button of the home page is a line of the
+    palette with the same name and explanation, and both open the same screen."""
+    from ensap_tui.ui.commands import palette_commands
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        found = home.query("#choix-accueil Button").results(Button)
+        buttons = [(str(button.label), button.id) for button in found]
+        explanations = [static_text(s) for s in home.query(".explication").results(Static)]
+        commands = palette_commands(app)
+        assert commands[0].name == "Accueil"
+        labels = [label for label, _ in buttons]
+        expected = list(zip(labels, explanations, strict=True))
+        assert [(c.name, c.help) for c in commands[1:]] == expected
+        for (_, button_id), command in zip(buttons, commands[1:], strict=True):
+            await pilot.click(f"#{button_id}")
+            await pilot.pause()
+            by_button = type(app.screen)
+            await app.pop_screen()
+            await pilot.pause()
+            command.run()
+            await pilot.pause()
+            assert type(app.screen) is by_button and by_button is not HomeScreen, command.name
+            await app.pop_screen()
+            await pilot.pause()

@@ -34,7 +34,7 @@ SIZE = (100, 40)
 PEOPLE = {person.key: person for person in demo.DEMO_PEOPLE}
 SCREENS = [
     "Accueil", "Créer mon espace", "Accéder à mon espace", "Activer mon espace",
-    "Boîte de réception (simulée)",
+    "Boîte de réception (simulée)", "Espace assistance",
 ]
 DEMO_COMMANDS = [
     "Page démo",

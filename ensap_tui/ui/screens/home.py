@@ -1,7 +1,8 @@
-"""Accueil: the four ways in."""
+"""Accueil: the ways in, one table (:data:`HOME_CHOICES`) shared with the command palette."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -11,6 +12,43 @@ from textual.widgets import Button, Static
 
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
+
+
+@dataclass(frozen=True)
+class HomeChoice:
+    """One top-level screen: the home page's button (``id``, ``label``) and its
+    ``explanation``, also the command palette's line of the same name and explanation, and the
+    ``destination`` both open."""
+
+    id: str
+    label: str
+    explanation: str
+    destination: to.Destination
+
+
+#: The top-level screens, in the order of the home page and of the command palette.
+HOME_CHOICES: tuple[HomeChoice, ...] = (
+    HomeChoice(
+        "creer-espace", "Créer mon espace",
+        "première connexion : créez votre espace en 4 étapes", to.Registration(),
+    ),
+    HomeChoice(
+        "acceder-espace", "Accéder à mon espace",
+        "numéro de sécurité sociale et mot de passe", to.SignIn(),
+    ),
+    HomeChoice(
+        "activer-espace", "Activer mon espace", "collez le lien reçu par courriel",
+        to.Activation(),
+    ),
+    HomeChoice(
+        "boite-reception", "Boîte de réception (simulée)",
+        "les courriels envoyés par le simulateur", to.Mailbox(),
+    ),
+    HomeChoice(
+        "espace-assistance", "Espace assistance",
+        "agents d'assistance : retrouver un espace, le débloquer…", to.AgentSignIn(),
+    ),
+)
 
 
 class HomeScreen(EnsapScreen):
@@ -34,41 +72,17 @@ class HomeScreen(EnsapScreen):
             classes="introduction",
         )
         with Grid(id="choix-accueil"):
-            yield Button("Créer mon espace", id="creer-espace", variant="primary")
-            yield Static(
-                "première connexion : créez votre espace en 4 étapes", classes="explication"
-            )
-            yield Button("Accéder à mon espace", id="acceder-espace")
-            yield Static("numéro de sécurité sociale et mot de passe", classes="explication")
-            yield Button("Activer mon espace", id="activer-espace")
-            yield Static("collez le lien reçu par courriel", classes="explication")
-            yield Button("Boîte de réception (simulée)", id="boite-reception")
-            yield Static("les courriels envoyés par le simulateur", classes="explication")
-            yield Button("Espace assistance", id="espace-assistance")
-            yield Static(
-                "agents d'assistance : retrouver un espace, le débloquer…",
-                classes="explication",
-            )
+            for index, choice in enumerate(HOME_CHOICES):
+                yield Button(
+                    choice.label, id=choice.id, variant="primary" if index == 0 else "default"
+                )
+                yield Static(choice.explanation, classes="explication")
 
     def go_back(self) -> None:
         """Nothing is under the home page."""
 
-    @on(Button.Pressed, "#creer-espace")
-    def _create(self) -> None:
-        self.navigator.open(to.Registration())
-
-    @on(Button.Pressed, "#acceder-espace")
-    def _sign_in(self) -> None:
-        self.navigator.open(to.SignIn())
-
-    @on(Button.Pressed, "#activer-espace")
-    def _activate(self) -> None:
-        self.navigator.open(to.Activation())
-
-    @on(Button.Pressed, "#boite-reception")
-    def _mailbox(self) -> None:
-        self.navigator.open(to.Mailbox())
-
-    @on(Button.Pressed, "#espace-assistance")
-    def _assistance(self) -> None:
-        self.navigator.open(to.AgentSignIn())
+    @on(Button.Pressed, "#choix-accueil Button")
+    def _open(self, event: Button.Pressed) -> None:
+        for choice in HOME_CHOICES:
+            if choice.id == event.button.id:
+                self.navigator.open(choice.destination)
