@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import Button, DataTable, Input, Label
+from textual.widgets._footer import FooterKey
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.services import assistance
@@ -334,6 +335,40 @@ async def test_the_details_panel_shows_the_selected_account(make_app: Any) -> No
         assert shown(app, "#details-titre").endswith("— Lefèvre")
         await search(pilot, "durand")
         assert not visible(app, "#details-espace")
+
+
+async def test_everything_fits_at_80x24(make_app: Any) -> None:
+    app = make_app()
+    help_desk_people(app.services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_console(pilot)
+        screen = app.screen
+        table = screen.query_one("#resultats", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 3)
+        # Every column in view: nothing to scroll sideways, no cell cut.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert result_rows(app)[1][:4] == ["2 78 … 42", "Martin-Léger", "bloqué jusqu'à 14:17",
+                                           "26/11"]
+        # The search label and every button's label whole.
+        label = screen.query_one(".libelle", Label)
+        assert label.region.width >= len(str(label.render()))
+        for button in screen.query("#actions-console Button").results(Button):
+            assert button.region.right <= screen.region.right
+            assert button.content_region.width >= len(str(button.label)), button.id
+        # The footer whole: each key left of the command palette's.
+        keys = list(screen.query(FooterKey))
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        shown_keys = [k for k in keys if k is not palette]
+        assert {k.key_display for k in shown_keys} >= {"F5", "F1", "Ctrl+Q"}
+        for key in shown_keys:
+            assert key.region.right <= palette.region.x, key.key_display
+            assert key.region.width >= len(f"{key.key_display} {key.description}")
+        # Back to 100 columns, the wide layout.
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        assert result_rows(app)[1][0] == "2 78 •• •• ••• ••• 42"
+        assert str(screen.query_one("#renvoyer-activation", Button).label) == (
+            "Renvoyer le lien d'activation")
 
 
 # -- actions ---------------------------------------------------------------------------------

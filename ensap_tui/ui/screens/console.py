@@ -33,11 +33,29 @@ from ensap_tui.ui.screens.sign_in import duration_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 
-SEARCH_LABEL = "Rechercher un espace : numéro de sécurité sociale ou début du nom de naissance"
+SEARCH_LABEL = "Rechercher (Ctrl+F) : numéro de sécurité sociale ou nom de naissance"
 SEARCH_PLACEHOLDER = "ex. 1 85 05 75 115 123 64, ou lefevre"
 NONE = "—"
 
 UNLOCK, RESEND, DELETE = "debloquer", "renvoyer-activation", "supprimer"
+
+#: Terminal width (columns) from which the console takes its wide layout.
+WIDE = 100
+#: The results' columns: label, key, width in the wide layout, width in the narrow one.
+RESULT_COLUMNS = (
+    ("NIR", "nir", 21, 9),
+    ("Nom de\nnaissance", "nom", 16, 14),
+    ("Statut", "statut", 23, 23),
+    ("Créé le", "cree", 11, 7),
+    ("Dernière\nconnexion", "connexion", 11, 11),
+)
+#: The journal's columns, likewise.
+JOURNAL_COLUMNS = (
+    ("Quand", "quand", 11, 11),
+    ("Événement", "evenement", 28, 20),
+    ("Auteur", "auteur", 16, 12),
+    ("Détail", "detail", 25, 17),
+)
 
 if TYPE_CHECKING:
     from ensap_tui.services.models import Session
@@ -64,6 +82,12 @@ def _count_text(query: str, count: int) -> str:
         return f"Aucun espace ne correspond à « {query.strip()} »."
     plural = "s" if count > 1 else ""
     return f"{count} espace{plural} trouvé{plural}."
+
+
+def _short_mask(nir: str) -> str:
+    """``"1 85 … 64"``: the masked NIR without its bullets, for narrow terminals."""
+    masked = mask_nir(nir)
+    return f"{masked[:4]} … {masked[-2:]}"
 
 
 def _phone(stored: str) -> str:
@@ -140,7 +164,8 @@ class ConsoleScreen(SignedInScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "Actualiser", key_display="F5"),
-        Binding("ctrl+f", "focus_search", "Rechercher", key_display="Ctrl+F"),
+        # Named in the search label rather than the footer, which keeps to 80 columns.
+        Binding("ctrl+f", "focus_search", "Rechercher", key_display="Ctrl+F", show=False),
         Binding("down", "to_results", "Résultats", show=False),
     ]
 
@@ -189,6 +214,7 @@ class ConsoleScreen(SignedInScreen):
         # The row selected when the results were last shown: a highlight of another row is
         # the agent's move (the table's own events after a refresh land on this one).
         self._anchor: str | None = None
+        self._narrow: bool | None = None  # set by the first _fit_to_width
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -223,23 +249,65 @@ class ConsoleScreen(SignedInScreen):
             yield Static(id="details-contenu", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#resultats", DataTable)
-        table.add_column("NIR", width=21, key="nir")
-        table.add_column("Nom de\nnaissance", width=16, key="nom")
-        table.add_column("Statut", width=23, key="statut")
-        table.add_column("Créé le", width=11, key="cree")
-        table.add_column("Dernière\nconnexion", width=11, key="connexion")
-        journal = self.query_one("#journal-evenements", DataTable)
-        # Fixed widths and rows as tall as their text: the journal wraps instead of scrolling
-        # sideways (11 + 28 + 16 + 25 and the cell padding fit a 100-column terminal).
-        journal.add_column("Quand", width=11, key="quand")
-        journal.add_column("Événement", width=28, key="evenement")
-        journal.add_column("Auteur", width=16, key="auteur")
-        journal.add_column("Détail", width=25, key="detail")
+        self._fit_to_width()
         self.query_one("#panneau-journal").display = False
         self._update_actions()
         self.query_one("#recherche", Input).focus()
         self._run_search("")
+
+    # -- width -------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        """The wide layout from :data:`WIDE` columns, else the narrow one (80×24 and up):
+        shorter columns, the middle of the masked NIR and the creation time left to the
+        details panel, a shorter button label. Nothing is cut mid-word."""
+        narrow = self.app.size.width < WIDE
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self.set_class(narrow, "-etroit")
+        self.query_one(f"#{RESEND}", Button).label = (
+            "Renvoyer le lien" if narrow else "Renvoyer le lien d'activation"
+        )
+        table: DataTable[Text] = self.query_one("#resultats", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for label, key, wide, slim in RESULT_COLUMNS:
+            table.add_column(label, width=slim if narrow else wide, key=key)
+        self._fill_results()
+        if self._rows:
+            table.move_cursor(row=min(cursor, len(self._rows) - 1), animate=False)
+        journal: DataTable[Text] = self.query_one("#journal-evenements", DataTable)
+        journal.clear(columns=True)
+        # Fixed widths and rows as tall as their text: the journal wraps instead of scrolling
+        # sideways (the widths, the cell padding and a scroll bar fit the panel at 100 and at
+        # 80 columns).
+        for label, key, wide, slim in JOURNAL_COLUMNS:
+            journal.add_column(label, width=slim if narrow else wide, key=key)
+        if self._journal_nir is not None:
+            self._read_journal(self._journal_nir)
+
+    def _masked(self, nir: str) -> str:
+        return _short_mask(nir) if self._narrow else mask_nir(nir)
+
+    def _fill_results(self) -> None:
+        table: DataTable[Text] = self.query_one("#resultats", DataTable)
+        table.clear()
+        for row in self._rows:
+            account = row.summary.account
+            last = account.last_sign_in_at
+            created = format_short(account.created_at)
+            table.add_row(
+                Text(self._masked(account.nir)),
+                Text(account.birth_name, overflow="ellipsis", no_wrap=True),
+                Text(row.status),
+                Text(created.split(" ")[0] if self._narrow else created),
+                Text(format_short(last) if last is not None else NONE),
+                key=account.nir,
+            )
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -300,18 +368,7 @@ class ConsoleScreen(SignedInScreen):
         table: DataTable[Text] = self.query_one("#resultats", DataTable)
         selected = self._selected()
         self._rows = message.rows
-        table.clear()
-        for row in self._rows:
-            account = row.summary.account
-            last = account.last_sign_in_at
-            table.add_row(
-                Text(mask_nir(account.nir)),
-                Text(account.birth_name, overflow="ellipsis", no_wrap=True),
-                Text(row.status),
-                Text(format_short(account.created_at)),
-                Text(format_short(last) if last is not None else NONE),
-                key=account.nir,
-            )
+        self._fill_results()
         nirs = [row.nir for row in self._rows]
         if selected is not None and selected.nir in nirs:
             table.move_cursor(row=nirs.index(selected.nir), animate=False)
@@ -409,7 +466,7 @@ class ConsoleScreen(SignedInScreen):
         self.query_one("#journal-titre", Static).update(
             Text.assemble(
                 ("Journal de l'espace ", "bold"),
-                (f"{mask_nir(account.nir)} — {account.birth_name}", "bold"),
+                (f"{self._masked(account.nir)} — {account.birth_name}", "bold"),
                 f"  ({len(message.events)} événement{'s' if len(message.events) > 1 else ''})",
             )
         )
