@@ -82,6 +82,14 @@ BOX_IDS = frozenset({"cgu"})
 ERROR_FIELDS = INPUT_IDS - {"recherche"} | {"date-naissance", "cgu"}
 
 
+#: Variables every scenario may use without defining them: the demo's help-desk agent and its
+#: password (drawn for each demo database; the runner reads them from the demo database).
+BUILTIN_VARIABLES = {
+    "agent_demo": "l'identifiant de l'agent d'assistance de la démonstration",
+    "mot_de_passe_agent_demo": "son mot de passe (tiré pour chaque base de démonstration)",
+}
+
+
 def is_secret_field(widget_id: str) -> bool:
     """True for a password field: what is typed there is never written in a log."""
     return "mot-de-passe" in widget_id
@@ -170,11 +178,12 @@ class Step:
             shown = (
                 "••••••••"
                 if is_secret_field(target) or _uses_secret(text)
-                else substitute(text, variables or {})
+                else _shown(text, variables)
             )
             return f"saisir « {shown} » dans #{target}"
-        if self.action in {"choisir"}:
-            return f"choisir « {self.options['valeur']} » dans #{target}"
+        if self.action == "choisir":
+            value = _shown(str(self.options["valeur"]), variables)
+            return f"choisir « {value} » dans #{target}"
         if self.action == "cocher":
             return f"{'cocher' if self.options.get('coche', True) else 'décocher'} #{target}"
         if self.action in {"bouton", "verifier_erreur"}:
@@ -183,7 +192,8 @@ class Step:
             return f"{_LABELS[self.action]} #{target}{tail}"
         if self.action == "verifier_texte":
             inside = self.options.get("dans")
-            return f"vérifier le texte « {target} »" + (f" dans #{inside}" if inside else "")
+            text = _shown(str(target), variables)
+            return f"vérifier le texte « {text} »" + (f" dans #{inside}" if inside else "")
         if self.action == "suivre_lien":
             return "suivre le lien du dernier courriel"
         return f"{_LABELS[self.action]} « {target} »"
@@ -260,6 +270,13 @@ def substitute(text: str, variables: Mapping[str, str]) -> str:
     escaped = text.replace("{{", "\x00").replace("}}", "\x01")
     replaced = _PLACEHOLDER.sub(lambda found: variables[found[1]], escaped)
     return replaced.replace("\x00", "{").replace("\x01", "}")
+
+
+def _shown(text: str, variables: Mapping[str, str] | None) -> str:
+    """``text`` with the variables known replaced, the others left as ``{name}``."""
+    known = dict(variables or {})
+    return substitute(text, {name: known.get(name, f"{{{name}}}")
+                             for name in _placeholders(text)})
 
 
 def _uses_secret(text: str) -> bool:
@@ -372,7 +389,7 @@ class _Checker:
         raw_steps = document.get("etapes")
         if not isinstance(raw_steps, list) or not raw_steps:
             raise self.fail(None, "aucune étape : ajoutez des tables [[etapes]].")
-        defined = set(variables)
+        defined = set(variables) | set(BUILTIN_VARIABLES)
         steps = []
         for index, raw in enumerate(raw_steps):
             step = self.step(index, raw, defined)

@@ -171,10 +171,25 @@ class Runner:
         self.on_pause = on_pause
         self.rng = rng or random.Random()
         self.budget = budget
-        self.variables: dict[str, str] = dict(scenario.variables)
+        self.variables: dict[str, str] = {**self._builtins(), **scenario.variables}
         self._secrets = set(scenario.secret_values)
+        if "mot_de_passe_agent_demo" in self.variables:
+            self._secrets.add(self.variables["mot_de_passe_agent_demo"])
+        self.current = scenario.steps[0]
         #: Set by the player when the person takes the keyboard back.
         self.stopped = False
+
+    def _builtins(self) -> dict[str, str]:
+        """:data:`BUILTIN_VARIABLES`, from the demo database (none outside the demo mode)."""
+        services = getattr(self.app, "services", None)
+        if not getattr(self.app, "demo", False) or services is None:
+            return {}
+        demo = services.demo
+        password = demo.agent_password
+        found = {"agent_demo": demo.agent_name}
+        if password:
+            found["mot_de_passe_agent_demo"] = password
+        return found
 
     def log(self, line: str) -> None:
         if self._log is None:
@@ -183,14 +198,20 @@ class Runner:
             line = line.replace(secret, HIDDEN)
         self._log(line)
 
-    def text(self, value: str) -> str:
-        return substitute(value, self.variables)
+    def text(self, value: str, step: Step | None = None) -> str:
+        try:
+            return substitute(value, self.variables)
+        except KeyError as missing:
+            where = step or self.current
+            raise StepFailed(where, f"la variable « {{{missing.args[0]}}} »",
+                             "elle n'est connue que sur une base de démonstration") from None
 
     async def run(self) -> None:
         """Performs every step; raises :class:`StepFailed` at the first that fails, or
         :class:`ScenarioStopped` when the player was stopped."""
         total = len(self.scenario.steps)
         for step in self.scenario.steps:
+            self.current = step
             self._check_stopped()
             if self.on_step is not None:
                 await self.on_step(step)

@@ -182,3 +182,16 @@ def test_opening_the_app_imports_nothing_of_the_scenarios() -> None:
         " for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+def test_the_demo_agent_s_variables_need_no_definition() -> None:
+    scenario = parse(HEAD + '[[etapes]]\nsaisir = "#agent-mot-de-passe"\n'
+                            'texte = "{mot_de_passe_agent_demo}"\n')
+    described = scenario.steps[0].describe({})
+    assert described == "saisir «\u00a0••••••••\u00a0» dans #agent-mot-de-passe"
+
+
+def test_a_description_keeps_a_variable_it_does_not_know() -> None:
+    scenario = parse(HEAD + '[variables]\nnom = "A"\n[[etapes]]\nverifier_texte = "{nom}"\n')
+    assert scenario.steps[0].describe() == "vérifier le texte «\u00a0{nom}\u00a0»"
+    assert scenario.steps[0].describe({"nom": "A"}) == "vérifier le texte «\u00a0A\u00a0»"
