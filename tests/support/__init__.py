@@ -7,4 +7,6 @@
   imported by the test process, see its docstring);
 - :mod:`tests.support.programs`: the environment of a started program, running the command line
   as a real program, and stopping a program by its process id.
+- :mod:`tests.support.waiting`: letting an app under Pilot run until a condition holds (the
+  focus on a widget, ...), never for a time.
 """

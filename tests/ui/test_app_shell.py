@@ -19,6 +19,7 @@ from ensap_tui.ui.screens.base import SIMULATOR_BANNER, EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.password import PasswordScreen
+from tests.support.waiting import wait_for_focus
 
 from .registration_wizard import NIR, shown_text, type_text
 
@@ -61,7 +62,7 @@ async def test_home_starts_with_its_four_buttons_and_their_explanations(make_app
         assert "première connexion : créez votre espace en 4 étapes" in explanations
         assert "numéro de sécurité sociale et mot de passe" in explanations
         assert "collez le lien reçu par courriel" in explanations
-        assert app.focused is app.screen.query_one("#creer-espace")
+        await wait_for_focus(pilot, "creer-espace")
 
 
 async def test_every_screen_shows_the_header_the_simulator_banner_and_the_keys(

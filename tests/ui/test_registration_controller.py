@@ -13,6 +13,7 @@ from ensap_tui.ui.screens.contacts import ContactsScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from tests.support.waiting import wait_for_focus
 
 from .registration_wizard import (
     fill_identity,
@@ -111,4 +112,4 @@ async def test_a_refusal_goes_to_the_earliest_step_with_that_steps_errors_only(
             line.field: line.message for line in step1.query(FieldErrorLine) if line.display
         }
         assert shown == {"nom-naissance": "Nom refusé."}
-        assert app.focused is step1.query_one("#nom-naissance")
+        await wait_for_focus(pilot, "nom-naissance")

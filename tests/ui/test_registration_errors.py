@@ -18,6 +18,7 @@ from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.tick_box import TickBox
+from tests.support.waiting import wait_for_focus, wait_until
 
 from .registration_wizard import NIR, STRONG_PASSWORD, shown_text, type_text
 
@@ -180,9 +181,14 @@ async def test_each_error_shows_under_its_field_and_the_first_gets_the_focus(
             for widget_id, value in values.items():
                 set_value(screen, widget_id, value)
             await pilot.pause()
-            screen.query_one("#continuer" if step == 1 else "#valider").focus()
+            button = "continuer" if step == 1 else "valider"
+            screen.query_one(f"#{button}").focus()
+            await wait_for_focus(pilot, button, name)
             await pilot.press("enter")
-            await pilot.pause()
+            # The errors show and the focus moves in the round after Enter is handled: wait
+            # for the focus to reach the first wrong field (a loaded machine needs more rounds).
+            first = case.wrong[0]
+            await wait_for_focus(pilot, FOCUS.get(first, first), name)
 
             assert app.screen is screen, f"{name}: the step must stay open"
             errors = expected_errors(app, step, values)
@@ -196,17 +202,14 @@ async def test_each_error_shows_under_its_field_and_the_first_gets_the_focus(
                     assert " ".join(messages[line.field].split()) in painted, name
                 else:
                     assert not line.display, f"{name}: #{line.id} shows {line.message!r}"
-            first = case.wrong[0]
-            assert app.focused is not None
-            assert app.focused.id == FOCUS.get(first, first), name
 
         if step == 1:  # the birth date: the focus goes to the first list left empty
             for widget_id, value in {**IDENTITY, "mois": ""}.items():
                 set_value(screen, widget_id, value)
             screen.query_one("#continuer").focus()
+            await wait_for_focus(pilot, "continuer")
             await pilot.press("enter")
-            await pilot.pause()
-            assert app.focused is screen.query_one("#mois")
+            await wait_for_focus(pilot, "mois", "date without its month")
 
 
 async def test_a_line_disappears_once_its_field_is_corrected(make_app: Any) -> None:
@@ -217,18 +220,16 @@ async def test_a_line_disappears_once_its_field_is_corrected(make_app: Any) -> N
         await app.push_screen(screen)
         await pilot.pause()
         await pilot.press("enter")  # Continuer with nothing filled in
-        await pilot.pause()
+        await wait_for_focus(pilot, "nir", "the first wrong field")
         shown = {line.field for line in screen.query(FieldErrorLine) if line.display}
         assert shown == {"nir", "nom-naissance", "date-naissance", "cgu"}
-        assert app.focused is screen.query_one("#nir")
 
         await type_text(pilot, "1 85 05 75 115 123 6")  # still one character short
         await pilot.pause()
         nir_line = screen.query_one("#nir-erreur", FieldErrorLine)
         assert nir_line.display
         await type_text(pilot, "4")
-        await pilot.pause()
-        assert not nir_line.display
+        await wait_until(pilot, lambda: not nir_line.display, "the NIR's line goes")
         shown = {line.field for line in screen.query(FieldErrorLine) if line.display}
         assert shown == {"nom-naissance", "date-naissance", "cgu"}  # no new line, none lost
 
@@ -251,27 +252,22 @@ async def test_an_error_found_when_registering_goes_back_to_the_step_of_its_fiel
         await app.push_screen(identity)
         await pilot.pause()
         await pilot.click("#continuer")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, PasswordScreen), "step 2")
         step2 = app.screen
         assert isinstance(step2, PasswordScreen)
         set_value(step2, "mot-de-passe", "Bateaulibre-42")
         set_value(step2, "confirmation-mot-de-passe", "Bateaulibre-42")
         await pilot.click("#valider")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactsScreen), "step 3")
         step3 = app.screen
         assert isinstance(step3, ContactsScreen)
         set_value(step3, "courriel", "bateaulibre@example.fr")
         set_value(step3, "confirmation-courriel", "bateaulibre@example.fr")
         await pilot.click("#valider")
-        for _ in range(200):
-            await pilot.pause(0.01)
-            if isinstance(app.screen, PasswordScreen):
-                break
-        assert app.screen is step2
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is step2, "back to step 2")
+        await wait_for_focus(pilot, "mot-de-passe", "the refused password")
         line = step2.query_one("#mot-de-passe-erreur", FieldErrorLine)
         assert line.message == (
             "Le mot de passe ne doit pas contenir l'identifiant de votre adresse électronique."
         )
-        assert app.focused is step2.query_one("#mot-de-passe")
         assert app.services.mailbox.messages() == []

@@ -10,6 +10,7 @@ from ensap_tui.ui.screens.contacts import ContactsScreen
 from ensap_tui.ui.screens.finalisation import FinalisationScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
+from tests.support.waiting import wait_for_focus
 
 from .registration_wizard import (
     Person,
@@ -25,40 +26,40 @@ PERSON = Person()
 async def register_by_keyboard(pilot: Any, person: Person = PERSON) -> None:
     """From the home page to Finalisation with keys only (Tab, typing, Space, Enter)."""
     app = pilot.app
-    assert app.focused.id == "creer-espace"
+    await wait_for_focus(pilot, "creer-espace")
     await pilot.press("enter")
     await wait_for_screen(pilot, "IdentityScreen")
     assert "Étape 1 sur 4 — Identité" in shown_text(app.screen.query_one(StepIndicator))
-    assert app.focused.id == "nir"
+    await wait_for_focus(pilot, "nir")
     await type_text(pilot, person.nir)
     await pilot.press("tab")
-    assert app.focused.id == "nom-naissance"
+    await wait_for_focus(pilot, "nom-naissance")
     await type_text(pilot, person.birth_name)
     await pilot.press("tab")
-    assert app.focused.id == "jour"
+    await wait_for_focus(pilot, "jour")
     await choose(pilot, "jour", person.day)
     await pilot.press("tab")
     await choose(pilot, "mois", person.month)
     await pilot.press("tab")
     await choose(pilot, "annee", person.year)
     await pilot.press("tab")
-    assert app.focused.id == "cgu"
+    await wait_for_focus(pilot, "cgu")
     await pilot.press("space", "enter")  # tick the terms, then Enter submits the step
 
     await wait_for_screen(pilot, "PasswordScreen")
     assert "Étape 2 sur 4 — Mot de passe" in shown_text(app.screen.query_one(StepIndicator))
-    assert app.focused.id == "mot-de-passe"
+    await wait_for_focus(pilot, "mot-de-passe")
     await type_text(pilot, person.password)
     await pilot.press("tab", "tab")  # past «Afficher»
-    assert app.focused.id == "confirmation-mot-de-passe"
+    await wait_for_focus(pilot, "confirmation-mot-de-passe")
     await type_text(pilot, person.password)
     await pilot.press("enter")
 
     await wait_for_screen(pilot, "ContactsScreen")
-    assert app.focused.id == "courriel"
+    await wait_for_focus(pilot, "courriel")
     await type_text(pilot, person.email)
     await pilot.press("tab")
-    assert app.focused.id == "confirmation-courriel"
+    await wait_for_focus(pilot, "confirmation-courriel")
     await type_text(pilot, person.email)
     await pilot.press("enter")
     await wait_for_screen(pilot, "FinalisationScreen")

@@ -16,6 +16,7 @@ from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
 from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 from ensap_tui.ui.widgets.tick_box import TickBox
+from tests.support.waiting import wait_for_focus, wait_until
 
 from .registration_wizard import (
     NIR,
@@ -146,7 +147,7 @@ async def test_afficher_reveals_the_password_and_hides_it_again(make_app: Any) -
         assert field.password
         assert "Secret!42" not in shown_text(field)
         await pilot.press("tab")
-        assert app.focused is not None and app.focused.id == "afficher-mot-de-passe"
+        await wait_for_focus(pilot, "afficher-mot-de-passe")
         await pilot.press("space")
         await pilot.pause()
         assert not field.password
@@ -211,7 +212,7 @@ async def test_the_terms_can_be_read_and_accepting_them_ticks_the_box(make_app: 
         await pilot.click("#accepter-cgu")
         await wait_for_screen(pilot, "IdentityScreen")
         assert box.value
-        assert app.focused is box
+        await wait_until(pilot, lambda: app.focused is box, "the box has the focus")
 
 
 async def test_the_question_marks_explain_their_field(make_app: Any) -> None:

@@ -18,6 +18,7 @@ from ensap_tui.ui.screens.espace import EspaceScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
 from tests.support.accounts import active_person, events
 from tests.support.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD
+from tests.support.waiting import wait_for_focus
 
 from .session_support import click, fill, settle, shown, sign_in, visible
 
@@ -120,7 +121,7 @@ async def test_change_password_then_sign_in_with_the_new_one(make_app: Any) -> N
         await fill(pilot, "#confirmation-mot-de-passe", NEW_PASSWORD)
         await click(pilot, "#valider")
         assert "actuel est incorrect" in shown(app, "#mot-de-passe-actuel-erreur")
-        assert app.focused is app.screen.query_one("#mot-de-passe-actuel")
+        await wait_for_focus(pilot, "mot-de-passe-actuel")
 
         await fill(pilot, "#mot-de-passe-actuel", PASSWORD)
         await pilot.press("enter")

@@ -15,6 +15,7 @@ from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
 from tests.support.accounts import last_link, register
 from tests.support.people import EMAIL, NIR, PASSWORD
+from tests.support.waiting import wait_for_focus
 
 from .session_support import click, fill, settle, shown, sign_in, visible
 
@@ -142,7 +143,7 @@ async def test_unknown_and_malformed_links(make_app: Any) -> None:
         assert visible(app, "#lien-erreur")
         assert shown(app, "#lien-erreur").startswith("✖ ")
         assert not visible(app, "#message-activation")
-        assert app.focused is app.screen.query_one("#lien")
+        await wait_for_focus(pilot, "lien")
 
 
 async def test_empty_mailbox_says_so(make_app: Any) -> None:

@@ -13,6 +13,7 @@ from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
 from ensap_tui.ui.screens.sign_in import ATTEMPTS_WARNING, SignInScreen
 from tests.support.accounts import active_person, events, register
 from tests.support.people import NEW_PASSWORD, NIR_SPACED, PASSWORD, UNKNOWN_NIR
+from tests.support.waiting import wait_for_focus
 
 from .session_support import click, fill, settle, shown, sign_in, visible
 
@@ -34,7 +35,7 @@ async def test_screen_shows_the_warning_about_three_attempts(make_app: Any) -> N
         await open_sign_in(pilot)
         assert shown(app, "#avertissement-tentatives") == ATTEMPTS_WARNING
         assert app.screen.query_one("#mot-de-passe").password is True
-        assert app.focused is app.screen.query_one("#identifiant")
+        await wait_for_focus(pilot, "identifiant")
 
 
 async def test_unknown_nir_and_wrong_password_read_the_same(make_app: Any) -> None:
@@ -46,7 +47,7 @@ async def test_unknown_nir_and_wrong_password_read_the_same(make_app: Any) -> No
         wrong_password = shown(app, "#message-connexion")
         # The password is cleared after a failure, and typed again from an empty field.
         assert app.screen.query_one("#mot-de-passe").value == ""
-        assert app.focused is app.screen.query_one("#mot-de-passe")
+        await wait_for_focus(pilot, "mot-de-passe")
 
         await sign_in(pilot, nir=UNKNOWN_NIR, password="Mauvais#Passe1")
         unknown_nir = shown(app, "#message-connexion")
@@ -64,7 +65,7 @@ async def test_malformed_nir_is_reported_next_to_the_field_and_not_counted(
         assert visible(app, "#identifiant-erreur")
         assert "15 caractères" in shown(app, "#identifiant-erreur")
         assert not visible(app, "#message-connexion")
-        assert app.focused is app.screen.query_one("#identifiant")
+        await wait_for_focus(pilot, "identifiant")
         # An empty password is not an attempt either.
         await fill(pilot, "#identifiant", NIR_SPACED)
         await fill(pilot, "#mot-de-passe", "")
@@ -80,7 +81,7 @@ async def test_enter_in_the_identifier_moves_to_the_password(make_app: Any) -> N
         await fill(pilot, "#identifiant", NIR_SPACED)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.focused is app.screen.query_one("#mot-de-passe")
+        await wait_for_focus(pilot, "mot-de-passe")
         assert not visible(app, "#message-connexion")
 
 
@@ -198,7 +199,7 @@ async def test_reset_field_errors_show_next_to_their_fields(make_app: Any) -> No
         app.push_screen(ResetPasswordScreen(link))
         await settle(pilot)
         # Arriving from the mail with the link filled in, the password is the next thing to type.
-        assert app.focused is app.screen.query_one("#mot-de-passe")
+        await wait_for_focus(pilot, "mot-de-passe")
         await fill(pilot, "#mot-de-passe", "Dupont1985!")  # contains the birth name
         assert not shown(app, "#niveau-securite").endswith("Fort")
         await fill(pilot, "#confirmation-mot-de-passe", "Dupont1985!")

@@ -1,0 +1,43 @@
+"""Waiting for the app under Pilot: for a condition, never for a time.
+
+``pilot.pause()`` lets the app run until it looks idle, which on a busy machine (CI: two cores
+shared with other work) can come before a posted message is handled; a focus moved with
+``focus()`` or a button's ``Pressed`` then lands one round later. These helpers let the app run,
+round after round, until what the test expects holds; the bound only turns a real failure into
+an assertion instead of a hang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+#: Rounds of ``pilot.pause(ROUND)`` before giving up: 30 s of a loaded machine.
+ROUNDS = 1500
+ROUND = 0.02
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str = "") -> None:
+    """Lets the app run until ``condition()`` holds; fails naming ``what`` otherwise."""
+    for _ in range(ROUNDS):
+        if condition():
+            return
+        await pilot.pause(ROUND)
+    raise AssertionError(f"never happened: {what or condition}")
+
+
+def focused_id(pilot: Pilot[Any]) -> str | None:
+    """The id of the widget that has the focus (None when nothing has it)."""
+    focused = pilot.app.focused
+    return None if focused is None else focused.id
+
+
+async def wait_for_focus(pilot: Pilot[Any], widget_id: str, context: str = "") -> None:
+    """Lets the app run until ``#widget_id`` has the focus; the failure says who has it."""
+    for _ in range(ROUNDS):
+        if focused_id(pilot) == widget_id:
+            return
+        await pilot.pause(ROUND)
+    raise AssertionError(f"{context}: focus on #{focused_id(pilot)}, expected #{widget_id}")
