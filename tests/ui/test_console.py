@@ -371,6 +371,30 @@ async def test_everything_fits_at_80x24(make_app: Any) -> None:
             "Renvoyer le lien d'activation")
 
 
+async def test_a_long_agent_name_puts_the_title_on_its_own_line_at_80x24(make_app: Any) -> None:
+    app = make_app()
+    help_desk_people(app.services)
+    long_name = "marie-christine.de_la_tour-montgolfier"
+    app.services.agents.add(long_name, AGENT_PASSWORD, AGENT_PASSWORD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_agent_sign_in(pilot)
+        await agent_sign_in(pilot, name=long_name)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        title = screen.query_one("#console-entete .titre-page")
+        assert title.region.width >= len("Console d'assistance")
+        assert title.region.height == 1
+        agent = screen.query_one("#agent-connecte")
+        assert agent.region.width >= len(f"Agent : {long_name}")
+        sign_out = screen.query_one("#deconnexion-agent", Button)
+        assert sign_out.region.right <= screen.region.right
+        # With room for all three (100 columns), one line again.
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        assert agent.region.y == title.region.y
+
+
 # -- actions ---------------------------------------------------------------------------------
 
 

@@ -39,6 +39,11 @@ NONE = "—"
 
 UNLOCK, RESEND, DELETE = "debloquer", "renvoyer-activation", "supprimer"
 
+TITLE = "Console d'assistance"
+#: The header's cells besides the title and the agent's name («Agent : », the gap, the
+#: «Se déconnecter» button), and the body's padding and scroll bar.
+HEADER_FIXED, HEADER_MARGINS = 8 + 1 + 16, 6
+
 #: Terminal width (columns) from which the console takes its wide layout.
 WIDE = 100
 #: The results' columns: label, key, width in the wide layout, width in the narrow one.
@@ -220,11 +225,12 @@ class ConsoleScreen(SignedInScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="console-entete"):
-            yield Static("Console d'assistance", classes="titre-page")
-            yield Static(
-                Text.assemble("Agent : ", (self.agent.name, "bold")), id="agent-connecte"
-            )
-            yield Button("Se déconnecter", id="deconnexion-agent", classes="lien")
+            yield Static(TITLE, classes="titre-page")
+            with Horizontal(id="agent-zone"):
+                yield Static(
+                    Text.assemble("Agent : ", (self.agent.name, "bold")), id="agent-connecte"
+                )
+                yield Button("Se déconnecter", id="deconnexion-agent", classes="lien")
         yield Label(SEARCH_LABEL, classes="libelle")
         yield Input(id="recherche", placeholder=SEARCH_PLACEHOLDER, max_length=64)
         yield Static(id="recherche-info", markup=False)
@@ -260,10 +266,18 @@ class ConsoleScreen(SignedInScreen):
     def on_resize(self) -> None:
         self._fit_to_width()
 
+    def _fit_header(self) -> None:
+        """The agent's name and «Se déconnecter» go under the title when the three do not fit
+        on one line (a long agent name at 80 columns): the title is never cut."""
+        body_width = self.app.size.width - HEADER_MARGINS
+        needed = len(TITLE) + len(self.agent.name) + HEADER_FIXED
+        self.query_one("#console-entete").set_class(needed > body_width, "-deux-lignes")
+
     def _fit_to_width(self) -> None:
         """The wide layout from :data:`WIDE` columns, else the narrow one (80×24 and up):
         shorter columns, the middle of the masked NIR and the creation time left to the
         details panel, a shorter button label. Nothing is cut mid-word."""
+        self._fit_header()
         narrow = self.app.size.width < WIDE
         if narrow == self._narrow:
             return
