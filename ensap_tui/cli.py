@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ensap_tui import __version__
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
+from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from ensap_tui.commands.parser import FrenchArgumentParser
 from ensap_tui.typography import keep_non_breaking_spaces
 
@@ -157,7 +157,10 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    print(f"ensap-tui : {message}", file=sys.stderr)
+    from ensap_tui.commands import visible
+
+    # Messages quote what was typed (an agent's name, a path): shown, never acted on.
+    print(f"ensap-tui : {visible(message, keep_newlines=True)}", file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -179,3 +182,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error), error.code)
     except KeyboardInterrupt:
         _fail("interrompu.", 130)
+    except Exception as error:
+        # What a command did not expect from the database (another program holding its write
+        # lock, a failure of the file): its French message rather than a traceback.
+        from ensap_tui.services.ports import StoreBusyError, StoreError
+
+        if isinstance(error, StoreBusyError | StoreError):
+            _fail(str(error), EXIT_FAILED)
+        raise

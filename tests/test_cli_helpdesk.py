@@ -247,7 +247,7 @@ def test_events_table_json_limit_and_nir(
     code, out, _ = run(capsys, db_path, "events", "--json", "--limit", "2")
     assert len(json.loads(out)) == 2
     code, _, err = run(capsys, db_path, "events", "--limit", "0")
-    assert code == 2 and "supérieur ou égal à 1" in err
+    assert code == 2 and "un nombre entre 1 et 1\u202f000\u202f000 est attendu" in err
 
 
 # -- agents ----------------------------------------------------------------------------------

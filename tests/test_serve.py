@@ -300,7 +300,8 @@ def test_max_sessions_must_be_a_positive_number(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
-    assert "--max-sessions" in result.stderr and "supérieur ou égal à 1" in result.stderr
+    assert "--max-sessions" in result.stderr
+    assert "un nombre entre 1 et 1\u202f000\u202f000 est attendu" in result.stderr
     assert "Traceback" not in result.stderr
 
 

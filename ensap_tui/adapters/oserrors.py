@@ -13,6 +13,8 @@ _REASONS = {
     errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
     errno.EISDIR: "ce chemin est un dossier",
     errno.EEXIST: "le fichier existe déjà",
+    errno.ENAMETOOLONG: "nom de fichier ou chemin trop long",
+    errno.ELOOP: "trop de liens symboliques dans le chemin",
 }
 
 

@@ -171,12 +171,24 @@ def _check_existing(path: Path) -> str | None:
     return make_private(path, mode)
 
 
+def _make_parents(folder: Path) -> None:
+    """``folder`` and its missing parents, made one by one from the top (pathlib's
+    ``mkdir(parents=True)`` recurses once per missing folder: thousands of them overflow the
+    stack)."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(exist_ok=True)
+
+
 def _prepare_location(path: Path) -> bool:
     """Makes the folder (0700 when we create it) and the file (0600 when we create it).
     Returns True when the database file was created now. ``path`` is resolved already."""
     folder = path.parent
     if not folder.exists():
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        _make_parents(folder.parent)
         try:
             folder.mkdir(mode=0o700)
         except FileExistsError:
@@ -295,6 +307,14 @@ class SqliteStore:
                     self.notices.append(notice)
 
     def _refuse_newer(self, version: int) -> None:
+        """Refuses a schema this version does not know: a newer one, or a number no version
+        ever wrote (negative), rather than migrating it."""
+        if version < 0:
+            raise StoreError(
+                f"La base « {self.path} » porte un numéro de schéma inconnu ({version} ; "
+                f"cette version connaît les schémas 1 à {LATEST_VERSION}) : elle n'est pas "
+                "ouverte. Restaurez une sauvegarde, ou indiquez un autre fichier."
+            )
         if version > LATEST_VERSION:
             raise StoreError(
                 f"La base « {self.path} » a été créée par une version plus récente d'ensap-tui "

@@ -28,14 +28,51 @@ class CommandError(Exception):
         self.code = code
 
 
+#: Characters a terminal acts on rather than shows (controls, escape sequences, text direction
+#: overrides, invisible formats, line separators, undecodable bytes of an argument).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every character a terminal would act on written as its escape
+    (``\\x1b``, ``\\u202e``…): what the command line prints of a user's or a stored text can
+    neither colour, retitle or clear the terminal, nor hide part of itself. ``keep_newlines``
+    keeps line breaks (multi-line texts such as a mail body)."""
+    import unicodedata
+
+    if text.isprintable():
+        return text  # the usual case, quickly
+    out: list[str] = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            out.append(char)
+        elif unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+#: The largest count a command accepts (``--limit``…): beyond it SQLite cannot take the number,
+#: and no list here is ever that long.
+MAX_COUNT = 1_000_000
+
+
 def positive_int(text: str) -> int:
-    """argparse type: a whole number ≥ 1, with a French message otherwise."""
+    """argparse type: a whole number from 1 to :data:`MAX_COUNT`, with a French message
+    otherwise."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"un nombre entier est attendu, pas {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("un nombre supérieur ou égal à 1 est attendu")
+        raise argparse.ArgumentTypeError(
+            f"un nombre entier est attendu, pas {text!r}"
+        ) from None
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(
+            "un nombre entre 1 et 1 000 000 est attendu"
+        )
     return value
 
 

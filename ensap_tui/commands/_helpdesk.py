@@ -96,10 +96,13 @@ def console() -> Console:
 
 
 def cell(value: str | None) -> Text:
-    """A table cell shown literally (never read as markup), «—» when empty."""
+    """A table cell shown literally (never read as markup, control characters made visible),
+    «—» when empty."""
     from rich.text import Text
 
-    return Text(value or NONE)
+    from ensap_tui.commands import visible
+
+    return Text(visible(value) if value else NONE)
 
 
 def when(at: datetime | None) -> str:

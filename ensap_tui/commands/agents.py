@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError
+from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, visible
 from ensap_tui.commands._helpdesk import (
     actor,
     add_agent_option,
@@ -138,7 +138,7 @@ def run_add(args: argparse.Namespace) -> int:
             agent = services.agents.add(args.name, password, confirmation, actor=author)
         except ValidationFailed as error:
             raise _refused(error.errors) from None
-    print(f"L'agent « {agent.name} » a été ajouté : il peut ouvrir l'espace assistance.")
+    print(f"L'agent « {visible(agent.name)} » a été ajouté : il peut ouvrir l'espace assistance.")
     return EXIT_OK
 
 
@@ -182,7 +182,7 @@ def run_remove(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         agent = services.agents.remove(args.name, actor=author)
-    print(f"L'agent « {agent.name} » a été supprimé.")
+    print(f"L'agent « {visible(agent.name)} » a été supprimé.")
     return EXIT_OK
 
 
@@ -192,7 +192,7 @@ def run_unlock(args: argparse.Namespace) -> int:
         author = actor(args, services)
         lifted = services.agents.unlock(args.name, actor=author)
         name = services.agents.get(args.name)
-    shown = name.name if name is not None else args.name
+    shown = visible(name.name if name is not None else args.name)
     if lifted:
         print(f"Le blocage de l'agent « {shown} » est levé : il peut ouvrir la console.")
     else:

@@ -87,6 +87,7 @@ def _missing_action(parser: argparse.ArgumentParser) -> Any:
 def run_reset(args: argparse.Namespace) -> int:
     """Resets the demo database and says so."""
     from ensap_tui.services.demo import NotDemoDatabase
+    from ensap_tui.services.ports import StoreBusyError, StoreError
 
     services = open_services(args, demo=True)
     try:
@@ -96,7 +97,7 @@ def run_reset(args: argparse.Namespace) -> int:
         clock = services.demo.clock_text()
         count = len(services.demo.people)
         agent = services.demo.agent_name
-    except NotDemoDatabase as error:
+    except (NotDemoDatabase, StoreError, StoreBusyError) as error:
         raise CommandError(f"{error}") from None
     finally:
         services.close()
@@ -110,6 +111,7 @@ def run_reset(args: argparse.Namespace) -> int:
 def run_clock(args: argparse.Namespace) -> int:
     """Shows the demo clock, or moves it and shows where it is."""
     from ensap_tui.services.demo import DemoClockError, NotDemoDatabase, describe_step
+    from ensap_tui.services.ports import StoreBusyError, StoreError
 
     step: str | None = args.step
     services = open_services(args, demo=True)
@@ -126,7 +128,7 @@ def run_clock(args: argparse.Namespace) -> int:
             services.demo.advance(delta)
             print(f"Horloge de démonstration avancée {describe_step(delta)} : "
                   f"{services.demo.clock_text()}.")
-    except (DemoClockError, NotDemoDatabase) as error:
+    except (DemoClockError, NotDemoDatabase, StoreError, StoreBusyError) as error:
         raise CommandError(f"{error}") from None
     finally:
         services.close()

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, open_services, positive_int
+from ensap_tui.commands import EXIT_OK, open_services, positive_int, visible
 
 if TYPE_CHECKING:
     from ensap_tui.services.models import MailMessage
@@ -70,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     if args.last:
         message = messages[0]
         console.print(Text(f"Reçu le {format_datetime(message.sent_at)}", style="bold"))
-        console.print(Text(f"À : {message.recipient}"))
-        console.print(Text(f"Objet : {message.subject}"))
+        console.print(Text(f"À : {visible(message.recipient)}"))
+        console.print(Text(f"Objet : {visible(message.subject)}"))
         console.print()
-        console.print(Text(message.body))
+        console.print(Text(visible(message.body, keep_newlines=True)))
         if message.link:
             console.print()
-            console.print(Text(message.link, style="bold"))
+            console.print(Text(visible(message.link), style="bold"))
         return EXIT_OK
     table = Table(title="Boîte d'envoi (simulée)")
     table.add_column("Reçu", no_wrap=True)
@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     for message in messages:
         table.add_row(
             format_short(message.sent_at),
-            Text(message.recipient),
-            Text(message.subject),
-            Text(message.link or "—"),
+            Text(visible(message.recipient)),
+            Text(visible(message.subject)),
+            Text(visible(message.link) or "—"),
         )
     console.print(table)
     return EXIT_OK

@@ -10,6 +10,8 @@ import re
 import sys
 from typing import Any, NoReturn
 
+from ensap_tui.commands import visible
+
 #: argparse's own messages, as it formats them, and their French text. The fields keep what
 #: argparse put in them (names, values as typed, choices).
 _MESSAGES: tuple[tuple[str, str], ...] = (
@@ -82,4 +84,4 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\n")
+        self.exit(2, f"{self.prog} : erreur : {visible(french_message(message))}\n")
