@@ -33,15 +33,6 @@ from ensap_tui.services.models import (
 )
 from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx
 
-AGENT_ADDED = events.AGENT_ADDED
-AGENT_REMOVED = events.AGENT_REMOVED
-AGENT_SIGN_IN = events.AGENT_SIGN_IN
-AGENT_SIGN_IN_FAILED = events.AGENT_SIGN_IN_FAILED
-AGENT_SIGN_IN_BLOCKED = events.AGENT_SIGN_IN_BLOCKED
-AGENT_SIGN_OUT = events.AGENT_SIGN_OUT
-
-AGENT_UNBLOCKED = events.AGENT_UNBLOCKED
-
 AGENT_NAME_MIN = 2
 AGENT_NAME_MAX = 40
 #: A new agent's name: ASCII letters and digits, ``.``, ``_``, ``-``, starting with a letter or
@@ -160,7 +151,7 @@ class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
         tx.save_agent_failure_state(subject.id, FailureState(self._key))
         if new_hash is not None:
             tx.set_agent_password_hash(subject.id, new_hash)
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN, actor=subject.name))
+        tx.add_event(Event(at=now, kind=events.AGENT_SIGN_IN, actor=subject.name))
         session = AgentSession(agent_id=subject.id, name=subject.name, signed_in_at=now)
         return AgentSignInResult(SignInStatus.SIGNED_IN, session=session)
 
@@ -169,13 +160,13 @@ class _AgentDoor(_throttled.Door[Agent, AgentSignInResult]):
     def record_failure(self, tx: StoreTx, subject: Agent | None, now: datetime) -> None:
         actor = subject.name if subject is not None else ""
         detail = "mot de passe incorrect" if subject is not None else "identifiant inconnu"
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
+        tx.add_event(Event(at=now, kind=events.AGENT_SIGN_IN_FAILED, actor=actor, detail=detail))
 
     def record_block(
         self, tx: StoreTx, subject: Agent | None, detail: str, now: datetime
     ) -> None:
         actor = subject.name if subject is not None else ""
-        tx.add_event(Event(at=now, kind=AGENT_SIGN_IN_BLOCKED, actor=actor, detail=detail))
+        tx.add_event(Event(at=now, kind=events.AGENT_SIGN_IN_BLOCKED, actor=actor, detail=detail))
 
     def answer(
         self, status: SignInStatus, *, until: datetime | None = None, left: int | None = None
@@ -238,7 +229,7 @@ class AgentService:
                 raise ValidationFailed([FieldError("agent-identifiant", MSG_AGENT_TAKEN)])
             agent_id = tx.insert_agent(clean, encoded, now)
             tx.add_event(
-                Event(at=now, kind=AGENT_ADDED, actor=actor, detail=f"agent « {clean} »")
+                Event(at=now, kind=events.AGENT_ADDED, actor=actor, detail=f"agent « {clean} »")
             )
         return Agent(id=agent_id, name=clean, password_hash=encoded, created_at=now)
 
@@ -263,7 +254,8 @@ class AgentService:
             agent = self._find(tx, name)
             tx.delete_agent(agent.id)
             tx.add_event(
-                Event(at=now, kind=AGENT_REMOVED, actor=actor, detail=f"agent « {agent.name} »")
+                Event(at=now, kind=events.AGENT_REMOVED, actor=actor,
+                      detail=f"agent « {agent.name} »")
             )
         return agent
 
@@ -291,7 +283,7 @@ class AgentService:
                 return False
             tx.save_agent_failure_state(agent.id, FailureState(state.nir))
             tx.add_event(
-                Event(at=now, kind=AGENT_UNBLOCKED, actor=actor,
+                Event(at=now, kind=events.AGENT_UNBLOCKED, actor=actor,
                       detail=f"agent « {agent.name} » : {lifted}")
             )
         return True
@@ -327,6 +319,8 @@ class AgentService:
         """Records that the agent left; ``reason`` is short French text (e.g. «inactivité»)."""
         now = self._clock.now()
         with self._store.write() as tx:
-            tx.add_event(Event(at=now, kind=AGENT_SIGN_OUT, actor=session.name, detail=reason))
+            tx.add_event(
+                Event(at=now, kind=events.AGENT_SIGN_OUT, actor=session.name, detail=reason)
+            )
 
 

@@ -112,6 +112,14 @@ def _unknown(compact: str) -> UnknownAccount:
     return UnknownAccount(f"Aucun espace n'existe pour le numéro {nir.format_nir(compact)}.")
 
 
+def _existing(tx: StoreTx, compact: str) -> Account:
+    """The account of the NIR ``compact``; raises :class:`UnknownAccount`."""
+    account = tx.account_by_nir(compact)
+    if account is None:
+        raise _unknown(compact)
+    return account
+
+
 def _summary(tx: StoreTx, account: Account, now: datetime) -> AccountSummary:
     latest = (
         tx.latest_token(account.id, TokenPurpose.ACTIVATION)
@@ -236,10 +244,7 @@ class AssistanceService:
         compact = nir.parse_nir(nir_text, field="nir")
         now = self._clock.now()
         with self._store.read() as tx:
-            account = tx.account_by_nir(compact)
-            if account is None:
-                raise _unknown(compact)
-            return _summary(tx, account, now)
+            return _summary(tx, _existing(tx, compact), now)
 
     def status_label(self, summary: AccountSummary) -> str:
         """:func:`status_text` at the services' current time."""
@@ -263,8 +268,7 @@ class AssistanceService:
         compact = nir.parse_nir(nir_text, field="nir")
         now = self._clock.now()
         with self._store.write() as tx:
-            if tx.account_by_nir(compact) is None:
-                raise _unknown(compact)
+            _existing(tx, compact)
             state = effective_failure_state(tx.failure_state(compact), now)
             detail = lift_detail(state, now)
             if detail is None:
@@ -304,9 +308,7 @@ class AssistanceService:
         compact = nir.parse_nir(nir_text, field="nir")
         now = self._clock.now()
         with self._store.write() as tx:
-            account = tx.account_by_nir(compact)
-            if account is None:
-                raise _unknown(compact)
+            account = _existing(tx, compact)
             label = status_text(_summary(tx, account, now), now)
             tx.delete_account(account.id)
             tx.add_event(
