@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ensap_tui.services.container import Services
 
 #: Exit codes: 0 success, 1 the command could not be done (unknown NIR...), 2 bad usage or
@@ -26,6 +28,43 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.code = code
+
+
+#: The width tables get when the output is not a terminal (a pipe, a file): every column whole.
+UNLIMITED_WIDTH = 100_000
+
+
+def output_console() -> Console:
+    """Rich output on the standard output, never read as markup. On a terminal, its width;
+    otherwise (a pipe, a file) no width limit, so that no column is cut or wrapped."""
+    import sys
+
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, width=UNLIMITED_WIDTH)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: the command prints its result as JSON (see the README for each shape)."""
+    parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on the standard output (accents kept, control characters
+    escaped by JSON itself)."""
+    import json
+
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def report(args: argparse.Namespace, text: str, data: dict[str, Any]) -> None:
+    """What a command did: ``data`` as JSON with ``--json``, ``text`` otherwise."""
+    if getattr(args, "json", False):
+        print_json(data)
+    else:
+        print(text)
 
 
 #: Characters a terminal acts on rather than shows (controls, escape sequences, text direction

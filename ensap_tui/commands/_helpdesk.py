@@ -89,10 +89,10 @@ def helpdesk_services(args: argparse.Namespace) -> Iterator[Services]:
 
 
 def console() -> Console:
-    """Rich output on the standard output (no colour when it is not a terminal)."""
-    from rich.console import Console
+    """Rich output on the standard output (see :func:`ensap_tui.commands.output_console`)."""
+    from ensap_tui.commands import output_console
 
-    return Console(highlight=False)
+    return output_console()
 
 
 def cell(value: str | None) -> Text:

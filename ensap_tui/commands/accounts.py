@@ -10,7 +10,14 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, positive_int
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    add_json_option,
+    positive_int,
+    report,
+)
 from ensap_tui.commands._helpdesk import (
     NONE,
     actor,
@@ -93,6 +100,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
     )
     add_agent_option(unlock)
+    add_json_option(unlock)
     unlock.set_defaults(handler=run_unlock)
 
     resend = actions.add_parser(
@@ -108,6 +116,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
     )
     add_agent_option(resend)
+    add_json_option(resend)
     resend.set_defaults(handler=run_resend)
 
     delete = actions.add_parser(
@@ -123,6 +132,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="confirme la suppression (obligatoire)"
     )
     add_agent_option(delete)
+    add_json_option(delete)
     delete.set_defaults(handler=run_delete)
 
 
@@ -242,12 +252,13 @@ def run_unlock(args: argparse.Namespace) -> int:
         author = actor(args, services)
         lifted = services.assistance.unlock(args.nir, author)
     if lifted:
-        print(
+        text = (
             f"Le blocage de l'espace {format_nir(args.nir)} est levé : la personne peut se "
             "connecter de nouveau."
         )
     else:
-        print(f"L'espace {format_nir(args.nir)} n'était pas bloqué : rien à faire.")
+        text = f"L'espace {format_nir(args.nir)} n'était pas bloqué : rien à faire."
+    report(args, text, {"nir": args.nir, "etait_bloque": lifted})
     return EXIT_OK
 
 
@@ -256,9 +267,11 @@ def run_resend(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         email = services.assistance.resend_activation(args.nir, author)
-    print(
+    report(
+        args,
         f"Un nouveau lien d'activation, valable 24 heures, a été envoyé à {email} (boîte de "
-        "réception simulée) ; le lien précédent ne fonctionne plus."
+        "réception simulée) ; le lien précédent ne fonctionne plus.",
+        {"nir": args.nir, "destinataire": email},
     )
     return EXIT_OK
 
@@ -272,5 +285,9 @@ def run_delete(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         services.assistance.delete(args.nir, author)
-    print(f"L'espace {format_nir(args.nir)} a été supprimé ; son journal est conservé.")
+    report(
+        args,
+        f"L'espace {format_nir(args.nir)} a été supprimé ; son journal est conservé.",
+        {"nir": args.nir, "supprime": True},
+    )
     return EXIT_OK

@@ -8,7 +8,14 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, visible
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    add_json_option,
+    report,
+    visible,
+)
 from ensap_tui.commands._helpdesk import (
     actor,
     add_agent_option,
@@ -59,6 +66,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "(unique, majuscules comprises)"
         ),)
     add_agent_option(add)
+    add_json_option(add)
     add.set_defaults(handler=run_add)
 
     listing = actions.add_parser(
@@ -75,6 +83,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(remove)
+    add_json_option(remove)
     remove.set_defaults(handler=run_remove)
 
     unlock = actions.add_parser(
@@ -88,6 +97,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     unlock.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(unlock)
+    add_json_option(unlock)
     unlock.set_defaults(handler=run_unlock)
 
 
@@ -138,7 +148,11 @@ def run_add(args: argparse.Namespace) -> int:
             agent = services.agents.add(args.name, password, confirmation, actor=author)
         except ValidationFailed as error:
             raise _refused(error.errors) from None
-    print(f"L'agent « {visible(agent.name)} » a été ajouté : il peut ouvrir l'espace assistance.")
+    report(
+        args,
+        f"L'agent « {visible(agent.name)} » a été ajouté : il peut ouvrir l'espace assistance.",
+        {"nom": agent.name},
+    )
     return EXIT_OK
 
 
@@ -182,7 +196,11 @@ def run_remove(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         author = actor(args, services)
         agent = services.agents.remove(args.name, actor=author)
-    print(f"L'agent « {visible(agent.name)} » a été supprimé.")
+    report(
+        args,
+        f"L'agent « {visible(agent.name)} » a été supprimé.",
+        {"nom": agent.name, "supprime": True},
+    )
     return EXIT_OK
 
 
@@ -194,7 +212,9 @@ def run_unlock(args: argparse.Namespace) -> int:
         name = services.agents.get(args.name)
     shown = visible(name.name if name is not None else args.name)
     if lifted:
-        print(f"Le blocage de l'agent « {shown} » est levé : il peut ouvrir la console.")
+        text = f"Le blocage de l'agent « {shown} » est levé : il peut ouvrir la console."
     else:
-        print(f"L'agent « {shown} » n'était pas bloqué : rien à faire.")
+        text = f"L'agent « {shown} » n'était pas bloqué : rien à faire."
+    named = name.name if name is not None else args.name
+    report(args, text, {"nom": named, "etait_bloque": lifted})
     return EXIT_OK

@@ -8,10 +8,23 @@ with their passwords (fictitious).
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, EXIT_USAGE, CommandError, open_services
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    add_json_option,
+    open_services,
+    output_console,
+    print_json,
+    report,
+)
+
+if TYPE_CHECKING:
+    from ensap_tui.services.container import Services
+    from ensap_tui.services.demo import DemoAccountView
 
 #: ``demo clock`` steps: the word typed, and how far it moves the clock (None: real time).
 CLOCK_STEPS: dict[str, timedelta | None] = {
@@ -46,6 +59,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "Le journal des événements est conservé."
         ),
     )
+    add_json_option(reset)
     reset.set_defaults(handler=run_reset)
 
     clock = actions.add_parser(
@@ -65,6 +79,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         metavar="{+1h,+24h,reel}",
         help="avancer d'1 heure, de 24 heures, ou revenir à l'heure réelle",
     )
+    add_json_option(clock)
     clock.set_defaults(handler=run_clock)
 
     accounts = actions.add_parser(
@@ -73,6 +88,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="liste les comptes de démonstration et leurs mots de passe (fictifs)",
         description="Les comptes fictifs de la démonstration, leur état et leur mot de passe.",
     )
+    add_json_option(accounts)
     accounts.set_defaults(handler=run_accounts)
 
 
@@ -97,37 +113,33 @@ def run_reset(args: argparse.Namespace) -> int:
         clock = services.demo.clock_text()
         count = len(services.demo.people)
         agent = services.demo.agent_name
+        data = {**_clock_json(services), "comptes": count, "agent": agent}
     except (NotDemoDatabase, StoreError, StoreBusyError) as error:
         raise CommandError(f"{error}") from None
     finally:
         services.close()
-    print(
+    report(
+        args,
         f"Démonstration réinitialisée : {count} comptes fictifs et l'agent « {agent} » "
-        f"recréés ; horloge de démonstration : {clock}."
+        f"recréés ; horloge de démonstration : {clock}.",
+        data,
     )
     return EXIT_OK
 
 
 def run_clock(args: argparse.Namespace) -> int:
     """Shows the demo clock, or moves it and shows where it is."""
-    from ensap_tui.services.demo import DemoClockError, NotDemoDatabase, describe_step
+    from ensap_tui.services.demo import DemoClockError, NotDemoDatabase
     from ensap_tui.services.ports import StoreBusyError, StoreError
 
     step: str | None = args.step
     services = open_services(args, demo=True)
     try:
         if step is None:
-            print(f"Horloge de démonstration : {services.demo.clock_text()}.")
-            return EXIT_OK
-        delta = CLOCK_STEPS[step]
-        if delta is None:
-            services.demo.real_time()
-            print(f"Horloge de démonstration remise à l'heure réelle : "
-                  f"{services.demo.clock_text()}.")
+            text = f"Horloge de démonstration : {services.demo.clock_text()}."
         else:
-            services.demo.advance(delta)
-            print(f"Horloge de démonstration avancée {describe_step(delta)} : "
-                  f"{services.demo.clock_text()}.")
+            text = _move(services, CLOCK_STEPS[step])
+        report(args, text, _clock_json(services))
     except (DemoClockError, NotDemoDatabase, StoreError, StoreBusyError) as error:
         raise CommandError(f"{error}") from None
     finally:
@@ -135,22 +147,57 @@ def run_clock(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _move(services: Services, delta: timedelta | None) -> str:
+    """Moves the demo clock (to the real time when ``delta`` is None); says where it is."""
+    from ensap_tui.services.demo import describe_step
+
+    if delta is None:
+        services.demo.real_time()
+        return (
+            f"Horloge de démonstration remise à l'heure réelle : {services.demo.clock_text()}."
+        )
+    services.demo.advance(delta)
+    return (
+        f"Horloge de démonstration avancée {describe_step(delta)} : "
+        f"{services.demo.clock_text()}."
+    )
+
+
+def _clock_json(services: Services) -> dict[str, Any]:
+    """The demo clock for ``--json``: its time (ISO 8601) and how far it runs ahead of the
+    real time, in seconds."""
+    return {
+        "horloge": services.demo.now().isoformat(),
+        "avance_secondes": int(services.demo.offset().total_seconds()),
+    }
+
+
 def run_accounts(args: argparse.Namespace) -> int:
     """Prints the demo accounts (fictitious NIRs and passwords) and the demo agent."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from ensap_tui.domain.nir import format_nir
+    from ensap_tui.services.ports import StoreBusyError, StoreError
 
     services = open_services(args, demo=True)
     try:
         views = services.demo.accounts()
         clock = services.demo.clock_text()
+        clock_json = _clock_json(services)
         agent = (services.demo.agent_name, services.demo.agent_password)
+    except (StoreError, StoreBusyError) as error:
+        raise CommandError(f"{error}") from None
     finally:
         services.close()
+    if args.json:
+        print_json({
+            **clock_json,
+            "comptes": [_view_json(view) for view in views],
+            "agent": {"nom": agent[0], "mot_de_passe": agent[1]},
+        })
+        return EXIT_OK
     # Light borders and no wrapping of what is typed: it fits an 80-column terminal.
     table = Table(title=f"Comptes de démonstration (fictifs) — {clock}", box=box.SIMPLE_HEAD)
     table.add_column("Nom de naissance", no_wrap=True)
@@ -164,7 +211,7 @@ def run_accounts(args: argparse.Namespace) -> int:
             Text(view.person.password),
             Text(view.label),
         )
-    console = Console()
+    console = output_console()
     console.print(table)
     if agent[1] is None:
         console.print(Text(
@@ -174,3 +221,22 @@ def run_accounts(args: argparse.Namespace) -> int:
     else:
         console.print(Text(f"Agent d'assistance : « {agent[0]} », mot de passe {agent[1]}"))
     return EXIT_OK
+
+
+def _view_json(view: DemoAccountView) -> dict[str, Any]:
+    """One demo account for ``demo accounts --json``."""
+
+    def iso(at: datetime | None) -> str | None:
+        return at.isoformat() if at is not None else None
+
+    return {
+        "cle": view.person.key,
+        "nom_de_naissance": view.person.birth_name,
+        "nir": view.person.nir,
+        "mot_de_passe": view.person.password,
+        "etat": view.state.value,
+        "libelle": view.label,
+        "derniere_connexion": iso(view.last_sign_in_at),
+        "bloque_jusqu_a": iso(view.blocked_until),
+        "lien_valable_jusqu_au": iso(view.link_valid_until),
+    }

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, open_services, positive_int, visible
+from ensap_tui.commands import EXIT_OK, open_services, output_console, positive_int, visible
 
 if TYPE_CHECKING:
     from ensap_tui.services.models import MailMessage
@@ -46,7 +46,6 @@ def mail_json(message: MailMessage) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Prints the outbox as a table, the last mail in full, or JSON."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             payload = payload[0] if payload else None
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
-    console = Console()
+    console = output_console()
     if not messages:
         console.print("La boîte d'envoi est vide : aucun courriel n'a encore été envoyé.")
         return EXIT_OK
