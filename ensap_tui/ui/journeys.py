@@ -41,10 +41,10 @@ class AppNavigator:
                 from ensap_tui.ui.screens.sign_in import SignInScreen
 
                 return SignInScreen(notice=notice)
-            case to.Activation(link=link):
+            case to.Activation(link=link, follow=follow):
                 from ensap_tui.ui.screens.activation import ActivationScreen
 
-                return ActivationScreen(link)
+                return ActivationScreen(link, follow=follow)
             case to.Mailbox():
                 from ensap_tui.ui.screens.mailbox import MailboxScreen
 

@@ -8,6 +8,7 @@ views; the views (``ui/screens/identity.py``, ``password.py``, ``contacts.py``,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,18 @@ STEP_OF_FIELD: dict[str, int] = {
 #: The wizard's draft is the registration request being filled in: one type, not two.
 RegistrationDraft = RegistrationRequest
 
+#: The question asked before leaving the wizard with something typed, and what it explains.
+ABANDON_TITLE = "Abandonner la création de votre espace ?"
+ABANDON_QUESTION = (
+    "Ce que vous avez saisi (identité, mot de passe, coordonnées) sera effacé : il faudra tout "
+    "saisir de nouveau pour créer votre espace."
+)
+
+
+def has_data(draft: RegistrationDraft) -> bool:
+    """True when anything was typed or ticked in ``draft``."""
+    return any(getattr(draft, field.name) for field in dataclasses.fields(draft))
+
 
 class RegistrationController:
     """One run of the wizard: the draft, the steps in order, next and back.
@@ -79,9 +92,26 @@ class RegistrationController:
             step.register()
 
     def back(self, step: RegistrationStep) -> None:
-        """Closes ``step``: the step before it (or the home page) is under it, unchanged."""
-        if len(self._app.screen_stack) > 1 and self._app.screen is step:
+        """Closes ``step``: the step before it (or the home page) is under it, unchanged.
+
+        Leaving the wizard (back from step 1) with something typed first asks
+        «Abandonner la création de votre espace ?»: «Annuler» (or Escape) stays on step 1 with
+        the draft; «Abandonner» closes the wizard and the draft goes with it.
+        """
+        if len(self._app.screen_stack) <= 1 or self._app.screen is not step:
+            return
+        if step.STEP != 1 or not has_data(self.draft):
             step.dismiss()
+            return
+        from ensap_tui.ui.screens.confirm import ConfirmScreen
+
+        def answered(abandon: bool | None) -> None:
+            if abandon and self._app.screen is step:
+                step.dismiss()
+
+        self._app.push_screen(
+            ConfirmScreen(ABANDON_TITLE, ABANDON_QUESTION, confirm_label="Abandonner"), answered
+        )
 
     def read_terms(self, done: Callable[[bool | None], None]) -> None:
         """Shows the terms of use over the current step; ``done`` gets True when accepted."""

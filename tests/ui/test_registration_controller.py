@@ -60,6 +60,8 @@ async def test_one_controller_and_one_draft_lead_through_the_steps_and_back(
 
         # A new «Créer mon espace» starts a new draft with a new controller.
         await pilot.press("escape")
+        await wait_for_screen(pilot, "ConfirmScreen")  # something was typed: asked first
+        await pilot.click("#confirmer")
         await wait_for_screen(pilot, "HomeScreen")
         await pilot.click("#creer-espace")
         await wait_for_screen(pilot, "IdentityScreen")

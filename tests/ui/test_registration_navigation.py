@@ -88,7 +88,9 @@ async def test_back_and_forth_keeps_every_value(make_app: Any) -> None:
         await pilot.press("escape")
         await wait_for_screen(pilot, "IdentityScreen")
         assert identity_values(app.screen) == typed
-        await pilot.click("#retour-accueil")
+        await pilot.click("#retour-accueil")  # leaving with data typed asks first
+        await wait_for_screen(pilot, "ConfirmScreen")
+        await pilot.click("#confirmer")
         await wait_for_screen(pilot, "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
 
@@ -174,6 +176,8 @@ async def test_a_name_with_markup_is_shown_literally(make_app: Any) -> None:
 
         # Back and forth: the draft brings the same text back, still literal.
         await pilot.press("escape")
+        await wait_for_screen(pilot, "ConfirmScreen")  # «Abandonner la création… ?»
+        await pilot.click("#confirmer")
         await wait_for_screen(pilot, "HomeScreen")
         again = IdentityScreen(RegistrationDraft(birth_name="[bold]X[/] [red]Y"))
         await app.push_screen(again)

@@ -49,7 +49,8 @@ OUTCOMES: dict[ActivationOutcome, tuple[str, NoticeKind]] = {
 
 
 class ActivationScreen(FormScreen):
-    """``#lien`` (filled with ``link`` when given) and ``#activer``.
+    """``#lien`` (filled with ``link`` when given) and ``#activer``; with ``follow``, the link
+    is activated as soon as the screen opens («Suivre le lien» in the mailbox).
 
     The outcome goes to ``#message-activation``. After «activated» or «already used»,
     ``#acceder-espace`` («Accéder à mon espace») opens the sign-in screen; after «expired»,
@@ -67,9 +68,10 @@ class ActivationScreen(FormScreen):
             self.outcome = outcome
             self.error = error
 
-    def __init__(self, link: str = "") -> None:
+    def __init__(self, link: str = "", *, follow: bool = False) -> None:
         super().__init__()
         self._link = link
+        self._follow = follow
 
     def compose_body(self) -> ComposeResult:
         yield Static("Activer mon espace", classes="titre-page")
@@ -90,6 +92,8 @@ class ActivationScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#creer-espace").display = False
         self.query_one("#acceder-espace").display = False
+        if self._follow and self._link:
+            self.submit()  # «Suivre le lien» activates at once, as a real mail's link does
 
     @on(Button.Pressed, "#activer")
     def submit(self) -> None:

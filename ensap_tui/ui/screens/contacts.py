@@ -27,10 +27,12 @@ EMAIL_INFO = (
     "ℹ Par défaut, votre courriel principal sera utilisé pour vous informer des événements "
     "concernant votre espace sécurisé (notamment lors du dépôt de nouveaux documents)."
 )
-PHONE_EXAMPLE = (
-    "exemple : 0615147879 ou depuis l'étranger XXX615147978, XXX étant l'indicatif du pays "
-    "(+33615147879) ; pour la Polynésie, utilisez impérativement le format 0689 + votre numéro "
-    "à 8 chiffres"
+#: Under each phone field, as on the real site.
+PHONE_EXAMPLE = "(exemple : 0615147879 ou depuis l'étranger XXX615147978)"
+PHONE_ABROAD = (
+    "XXX est l'indicatif du pays (+33615147879 ou 0033615147879). Pour la Polynésie, il faut "
+    "impérativement utiliser le format suivant : « 0689 + votre numéro de téléphone à "
+    "8 chiffres »."
 )
 BUSY_TEXT = "Création de votre espace en cours…"
 STORE_TROUBLE = (
@@ -38,10 +40,14 @@ STORE_TROUBLE = (
 )
 
 
-def _field(label: str, field: str, value: str, placeholder: str = "") -> ComposeResult:
+def _field(
+    label: str, field: str, value: str, placeholder: str = "", example: str = ""
+) -> ComposeResult:
     with Vertical(classes="champ"):
         yield Label(label, classes="libelle")
         yield Input(value, placeholder=placeholder, id=field, max_length=254)
+        if example:
+            yield Static(example, classes="exemple", markup=False)
         yield FieldErrorLine(field)
 
 
@@ -106,9 +112,14 @@ class ContactsScreen(RegistrationStep):
         yield Static(EMAIL_INFO, classes="information")
         yield Static("Téléphone", classes="sous-titre")
         with Grid(classes="deux-colonnes"):
-            yield from _field("Téléphone principal", "telephone", d.phone, "0615147879")
-            yield from _field("Téléphone secondaire", "telephone-secondaire", d.phone_secondary)
-        yield Static(PHONE_EXAMPLE, classes="exemple")
+            yield from _field(
+                "Téléphone principal", "telephone", d.phone, "0615147879", PHONE_EXAMPLE
+            )
+            yield from _field(
+                "Téléphone secondaire", "telephone-secondaire", d.phone_secondary, "",
+                PHONE_EXAMPLE,
+            )
+        yield Static(PHONE_ABROAD, classes="exemple", markup=False)
         with Horizontal(id="travail-en-cours"):
             yield LoadingIndicator()
             yield Static(BUSY_TEXT, markup=False)

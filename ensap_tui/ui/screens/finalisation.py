@@ -61,8 +61,8 @@ class FinalisationScreen(EnsapScreen):
         yield Static(
             "- vérifiez que votre messagerie ne l'a pas classé en tant que spam ou courrier "
             "indésirable ;\n"
-            "- attention : en cas d'affluence, ce courriel peut vous parvenir dans un délai "
-            "maximum de 24 heures. Merci pour votre compréhension.",
+            "- attention : en cas d'affluence sur notre site, ce courriel peut vous parvenir "
+            "dans un délai maximum de 24 heures. Merci pour votre compréhension.",
             classes="paragraphe liste",
         )
         with Horizontal(classes="actions"):

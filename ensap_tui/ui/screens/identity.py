@@ -76,6 +76,7 @@ class IdentityScreen(RegistrationStep):
             yield Static("Créer mon espace sécurisé", classes="titre-page")
             yield Static("* Informations obligatoires", classes="obligatoire")
         yield Static("Mon identité", classes="titre-section")
+        yield Static("Identité", classes="sous-titre")
 
         with Horizontal(classes="libelle"):
             yield Label("N° de sécurité sociale *  (15 caractères)")
@@ -110,7 +111,8 @@ class IdentityScreen(RegistrationStep):
         yield FieldErrorLine("date-naissance")
 
         yield TickBox(
-            "Je déclare avoir lu, compris et accepté les conditions générales d'utilisation *",
+            "* En cochant cette case, je déclare avoir lu, compris et accepté les conditions "
+            "générales d'utilisation",
             draft.terms_accepted,
             id="cgu",
         )

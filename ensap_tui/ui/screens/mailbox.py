@@ -33,8 +33,9 @@ class MailboxScreen(EnsapScreen):
     (``#courriel-entete``, ``#courriel-texte``), ``#suivre-lien``.
 
     The table lists the newest mail first and the first row is selected on arrival. A mail's
-    text, link included, is shown literally. ``#suivre-lien`` opens the activation or the reset
-    screen with the link filled in; it is disabled for a mail without a link. With no mail,
+    text, link included, is shown literally. ``#suivre-lien`` opens the activation (which
+    runs at once, as clicking a real mail's link does) or the reset screen with the link filled
+    in; it is disabled for a mail without a link. With no mail,
     ``#boite-vide`` says so. The list is read again each time the screen comes back (F5 too).
     """
 
@@ -149,7 +150,7 @@ class MailboxScreen(EnsapScreen):
         if message.kind == mail_texts.RESET:
             self.navigator.open(to.ResetPassword(message.link))
         else:
-            self.navigator.open(to.Activation(message.link))
+            self.navigator.open(to.Activation(message.link, follow=True))
 
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:

@@ -34,9 +34,11 @@ class SignIn:
 
 @dataclass(frozen=True)
 class Activation:
-    """«Activer mon espace», the ``link`` filled in when given."""
+    """«Activer mon espace», the ``link`` filled in when given; ``follow``: the link was
+    followed from its mail, so the activation runs at once (as clicking a real mail's link)."""
 
     link: str = ""
+    follow: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -25,6 +24,7 @@ POLICY = (
     "de 3 des 4 types de caractères suivants : majuscules, minuscules, chiffres et caractères "
     "spéciaux."
 )
+KEEP_IT = "Il est important de conserver précieusement son mot de passe."
 
 
 class PasswordScreen(RegistrationStep):
@@ -32,7 +32,8 @@ class PasswordScreen(RegistrationStep):
 
     Ids: ``#etapes``, ``#mot-de-passe`` (``#afficher-mot-de-passe``), ``#niveau-securite``,
     ``#regles``, ``#confirmation-mot-de-passe`` (``#afficher-confirmation-mot-de-passe``),
-    ``#en-savoir-plus``, ``#retour-etape``, ``#valider``; errors in ``#mot-de-passe-erreur`` and
+    ``#en-savoir-plus`` (the sentence of rules, ending with its «Pour en savoir plus.» link),
+    ``#retour-etape``, ``#valider``; errors in ``#mot-de-passe-erreur`` and
     ``#confirmation-mot-de-passe-erreur``. «Retour» and «Valider et Continuer» keep what was typed
     in the draft; with the latter the wizard goes on to step 3 only with a «Fort» password
     confirmed identically.
@@ -54,14 +55,16 @@ class PasswordScreen(RegistrationStep):
         with Horizontal(classes="entete-formulaire titre-section"):
             yield Static("Mon mot de passe", classes="titre")
             yield Static("* Informations obligatoires", classes="obligatoire")
+        yield Static(KEEP_IT, classes="information", markup=False)
+        yield Static("Mot de passe", classes="sous-titre")
         yield NewPassword(
             label="Mot de passe *",
             rules_text=POLICY,
+            learn_more="screen.learn_more",
             password=self.draft.password,
             confirmation=self.draft.password_confirmation,
             personal=self.personal,
         ).data_bind(PasswordScreen.personal)
-        yield Button("Pour en savoir plus", id="en-savoir-plus", classes="lien")
         with Horizontal(classes="actions"):
             yield Button("Retour à l'étape précédente", id="retour-etape")
             yield Static(classes="espace")
@@ -79,8 +82,8 @@ class PasswordScreen(RegistrationStep):
             self.draft.password, self.draft.password_confirmation, self.personal or PersonalInfo()
         )
 
-    @on(Button.Pressed, "#en-savoir-plus")
-    def _learn_more(self) -> None:
+    def action_learn_more(self) -> None:
+        """«Pour en savoir plus.», at the end of the sentence of rules: the help on passwords."""
         from ensap_tui.ui.help import HelpScreen
 
         self.app.push_screen(HelpScreen("mot-de-passe"))

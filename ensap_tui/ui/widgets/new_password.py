@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Input, Static
 
@@ -27,7 +28,9 @@ class NewPassword(Vertical):
     It composes, in order: ``PasswordField`` ``#mot-de-passe`` (with ``#afficher-mot-de-passe``)
     and its ``#mot-de-passe-erreur`` line, the rules sentence (``.consigne``), the checklist
     ``#regles``, the meter ``#niveau-securite``, then ``#confirmation-mot-de-passe`` (with its
-    box) and its ``#confirmation-mot-de-passe-erreur`` line. Screens keep handling the inputs'
+    box) and its ``#confirmation-mot-de-passe-erreur`` line. With ``learn_more`` (an action,
+    such as ``"screen.learn_more"``), the sentence of rules ends with a «Pour en savoir plus.»
+    link that runs it, and is ``#en-savoir-plus``. Screens keep handling the inputs'
     ``Input.Changed`` / ``Input.Submitted`` and showing errors by field as before.
 
     What the password must not contain comes down reactively, as Textual's ``ProgressBar`` feeds
@@ -61,6 +64,7 @@ class NewPassword(Vertical):
         label: str = "Nouveau mot de passe *",
         confirmation_label: str = "Confirmation mot de passe *",
         rules_text: str = RULES_INTRO,
+        learn_more: str | None = None,
         password: str = "",
         confirmation: str = "",
         personal: PersonalInfo | None = None,
@@ -71,6 +75,7 @@ class NewPassword(Vertical):
         self._label = label
         self._confirmation_label = confirmation_label
         self._rules_text = rules_text
+        self._learn_more = learn_more
         self._password = password
         self._confirmation = confirmation
         self.set_reactive(NewPassword.personal, personal)
@@ -82,7 +87,13 @@ class NewPassword(Vertical):
     def compose(self) -> ComposeResult:
         yield PasswordField(self._label, input_id="mot-de-passe", value=self._password)
         yield FieldErrorLine("mot-de-passe")
-        yield Static(self._rules_text, classes="consigne", markup=False)
+        if self._learn_more is None:
+            yield Static(self._rules_text, classes="consigne", markup=False)
+        else:
+            # The link ends the sentence of rules, as on the real site.
+            link = Content.from_markup(f"[@click={self._learn_more}]Pour en savoir plus.[/]")
+            sentence = Content.assemble(self._rules_text, " ", link)
+            yield Static(sentence, id="en-savoir-plus", classes="consigne")
         yield RulesChecklist(self.assessment).data_bind(NewPassword.assessment)
         yield StrengthMeter(self.strength).data_bind(assessment=NewPassword.strength)
         yield PasswordField(

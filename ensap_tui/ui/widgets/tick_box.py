@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Checkbox
 
 
@@ -30,6 +31,11 @@ class TickBox(Checkbox, inherit_bindings=False):
         &.-on > .toggle--button { background: transparent; color: $text-success; }
     }
     """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual's toggle buttons are one line tall; a long label (the terms box) wraps
+        # instead of losing its end.
+        return max(1, len(self.render().wrap(width)))
 
     @property
     def _button(self) -> Content:
