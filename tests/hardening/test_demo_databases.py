@@ -153,3 +153,23 @@ def test_no_demo_agent_password_is_written_in_the_source() -> None:
     assert "Guichet#Aide2026" not in source
     drawn = {demo.new_agent_password() for _ in range(20)}
     assert len(drawn) == 20
+
+
+async def test_the_demo_page_shows_the_drawn_password_and_the_new_one_after_a_reset(
+    tmp_path: Path,
+) -> None:
+    from ensap_tui.ui.app import create_app
+    from tests.ui.session_support import click, shown, wait_until
+
+    db = tmp_path / "formation" / "demo.sqlite3"
+    app = create_app(db, settings=Settings.for_tests().demo_mode())  # drawn, not fixed
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        first = app.services.demo.agent_password
+        assert first and f"mot de passe «\u00a0{first}\u00a0»" in shown(app, "#agent-demo")
+        await click(pilot, "#reinitialiser-demo")
+        await wait_until(pilot, lambda: app.services.demo.agent_password != first)
+        second = app.services.demo.agent_password
+        await wait_until(pilot, lambda: str(second) in shown(app, "#agent-demo"))
+        assert first not in shown(app, "#agent-demo")
