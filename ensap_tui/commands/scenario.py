@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``scenario verifier`` to the command line."""
+    """Adds ``scenario verifier``, ``scenario jouer`` and ``scenario enregistrer``."""
     parser = commands.add_parser(
         "scenario",
         parents=[common],
@@ -58,6 +58,23 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                         help="affiche chaque étape (mots de passe masqués)")
     verify.set_defaults(handler=run_verify)
 
+    play = actions.add_parser(
+        "jouer",
+        parents=[common],
+        help="joue un scénario en direct, au rythme d'une personne, avec ses pauses",
+        description=(
+            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
+            "--db) et joue le scénario à vitesse humaine : la légende de chaque étape s'affiche "
+            "en bas de l'écran, chaque pause attend une touche, Échap rend la main à tout "
+            "moment (l'application reste ouverte ; Ctrl+Q pour quitter)."
+        ),
+    )
+    play.add_argument("file", type=Path, metavar="FICHIER", help="le scénario (.toml)")
+    play.add_argument("--vitesse", type=positive_speed, default=1.0, metavar="FACTEUR",
+                      help="2 : deux fois plus vite, 0.5 : deux fois moins (par défaut : 1)")
+    _variables_option(play)
+    play.set_defaults(handler=run_play)
+
 
 def positive_seconds(text: str) -> float:
     """argparse type: a number of seconds between 0.1 and 600, French message otherwise."""
@@ -68,6 +85,17 @@ def positive_seconds(text: str) -> float:
                                          ) from None
     if not 0.1 <= value <= 600:
         raise argparse.ArgumentTypeError("un nombre de secondes entre 0,1 et 600 est attendu")
+    return value
+
+
+def positive_speed(text: str) -> float:
+    """argparse type: a speed factor between 0.1 and 20, French message otherwise."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"un nombre est attendu, pas {text!r}") from None
+    if not 0.1 <= value <= 20:
+        raise argparse.ArgumentTypeError("une vitesse entre 0,1 et 20 est attendue")
     return value
 
 
@@ -133,4 +161,23 @@ def run_verify(args: argparse.Namespace) -> int:
         write_junit(args.junit, outcomes, [])
     print(f"{len(outcomes)} scénario{'s' if len(outcomes) > 1 else ''} vérifié"
           f"{'s' if len(outcomes) > 1 else ''}, aucun échec.")
+    return EXIT_OK
+
+
+def run_play(args: argparse.Namespace) -> int:
+    """``scenario jouer``: the app in the terminal, in demo mode, played by the scenario."""
+    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.commands import chosen_database
+    from ensap_tui.scenarios.player import Player
+    from ensap_tui.ui.app import create_app
+
+    (scenario,) = load_all([args.file], _overrides(args))
+    db, _ = chosen_database(args, demo=True)
+    try:
+        app = create_app(db, settings=Settings().demo_mode())
+    except StartupError as error:
+        raise CommandError(str(error), EXIT_USAGE) from None
+    player = Player(scenario, speed=args.vitesse)
+    app.run(auto_pilot=player)
+    print(f"Scénario « {scenario.title} » : {player.result or 'non commencé'}.")
     return EXIT_OK

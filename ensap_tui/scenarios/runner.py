@@ -10,10 +10,12 @@ seconds, ``delai`` on ``attendre``) after which the step fails with what was on 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -176,6 +178,8 @@ class Runner:
         if "mot_de_passe_agent_demo" in self.variables:
             self._secrets.add(self.variables["mot_de_passe_agent_demo"])
         self.current = scenario.steps[0]
+        #: Wraps each key the scenario presses (the player lends Escape to the app then).
+        self.key_guard: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext
         #: Set by the player when the person takes the keyboard back.
         self.stopped = False
 
@@ -308,17 +312,16 @@ class Runner:
         field.focus()
         field.value = ""
         await self.settle()
-        if not self.pace.typing:
-            # Headless: each character goes in as a keystroke would put it (the field's own
-            # restrictions and Changed messages), without a round trip through the driver
-            # per key, which is most of a verification's time on a busy machine.
-            for character in text:
-                field.insert_text_at_cursor(character)
-            await self.settle()
-            return
+        # Each character goes in as a printable key puts it (Input's key handler calls
+        # insert_text_at_cursor: the field's restrictions and Changed messages run), without
+        # Pilot.press, which waits for the whole process to look idle after each key: up to a
+        # second per character on a busy machine, or while anything else polls the app.
         for character in text:
-            await self.pilot.press("space" if character == " " else character)
-            await self._sleep(self.pace.typing)
+            field.insert_text_at_cursor(character)
+            if self.pace.typing:
+                await self.settle()
+                await self._sleep(self.pace.typing)
+        await self.settle()
 
     async def do_choisir(self, step: Step) -> None:
         wanted = self.text(step.options["valeur"])
@@ -370,7 +373,8 @@ class Runner:
                          f"#{step.target} {'cochée' if wanted else 'décochée'}")
 
     async def do_touche(self, step: Step) -> None:
-        await self.pilot.press(step.target)
+        with self.key_guard():
+            await self.pilot.press(step.target)
 
     async def do_horloge(self, step: Step) -> None:
         from ensap_tui.ui.screens.demo import move_demo_clock
