@@ -43,6 +43,11 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
     raise AssertionError("the condition never held")
 
 
+def paused(app: EnsapApp) -> bool:
+    """True once the pause box is shown (composed, not only pushed)."""
+    return isinstance(app.screen, PauseScreen) and bool(app.screen.query("#pause-legende"))
+
+
 def caption(app: EnsapApp) -> str:
     bars = app.screen.query(CaptionBar)
     return str(bars.first().render()) if bars else ""
@@ -76,7 +81,7 @@ async def test_the_player_types_one_character_at_a_time_and_waits_at_a_pause(
     async with app.run_test(size=(100, 32), message_hook=hook) as pilot:
         player = Player(scenario(TYPING), speed=20)
         task = asyncio.create_task(player(pilot))
-        await until(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await until(pilot, lambda: paused(app))
         assert "Une pause pour la salle." in str(app.screen.query_one("#pause-legende").render())
         # Waits for the trainer: nothing moves while no key is pressed.
         await pilot.pause(0.2)
@@ -138,7 +143,7 @@ async def test_escape_during_a_pause_stops_the_scenario(db_path: Path) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         player = Player(scenario(TYPING), speed=20)
         task = asyncio.create_task(player(pilot))
-        await until(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await until(pilot, lambda: paused(app))
         await pilot.press("escape")
         await asyncio.wait_for(task, timeout=30)
         assert player.result == "interrompu"
