@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ensap_tui import __version__
-from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, take_left_out
 from ensap_tui.commands.parser import FrenchArgumentParser
 from ensap_tui.typography import keep_non_breaking_spaces
 
@@ -176,8 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     if handler is not run_app:
         gc.enable()
+    take_left_out()  # nothing from an earlier command of this process (tests run several)
     try:
-        return handler(args)
+        code = handler(args)
+        # What was printed lacks the damaged rows a list had to leave out: say which, and fail.
+        left_out = take_left_out()
+        if left_out:
+            _fail(left_out, EXIT_FAILED)
+        return code
     except CommandError as error:
         _fail(str(error), error.code)
     except KeyboardInterrupt:

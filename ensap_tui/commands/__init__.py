@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ensap_tui.services.container import Services
+    from ensap_tui.services.ports import DamagedRecord
 
 #: Exit codes: 0 success, 1 the command could not be done (unknown NIR...), 2 bad usage or
 #: a database that cannot be opened.
@@ -146,6 +147,31 @@ def open_services(args: argparse.Namespace, *, demo: bool | None = None) -> Serv
         raise CommandError(str(error), EXIT_USAGE) from None
     print_security_notices(services)
     return services
+
+
+#: The damaged rows the lists of the running command left out (see :func:`note_left_out`).
+_left_out: list[DamagedRecord] = []
+
+
+def note_left_out(services: Services) -> None:
+    """Keeps the damaged rows the lists read through ``services`` left out, for
+    :func:`take_left_out` once the command has printed the rest. Called before the services
+    are closed."""
+    _left_out.extend(services.take_damaged())
+
+
+def take_left_out() -> str:
+    """Why the output of the command that just ran is incomplete («1 agent endommagé n'est pas
+    affiché (table « agents », ligne 1). …»), or ``""``; forgets it. The command line then
+    fails (exit code 1): a script must not take an incomplete list for the whole one, nor an
+    empty list of agents whose only row is damaged for «Aucun agent»."""
+    if not _left_out:
+        return ""
+    from ensap_tui.services.damage import left_out_text
+
+    text = left_out_text(_left_out)
+    _left_out.clear()
+    return text
 
 
 def print_security_notices(services: Services) -> None:

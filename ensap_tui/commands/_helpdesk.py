@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ensap_tui.commands import EXIT_USAGE, CommandError, open_services
+from ensap_tui.commands import EXIT_USAGE, CommandError, note_left_out, open_services
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,13 +75,15 @@ def actor(args: argparse.Namespace, services: Services) -> str:
 @contextmanager
 def helpdesk_services(args: argparse.Namespace) -> Iterator[Services]:
     """The services for one command, closed at the end; the help desk's errors (unknown NIR
-    or agent, refused action, database trouble) become :class:`CommandError` (exit code 1)."""
+    or agent, refused action, database trouble) become :class:`CommandError` (exit code 1); damaged
+    rows a list left out are noted (see :func:`~ensap_tui.commands.note_left_out`)."""
     from ensap_tui.services.errors import ActionRefused, UnknownAccount, UnknownAgent
     from ensap_tui.services.ports import StoreBusyError, StoreError
 
     services = open_services(args)
     try:
         yield services
+        note_left_out(services)
     except (UnknownAccount, UnknownAgent, ActionRefused, StoreError, StoreBusyError) as error:
         raise CommandError(str(error)) from None
     finally:

@@ -6,7 +6,14 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_OK, open_services, output_console, positive_int, visible
+from ensap_tui.commands import (
+    EXIT_OK,
+    note_left_out,
+    open_services,
+    output_console,
+    positive_int,
+    visible,
+)
 
 if TYPE_CHECKING:
     from ensap_tui.services.models import MailMessage
@@ -54,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     services = open_services(args)
     try:
         messages = services.mailbox.messages(limit=1 if args.last else args.limit)
+        note_left_out(services)
     finally:
         services.close()
     if args.json:
