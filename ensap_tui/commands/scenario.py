@@ -1,9 +1,10 @@
-"""``ensap-tui scenario``: scenario files (``docs/TESTING.md``, «Scénarios»).
+"""``ensap-tui scenario``: scenario files (``docs/TESTING.md``, « Scenarios »).
 
 ``scenario verifier FICHIER…`` runs each scenario headless on a throw-away demo database and
 stops at the first failure (exit code 1) with the step, what was expected, what the screen
 showed and an SVG capture. A scenario that cannot be read is refused before anything runs
-(exit code 2).
+(exit code 2). ``scenario jouer FICHIER`` plays one live in the app, in demo mode;
+``scenario enregistrer FICHIER`` writes what the person does in the app as a scenario.
 """
 
 from __future__ import annotations
@@ -74,6 +75,24 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                       help="2 : deux fois plus vite, 0.5 : deux fois moins (par défaut : 1)")
     _variables_option(play)
     play.set_defaults(handler=run_play)
+
+    record = actions.add_parser(
+        "enregistrer",
+        parents=[common],
+        help="enregistre ce que vous faites dans l'application comme un scénario",
+        description=(
+            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
+            "--db) et note ce que vous faites : boutons, textes saisis, listes, cases, touches "
+            "Échap et F1-F8. En quittant (Ctrl+Q), écrit le scénario : les mots de passe y "
+            "deviennent des variables, chaque nouvel écran une attente, le dernier une "
+            "vérification."
+        ),
+    )
+    record.add_argument("file", type=Path, metavar="FICHIER", help="le scénario à écrire (.toml)")
+    record.add_argument("--titre", metavar="TITRE", help="titre du scénario")
+    record.add_argument("--remplacer", action="store_true",
+                        help="remplace FICHIER s'il existe déjà")
+    record.set_defaults(handler=run_record)
 
 
 def positive_seconds(text: str) -> float:
@@ -181,3 +200,58 @@ def run_play(args: argparse.Namespace) -> int:
     app.run(auto_pilot=player)
     print(f"Scénario « {scenario.title} » : {player.result or 'non commencé'}.")
     return EXIT_OK
+
+
+def run_record(args: argparse.Namespace) -> int:
+    """``scenario enregistrer``: the app in the terminal, in demo mode; what the person does
+    is written to FICHIER as a scenario when the app closes."""
+    from textual._context import message_hook  # how run_test installs its hook, for app.run
+
+    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.commands import chosen_database
+    from ensap_tui.domain.timefmt import format_datetime
+    from ensap_tui.scenarios.recorder import Recorder
+    from ensap_tui.ui.app import create_app
+
+    target: Path = args.file
+    if target.exists() and not args.remplacer:
+        raise CommandError(f"{target} existe déjà : choisissez un autre nom, ou --remplacer.",
+                           EXIT_USAGE)
+    if not target.parent.is_dir():
+        raise CommandError(f"le dossier {target.parent} n'existe pas.", EXIT_USAGE)
+    db, _ = chosen_database(args, demo=True)
+    try:
+        app = create_app(db, settings=Settings().demo_mode())
+    except StartupError as error:
+        raise CommandError(str(error), EXIT_USAGE) from None
+    title = args.titre or f"Scénario enregistré le {format_datetime(app.services.clock.now())}"
+    recorder = Recorder(title)
+    recorder.attach(app)
+    token = message_hook.set(recorder)
+    try:
+        app.run()
+    finally:
+        message_hook.reset(token)
+    recorder.finish()
+    if not recorder.steps:
+        print("Rien à enregistrer : aucune action dans l'application.", file=sys.stderr)
+        return EXIT_FAILED
+    write_atomically(target, recorder.toml())
+    print(f"Scénario enregistré : {target} ({len(recorder.steps)} étapes). Vérifiez-le avec "
+          f"« ensap-tui scenario verifier {target} ».")
+    return EXIT_OK
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Writes ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".scenario-", suffix=".toml",
+                                             dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise CommandError(f"écriture de {path} impossible ({error.strerror}).") from None
