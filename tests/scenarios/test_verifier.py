@@ -115,3 +115,51 @@ def test_passing_scenarios_say_so_and_write_a_junit_report(
     assert "Secret#" not in out and "saisir « •••••••• » dans #mot-de-passe" in out
     root = ElementTree.parse(report).getroot()
     assert (root.get("tests"), root.get("failures")) == ("1", "0")
+
+
+ERRORS = """\
+format = 1
+titre = "Erreurs"
+[[etapes]]
+ouvrir = "creation"
+[[etapes]]
+saisir = "#nir"
+texte = "1 85 05"
+[[etapes]]
+bouton = "#continuer"
+[[etapes]]
+verifier_erreur = "#nir"
+texte = "15"
+[[etapes]]
+verifier_erreur = "#cgu"
+[[etapes]]
+verifier_erreur = "#nom-naissance"
+texte = "Texte que ce message ne contient pas"
+"""
+
+
+async def test_field_errors_are_checked_and_a_wrong_one_says_what_it_read(
+    tmp_path: Path,
+) -> None:
+    scenario = load(write(tmp_path, "erreurs.toml", ERRORS))
+    outcome = await verify(scenario, tmp_path, budget=1)
+    assert outcome.failure is not None and outcome.failure.step.number == 6
+    assert outcome.steps_done == 5  # the NIR's and the box's errors were there
+    assert outcome.failure.expected == (
+        "une erreur sous #nom-naissance contenant «\u00a0Texte que ce message ne contient "
+        "pas\u00a0»"
+    )
+    assert outcome.failure.shown == (
+        "#nom-naissance-erreur\u00a0: «\u00a0✖ Saisissez votre nom de naissance.\u00a0»"
+    )
+
+
+def test_playing_a_refused_scenario_opens_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(tmp_path, "mauvais.toml", 'format = 1\ntitre = "x"\n[[etapes]]\npause = 3\n')
+    with pytest.raises(SystemExit) as exit_:
+        main(["scenario", "jouer", str(bad), "--db", str(tmp_path / "demo.sqlite3")])
+    assert exit_.value.code == 2
+    assert "ligne 4 : étape 1 : «\u00a0pause\u00a0» doit être un texte" in capsys.readouterr().err
+    assert not (tmp_path / "demo.sqlite3").exists()
