@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,58 @@ def output_console() -> Console:
     if sys.stdout.isatty():
         return Console(highlight=False)
     return Console(highlight=False, width=UNLIMITED_WIDTH)
+
+
+def help_without_action(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """The handler of a group typed without its action (``ensap-tui agent``): the group's help
+    on the standard output, exit code 2."""
+
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return EXIT_USAGE
+
+    return run
+
+
+def add_command(
+    commands: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """One sub-command's parser added to ``commands``: ``parents=[common]`` (so ``--db`` is
+    accepted after it too), ``help`` in the list of its group, ``description`` on its own
+    ``--help``, and ``handler`` run when it is chosen. The caller adds its arguments."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, parents=[common], help=help, description=description
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_group(
+    commands: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    when_bare: Callable[
+        [argparse.ArgumentParser], Callable[[argparse.Namespace], int]
+    ] = help_without_action,
+) -> Any:
+    """A group of sub-commands (``agent``, ``demo``…) added like :func:`add_command`; gives
+    the sub-parsers action its actions are added to (listed under «actions» in its help).
+    ``when_bare(parser)`` is the handler run when no action is typed (by default
+    :func:`help_without_action`)."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, parents=[common], help=help, description=description
+    )
+    parser.set_defaults(handler=when_bare(parser))
+    return parser.add_subparsers(title="actions", metavar="ACTION")
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ensap_tui.commands import EXIT_USAGE, CommandError, note_left_out, open_services
+from ensap_tui.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    note_left_out,
+    open_services,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
     from ensap_tui.services.container import Services
+
+T = TypeVar("T")
 
 #: Shown for an empty cell (no sign-in yet, no actor...).
 NONE = "—"
@@ -32,6 +41,11 @@ def nir_argument(text: str) -> str:
         return nir.parse_nir(text, field="nir")
     except FieldError as error:
         raise argparse.ArgumentTypeError(error.message) from None
+
+
+def add_nir_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``NIR`` an account action is about (see :func:`nir_argument`)."""
+    parser.add_argument("nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale")
 
 
 def add_agent_option(parser: argparse.ArgumentParser) -> None:
@@ -88,6 +102,37 @@ def helpdesk_services(args: argparse.Namespace) -> Iterator[Services]:
         raise CommandError(str(error)) from None
     finally:
         services.close()
+
+
+def print_rows(
+    args: argparse.Namespace,
+    items: Sequence[T],
+    *,
+    as_json: Callable[[T], dict[str, Any]],
+    empty: str,
+    title: str,
+    columns: Sequence[tuple[str, bool]],
+    cells: Callable[[T], Sequence[Text]],
+) -> int:
+    """A help-desk list: with ``--json`` the array of ``as_json(item)``; otherwise ``empty``
+    when there is nothing, else a table titled «``title`` (count)» whose ``columns`` are
+    (header, never wrapped) and whose rows are ``cells(item)``."""
+    from rich.table import Table
+
+    if args.json:
+        print_json([as_json(item) for item in items])
+        return EXIT_OK
+    out = console()
+    if not items:
+        out.print(empty)
+        return EXIT_OK
+    table = Table(title=f"{title} ({len(items)})")
+    for header, no_wrap in columns:
+        table.add_column(header, no_wrap=no_wrap)
+    for item in items:
+        table.add_row(*cells(item))
+    out.print(table)
+    return EXIT_OK
 
 
 def console() -> Console:

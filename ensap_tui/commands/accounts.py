@@ -7,27 +7,31 @@ event log with their author (``--agent NOM``, or the shell user).
 from __future__ import annotations
 
 import argparse
-import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_command,
+    add_group,
     add_json_option,
     positive_int,
+    print_json,
     report,
 )
 from ensap_tui.commands._helpdesk import (
     NONE,
     actor,
     add_agent_option,
+    add_nir_argument,
     cell,
     console,
     helpdesk_services,
     iso,
     masked,
-    nir_argument,
+    print_rows,
     when,
 )
 
@@ -46,23 +50,20 @@ DELETE_NEEDS_YES = (
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Adds ``accounts`` and its sub-commands to the command line."""
-    parser = commands.add_parser(
-        "accounts",
-        parents=[common],
+    actions = add_group(
+        commands, common, "accounts",
         help="consulte et gère les espaces (assistance)",
         description=(
             "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
             "renvoyer le lien d'activation, supprimer. Chaque action est inscrite au journal."
         ),
     )
-    parser.set_defaults(handler=lambda _args: _usage(parser))
-    actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
-    listing = actions.add_parser(
-        "list",
-        parents=[common],
+    listing = add_command(
+        actions, common, "list",
         help="liste les espaces, du plus récent au plus ancien",
         description="Liste les espaces, du plus récent au plus ancien (NIR masqué).",
+        handler=run_list,
     )
     listing.add_argument(
         "--statut",
@@ -75,70 +76,30 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--limit", type=positive_int, default=100, metavar="N", help="nombre d'espaces (100)"
     )
-    listing.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
-    listing.set_defaults(handler=run_list)
+    add_json_option(listing)
 
-    show = actions.add_parser(
-        "show",
-        parents=[common],
+    show = add_command(
+        actions, common, "show",
         help="affiche un espace",
         description="Affiche l'état et les coordonnées d'un espace.",
+        handler=run_show,
     )
-    show.add_argument("nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale")
-    show.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
-    show.set_defaults(handler=run_show)
+    add_nir_argument(show)
+    add_json_option(show)
 
-    unlock = actions.add_parser(
-        "unlock",
-        parents=[common],
-        help="lève le blocage de connexion d'un espace",
-        description=(
-            "Lève le blocage de connexion d'un espace et remet à zéro ses tentatives échouées."
-        ),
-    )
-    unlock.add_argument(
-        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
-    )
-    add_agent_option(unlock)
-    add_json_option(unlock)
-    unlock.set_defaults(handler=run_unlock)
-
-    resend = actions.add_parser(
-        "resend",
-        parents=[common],
-        help="envoie un nouveau lien d'activation",
-        description=(
-            "Envoie un nouveau lien d'activation (valable 24 heures) à un espace en attente "
-            "d'activation ; le lien précédent ne fonctionne plus."
-        ),
-    )
-    resend.add_argument(
-        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
-    )
-    add_agent_option(resend)
-    add_json_option(resend)
-    resend.set_defaults(handler=run_resend)
-
-    delete = actions.add_parser(
-        "delete",
-        parents=[common],
-        help="supprime un espace (avec --yes)",
-        description="Supprime définitivement un espace ; son journal est conservé.",
-    )
-    delete.add_argument(
-        "nir", type=nir_argument, metavar="NIR", help="numéro de sécurité sociale"
-    )
-    delete.add_argument(
-        "--yes", action="store_true", help="confirme la suppression (obligatoire)"
-    )
-    add_agent_option(delete)
-    add_json_option(delete)
-    delete.set_defaults(handler=run_delete)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return EXIT_USAGE
+    # The actions: each names its account, may be done for an agent (--agent), prints JSON.
+    for spec in _ACTIONS:
+        action = add_command(
+            actions, common, spec.name,
+            help=spec.help, description=spec.description, handler=spec.handler,
+        )
+        add_nir_argument(action)
+        if spec.needs_yes:
+            action.add_argument(
+                "--yes", action="store_true", help="confirme la suppression (obligatoire)"
+            )
+        add_agent_option(action)
+        add_json_option(action)
 
 
 def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
@@ -169,38 +130,26 @@ def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
 
 def run_list(args: argparse.Namespace) -> int:
     """Prints the accounts as a table (NIR masked) or JSON."""
-    from rich.table import Table
-
     from ensap_tui.services.models import AccountState
 
     state = AccountState(args.statut) if args.statut else None
     with helpdesk_services(args) as services:
-        summaries = services.assistance.accounts(state, limit=args.limit)
-        if args.json:
-            rows = [account_json(s, services) for s in summaries]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
-            return EXIT_OK
-        out = console()
-        if not summaries:
-            out.print("Aucun espace ne correspond.")
-            return EXIT_OK
-        table = Table(title=f"Espaces ({len(summaries)})")
-        table.add_column("NIR", no_wrap=True)
-        table.add_column("Nom de naissance")
-        table.add_column("Statut")
-        table.add_column("Créé le")
-        table.add_column("Dernière connexion")
-        for summary in summaries:
-            account = summary.account
-            table.add_row(
-                cell(masked(account.nir)),
-                cell(account.birth_name),
+        return print_rows(
+            args,
+            services.assistance.accounts(state, limit=args.limit),
+            as_json=lambda summary: account_json(summary, services),
+            empty="Aucun espace ne correspond.",
+            title="Espaces",
+            columns=[("NIR", True), ("Nom de naissance", False), ("Statut", False),
+                     ("Créé le", False), ("Dernière connexion", False)],
+            cells=lambda summary: (
+                cell(masked(summary.account.nir)),
+                cell(summary.account.birth_name),
                 cell(services.assistance.status_label(summary)),
-                cell(when(account.created_at)),
-                cell(when(account.last_sign_in_at)),
-            )
-        out.print(table)
-    return EXIT_OK
+                cell(when(summary.account.created_at)),
+                cell(when(summary.account.last_sign_in_at)),
+            ),
+        )
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -213,7 +162,7 @@ def run_show(args: argparse.Namespace) -> int:
     with helpdesk_services(args) as services:
         summary = services.assistance.status_of(args.nir)
         if args.json:
-            print(json.dumps(account_json(summary, services), ensure_ascii=False, indent=2))
+            print_json(account_json(summary, services))
             return EXIT_OK
         account = summary.account
         contacts = account.contacts
@@ -291,3 +240,37 @@ def run_delete(args: argparse.Namespace) -> int:
         {"nir": args.nir, "supprime": True},
     )
     return EXIT_OK
+
+
+class _Action(NamedTuple):
+    """An account action as the command line declares it."""
+
+    name: str
+    help: str  # in the list of actions
+    description: str  # on its own help
+    handler: Callable[[argparse.Namespace], int]
+    needs_yes: bool = False  # ``--yes`` confirms it
+
+
+_ACTIONS = (
+    _Action(
+        "unlock",
+        "lève le blocage de connexion d'un espace",
+        "Lève le blocage de connexion d'un espace et remet à zéro ses tentatives échouées.",
+        run_unlock,
+    ),
+    _Action(
+        "resend",
+        "envoie un nouveau lien d'activation",
+        "Envoie un nouveau lien d'activation (valable 24 heures) à un espace en attente "
+        "d'activation ; le lien précédent ne fonctionne plus.",
+        run_resend,
+    ),
+    _Action(
+        "delete",
+        "supprime un espace (avec --yes)",
+        "Supprime définitivement un espace ; son journal est conservé.",
+        run_delete,
+        needs_yes=True,
+    ),
+)

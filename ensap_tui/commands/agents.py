@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,8 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_command,
+    add_group,
     add_json_option,
     report,
     visible,
@@ -20,9 +21,9 @@ from ensap_tui.commands._helpdesk import (
     actor,
     add_agent_option,
     cell,
-    console,
     helpdesk_services,
     iso,
+    print_rows,
     when,
 )
 
@@ -39,27 +40,24 @@ MISSING_LINES = (
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Adds ``agent`` and its sub-commands to the command line."""
-    parser = commands.add_parser(
-        "agent",
-        parents=[common],
+    actions = add_group(
+        commands, common, "agent",
         help="gère les agents d'assistance",
         description=(
             "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
             "ouvrir la console."
         ),
     )
-    parser.set_defaults(handler=lambda _args: _usage(parser))
-    actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
-    add = actions.add_parser(
-        "add",
-        parents=[common],
+    add = add_command(
+        actions, common, "add",
         help="ajoute un agent (le mot de passe est demandé deux fois, sans écho)",
         description=(
             "Ajoute un agent d'assistance. Le mot de passe est demandé deux fois sans être "
             "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
             "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
         ),
+        handler=run_add,
     )
     add.add_argument("name", metavar="NOM", help=(
             "identifiant de l'agent : 2 à 40 lettres sans accent, chiffres ou signes . _ - "
@@ -67,43 +65,35 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         ),)
     add_agent_option(add)
     add_json_option(add)
-    add.set_defaults(handler=run_add)
 
-    listing = actions.add_parser(
-        "list", parents=[common], help="liste les agents", description="Liste les agents."
+    listing = add_command(
+        actions, common, "list",
+        help="liste les agents", description="Liste les agents.", handler=run_list,
     )
-    listing.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
-    listing.set_defaults(handler=run_list)
+    add_json_option(listing)
 
-    remove = actions.add_parser(
-        "remove",
-        parents=[common],
+    remove = add_command(
+        actions, common, "remove",
         help="supprime un agent",
         description="Supprime un agent d'assistance ; le journal garde ses actions.",
+        handler=run_remove,
     )
     remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(remove)
     add_json_option(remove)
-    remove.set_defaults(handler=run_remove)
 
-    unlock = actions.add_parser(
-        "unlock",
-        parents=[common],
+    unlock = add_command(
+        actions, common, "unlock",
         help="lève le blocage d'un agent après 3 échecs de connexion",
         description=(
             "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
             "inscrite au journal."
         ),
+        handler=run_unlock,
     )
     unlock.add_argument("name", metavar="NOM", help="identifiant de l'agent")
     add_agent_option(unlock)
     add_json_option(unlock)
-    unlock.set_defaults(handler=run_unlock)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return EXIT_USAGE
 
 
 def _ask(prompt: str) -> str:
@@ -158,37 +148,25 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Prints the agents as a table or JSON."""
-    from rich.table import Table
-
     with helpdesk_services(args) as services:
         agents = services.agents.statuses()
-    if args.json:
-        rows = [
-            {
-                "nom": s.agent.name,
-                "cree_le": iso(s.agent.created_at),
-                "bloque_jusqu_a": iso(s.blocked_until),
-                "tentatives_echouees": s.failures,
-            }
-            for s in agents
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    out = console()
-    if not agents:
-        out.print("Aucun agent d'assistance : ajoutez-en un avec « ensap-tui agent add NOM ».")
-        return EXIT_OK
-    table = Table(title=f"Agents d'assistance ({len(agents)})")
-    table.add_column("Nom")
-    table.add_column("Ajouté le")
-    table.add_column("Bloqué jusqu'au")
-    for status in agents:
-        table.add_row(
+    return print_rows(
+        args,
+        agents,
+        as_json=lambda status: {
+            "nom": status.agent.name,
+            "cree_le": iso(status.agent.created_at),
+            "bloque_jusqu_a": iso(status.blocked_until),
+            "tentatives_echouees": status.failures,
+        },
+        empty="Aucun agent d'assistance : ajoutez-en un avec « ensap-tui agent add NOM ».",
+        title="Agents d'assistance",
+        columns=[("Nom", False), ("Ajouté le", False), ("Bloqué jusqu'au", False)],
+        cells=lambda status: (
             cell(status.agent.name), cell(when(status.agent.created_at)),
             cell(when(status.blocked_until)),
-        )
-    out.print(table)
-    return EXIT_OK
+        ),
+    )
 
 
 def run_remove(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_command,
+    add_group,
     add_json_option,
     open_services,
     output_console,
@@ -37,40 +39,37 @@ CLOCK_STEPS: dict[str, timedelta | None] = {
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Adds ``demo reset``, ``demo clock`` and ``demo accounts`` to the command line."""
-    parser = commands.add_parser(
-        "demo",
-        parents=[common],
+    actions = add_group(
+        commands, common, "demo",
         help="mode démonstration : réinitialiser, horloge, comptes fictifs",
         description=(
             "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
             "ou celle de --db)."
         ),
+        when_bare=_missing_action,
     )
-    parser.set_defaults(handler=_missing_action(parser))
-    actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
-    reset = actions.add_parser(
-        "reset",
-        parents=[common],
+    reset = add_command(
+        actions, common, "reset",
         help="remet les comptes de démonstration dans leur état de départ",
         description=(
             "Supprime les espaces, courriels simulés et blocages de la base de démonstration, "
             "recrée les comptes fictifs et remet l'horloge de démonstration à l'heure réelle. "
             "Le journal des événements est conservé."
         ),
+        handler=run_reset,
     )
     add_json_option(reset)
-    reset.set_defaults(handler=run_reset)
 
-    clock = actions.add_parser(
-        "clock",
-        parents=[common],
+    clock = add_command(
+        actions, common, "clock",
         help="affiche ou avance l'horloge de démonstration",
         description=(
             "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
             "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
             "« reel » la remet à l'heure réelle."
         ),
+        handler=run_clock,
     )
     clock.add_argument(
         "step",
@@ -80,16 +79,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="avancer d'1 heure, de 24 heures, ou revenir à l'heure réelle",
     )
     add_json_option(clock)
-    clock.set_defaults(handler=run_clock)
 
-    accounts = actions.add_parser(
-        "accounts",
-        parents=[common],
+    accounts = add_command(
+        actions, common, "accounts",
         help="liste les comptes de démonstration et leurs mots de passe (fictifs)",
         description="Les comptes fictifs de la démonstration, leur état et leur mot de passe.",
+        handler=run_accounts,
     )
     add_json_option(accounts)
-    accounts.set_defaults(handler=run_accounts)
 
 
 def _missing_action(parser: argparse.ArgumentParser) -> Any:

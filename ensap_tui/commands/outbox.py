@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 from ensap_tui.commands import (
     EXIT_OK,
+    add_command,
+    add_json_option,
     note_left_out,
     open_services,
     output_console,
     positive_int,
+    print_json,
     visible,
 )
 
@@ -21,22 +23,21 @@ if TYPE_CHECKING:
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Adds ``outbox`` to the command line."""
-    parser = commands.add_parser(
-        "outbox",
-        parents=[common],
+    parser = add_command(
+        commands, common, "outbox",
         help="affiche les courriels simulés (boîte d'envoi)",
         description=(
             "Affiche les courriels envoyés par le simulateur, du plus récent au plus ancien."
         ),
+        handler=run,
     )
     parser.add_argument(
         "--last", action="store_true", help="seulement le dernier courriel, en entier"
     )
-    parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    add_json_option(parser)
     parser.add_argument(
         "--limit", type=positive_int, default=20, metavar="N", help="nombre de courriels (20)"
     )
-    parser.set_defaults(handler=run)
 
 
 def mail_json(message: MailMessage) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         payload: Any = [mail_json(m) for m in messages]
         if args.last:
             payload = payload[0] if payload else None
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print_json(payload)
         return EXIT_OK
     console = output_console()
     if not messages:

@@ -23,6 +23,7 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_command,
     chosen_database,
     open_services,
     positive_int,
@@ -50,15 +51,15 @@ def port_number(text: str) -> int:
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Adds ``serve`` to the command line."""
-    parser = commands.add_parser(
-        "serve",
-        parents=[common],
+    parser = add_command(
+        commands, common, "serve",
         help="ouvre le simulateur dans un navigateur (textual-serve)",
         description=(
             "Sert le simulateur à un navigateur : chaque onglet ouvert sur l'adresse affichée "
             "lance sa propre application, sur la même base. Par défaut, seule cette machine "
             "peut s'y connecter (127.0.0.1)."
         ),
+        handler=run,
     )
     parser.add_argument(
         "--host",
@@ -81,7 +82,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "demande de fermer un onglet"
         ),
     )
-    parser.set_defaults(handler=run)
 
 
 def is_loopback(host: str) -> bool:
