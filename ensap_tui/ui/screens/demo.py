@@ -118,6 +118,8 @@ class DemoScreen(EnsapScreen):
     """
 
     HELP_TOPIC: ClassVar[str] = "demo"
+    # Below 96 columns the four buttons no longer fit in a row: the stylesheet puts them on two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
 
     DEFAULT_CSS = """
     DemoScreen #horloge-demo {

@@ -26,7 +26,7 @@ class FinalisationScreen(EnsapScreen):
 
     STEP: ClassVar[int] = 4
     HELP_TOPIC: ClassVar[str] = "finalisation"
-    AUTO_FOCUS: ClassVar[str | None] = "#ouvrir-boite"
+    AUTO_FOCUS: ClassVar[str | None] = None  # see on_mount
 
     def __init__(self, receipt: RegistrationReceipt) -> None:
         super().__init__()
@@ -71,6 +71,11 @@ class FinalisationScreen(EnsapScreen):
             )
             yield Static(classes="espace")
             yield Button("Retour à l'accueil", id="retour-accueil")
+
+    def on_mount(self) -> None:
+        # «Ouvrir la boîte de réception» has the focus (Enter opens the mailbox), but the page
+        # opens at its top: on a small terminal the title and the address come first.
+        self.query_one("#ouvrir-boite").focus(scroll_visible=False)
 
     def go_back(self) -> None:
         """The space is created: going back leads home, not to step 3."""

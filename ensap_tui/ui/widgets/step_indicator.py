@@ -15,6 +15,21 @@ from textual.widget import Widget
 STEPS: tuple[str, ...] = ("Identité", "Mot de passe", "Coordonnées", "Finalisation")
 
 
+def _fitted(head: str, name: str, width: int, *, padded: bool) -> str:
+    """The label of a step in ``width`` cells, never cut inside a word: the current step's
+    label framed by a space each side when there is room, else bare, else as many whole words
+    of the name as fit (at least the number)."""
+    label = f"{head}{name}"
+    if padded and len(label) + 2 <= width:
+        return f" {label} "
+    if len(label) <= width:
+        return label
+    words = name.split()
+    while words and len(head) + len(" ".join(words)) > width:
+        words.pop()
+    return f"{head}{' '.join(words)}".rstrip()[:width]
+
+
 class StepIndicator(Widget, can_focus=False):
     """Three lines: the current step written out (and the next one), a four-part bar, the labels.
 
@@ -86,10 +101,7 @@ class StepIndicator(Widget, can_focus=False):
             style = self.get_component_rich_style(f"step-indicator--{state}")
             separator = " " if number > 1 else ""
             bars.append(separator + line * part, style=style)
-            label = f"{mark}{number}. {name}"
-            if number == self.current:
-                label = f" {label} "
-            label = label[:part]
+            label = _fitted(f"{mark}{number}. ", name, part, padded=number == self.current)
             labels.append(separator)
             labels.append(label, style=style + Style(reverse=number == self.current))
             labels.append(" " * (part - len(label)))
