@@ -96,12 +96,18 @@ def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentP
                 yield from every_parser(sub)
 
 
+#: A mark glued to its word at the end of a phrase («options:»), as argparse writes headings.
+GLUED = re.compile(rf"[^\s{NBSP}][:;!?](?=\s|$)", re.M)
+
+
 def test_every_command_line_help_has_its_non_breaking_spaces() -> None:
-    """What argparse itself adds (headings, choices) is read too."""
+    """What argparse itself adds (headings such as «options :», choices) is read too."""
     parsers = list(every_parser(build_parser(with_commands=True)))
     assert len(parsers) > 10
     for parser in parsers:
-        assert not faults(parser.format_help()), parser.prog
+        text = parser.format_help()
+        assert not faults(text), parser.prog
+        assert not GLUED.findall(text), (parser.prog, GLUED.findall(text))
 
 
 def test_the_scan_catches_a_plain_space() -> None:

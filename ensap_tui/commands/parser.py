@@ -69,6 +69,10 @@ class FrenchHelpFormatter(argparse.HelpFormatter):
     ) -> None:
         super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
 
+    def start_section(self, heading: str | None) -> None:
+        # argparse writes «heading:»; French puts a non-breaking space before the colon.
+        super().start_section(None if heading is None else f"{heading} ")
+
 
 class FrenchArgumentParser(argparse.ArgumentParser):
     """``argparse.ArgumentParser`` whose every word the user reads is French; errors end as
