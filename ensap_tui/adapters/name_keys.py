@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ensap_tui.domain.words import runs
+
 # Ligatures that NFKD leaves whole.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
@@ -19,19 +21,7 @@ def _folded_parts(text: str) -> list[str]:
     """The name case-folded, without accents or ligatures, cut at every character that is
     neither a letter nor a digit (apostrophes of any shape, hyphens, spaces, dots)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    parts: list[str] = []
-    current: list[str] = []
-    for c in decomposed:
-        if unicodedata.combining(c):
-            continue
-        if c.isalnum():
-            current.append(c)
-        elif current:
-            parts.append("".join(current))
-            current = []
-    if current:
-        parts.append("".join(current))
-    return parts
+    return runs((c for c in decomposed if not unicodedata.combining(c)), str.isalnum)
 
 
 def name_key(text: str) -> str:

@@ -47,6 +47,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.words import runs
 
 MIN_LENGTH = 8
 #: The one maximum length of every password field (registration, sign-in, reset, change, agent
@@ -167,17 +168,7 @@ def _without_separators(text: str) -> str:
 
 def _name_words(text: str) -> list[str]:
     """The words of a name, folded: split on anything that is not a letter."""
-    words: list[str] = []
-    current: list[str] = []
-    for c in _fold(text):
-        if c.isalpha():
-            current.append(c)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
+    return runs(_fold(text), str.isalpha)
 
 
 @dataclass(frozen=True)

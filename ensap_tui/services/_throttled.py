@@ -80,8 +80,7 @@ def attempt(store: Store, hasher: Hasher, door: Door[S, R], candidate: str, now:
     """One sign-in attempt through ``door`` with the normalised password ``candidate``."""
     with store.read() as tx:
         subject = door.find(tx)
-        state = effective_failure_state(door.failure_state(tx, subject), now)
-    until = blocked_until(state, now)
+        state, until = _standing(tx, door, subject, now)
     if until is not None:
         return door.answer(SignInStatus.BLOCKED, until=until)
 
@@ -97,9 +96,9 @@ def attempt(store: Store, hasher: Hasher, door: Door[S, R], candidate: str, now:
             new_hash = hasher.hash(candidate)
 
     with store.write() as tx:
+        # Read again: another attempt may have counted a failure while argon2 ran.
         current = door.find(tx)
-        state = effective_failure_state(door.failure_state(tx, current), now)
-        until = blocked_until(state, now)
+        state, until = _standing(tx, door, current, now)
         if until is not None:
             return door.answer(SignInStatus.BLOCKED, until=until)
         if verified and subject is not None and current is not None and door.same(
@@ -107,6 +106,15 @@ def attempt(store: Store, hasher: Hasher, door: Door[S, R], candidate: str, now:
         ):
             return door.succeed(tx, current, new_hash, now)
         return count_failure(tx, door, current, state, now)
+
+
+def _standing(
+    tx: StoreTx, door: Door[S, R], subject: S | None, now: datetime
+) -> tuple[FailureState, datetime | None]:
+    """The failure state of ``subject`` (found by ``door`` in ``tx``) as it stands at ``now``,
+    and the end of the block that runs (None when none does)."""
+    state = effective_failure_state(door.failure_state(tx, subject), now)
+    return state, blocked_until(state, now)
 
 
 def count_failure(
