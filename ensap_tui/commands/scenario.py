@@ -55,6 +55,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     _variables_option(verify)
     verify.add_argument("--delai", type=positive_seconds, default=15.0, metavar="SECONDES",
                         help="attente maximale d'une étape avant l'échec (par défaut : 15)")
+    verify.add_argument("--taille", type=terminal_size, default=(100, 40), metavar="LxH",
+                        help="taille du terminal simulé, par exemple 80x24 (par défaut : 100x40)")
     verify.add_argument("--detail", action="store_true",
                         help="affiche chaque étape (mots de passe masqués)")
     verify.set_defaults(handler=run_verify)
@@ -105,6 +107,19 @@ def positive_seconds(text: str) -> float:
     if not 0.1 <= value <= 600:
         raise argparse.ArgumentTypeError("un nombre de secondes entre 0,1 et 600 est attendu")
     return value
+
+
+def terminal_size(text: str) -> tuple[int, int]:
+    """argparse type: ``80x24``, columns × rows, at least 40×12 and at most 400×200."""
+    columns, _, rows = text.lower().replace("×", "x").partition("x")
+    try:
+        size = (int(columns), int(rows))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"une taille comme 80x24 est attendue, pas {text!r}"
+                                         ) from None
+    if not (40 <= size[0] <= 400 and 12 <= size[1] <= 200):
+        raise argparse.ArgumentTypeError("une taille entre 40x12 et 400x200 est attendue")
+    return size
 
 
 def positive_speed(text: str) -> float:
@@ -166,7 +181,8 @@ def run_verify(args: argparse.Namespace) -> int:
     for index, scenario in enumerate(scenarios):
         if args.detail:
             print(f"{scenario.title} ({scenario.path})", flush=True)
-        outcome = asyncio.run(verify(scenario, args.captures, log=log, budget=args.delai))
+        outcome = asyncio.run(verify(scenario, args.captures, log=log, budget=args.delai,
+                                    size=args.taille))
         outcomes.append(outcome)
         if not outcome.passed:
             if args.junit is not None:

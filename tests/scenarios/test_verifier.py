@@ -109,7 +109,8 @@ def test_passing_scenarios_say_so_and_write_a_junit_report(
         verifier_ecran = "connexion"
     """)
     report = tmp_path / "r.xml"
-    assert main(["scenario", "verifier", str(small), "--junit", str(report), "--detail"]) == 0
+    assert main(["scenario", "verifier", str(small), "--junit", str(report), "--detail",
+                 "--taille", "80x24"]) == 0
     out = capsys.readouterr().out
     assert "réussi : Petit" in out and "1 scénario vérifié, aucun échec." in out
     assert "Secret#" not in out and "saisir « •••••••• » dans #mot-de-passe" in out
@@ -163,3 +164,13 @@ def test_playing_a_refused_scenario_opens_nothing(
     assert exit_.value.code == 2
     assert "ligne 4 : étape 1 : «\u00a0pause\u00a0» doit être un texte" in capsys.readouterr().err
     assert not (tmp_path / "demo.sqlite3").exists()
+
+
+@pytest.mark.parametrize("size", ["80", "80x", "20x10", "huitxvingt"])
+def test_a_bad_terminal_size_is_refused_in_french(
+    size: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["scenario", "verifier", "x.toml", "--taille", size])
+    assert exit_.value.code == 2
+    assert "taille" in capsys.readouterr().err
