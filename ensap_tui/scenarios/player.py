@@ -59,12 +59,12 @@ class PauseScreen(ModalScreen[bool]):
         width: 90%;
         height: auto;
         margin-bottom: 2;
-        padding: 1 2;
+        padding: 0 1;
         border: thick $accent;
         background: $surface;
     }
     PauseScreen #pause-legende { text-style: bold; }
-    PauseScreen #pause-consigne { color: $text-muted; margin-top: 1; }
+    PauseScreen #pause-consigne { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[Any]] = []
 
