@@ -13,7 +13,7 @@ from ensap_tui.ui.screens.reset_password import ResetPasswordScreen
 from ensap_tui.ui.screens.sign_in import ATTEMPTS_WARNING, SignInScreen
 from tests.support.accounts import active_person, events, register
 from tests.support.people import NEW_PASSWORD, NIR_SPACED, PASSWORD, UNKNOWN_NIR
-from tests.support.waiting import wait_for_focus
+from tests.support.waiting import wait_for_focus, wait_until
 
 from .session_support import click, fill, settle, shown, sign_in, visible
 
@@ -242,3 +242,32 @@ async def test_database_trouble_is_reported_and_the_screen_stays_usable(make_app
         assert not app.screen.query_one("#acceder").disabled
         assert not visible(app, "#travail-en-cours")
         assert [n.message for n in app._notifications][-1] == "La base de données est fermée."
+
+
+async def test_after_a_reset_the_new_password_is_typed_straight_away(make_app: Any) -> None:
+    """Left by the keyboard for «Mot de passe oublié», the sign-in comes back after the reset
+    with the number filled in and the focus on the password: the new password typed at once
+    signs in (the focus stayed on «Mot de passe oublié», so the typing was lost and Enter asked
+    for another link)."""
+    app = make_app()
+    active_person(app.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sign_in(pilot)
+        await fill(pilot, "#identifiant", NIR_SPACED)
+        app.screen.query_one("#mot-de-passe-oublie").focus()
+        await wait_for_focus(pilot, "mot-de-passe-oublie", "before asking for a link")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ForgotPasswordScreen))
+        await fill(pilot, "#identifiant", NIR_SPACED)
+        await pilot.press("enter")
+        await settle(pilot)
+        await click(pilot, "#ouvrir-boite")
+        await click(pilot, "#suivre-lien")
+        assert isinstance(app.screen, ResetPasswordScreen)
+        await fill(pilot, "#mot-de-passe", NEW_PASSWORD)
+        await fill(pilot, "#confirmation-mot-de-passe", NEW_PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await wait_for_focus(pilot, "mot-de-passe", "back on the sign-in after the reset")
+        await pilot.press(*NEW_PASSWORD, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EspaceScreen))

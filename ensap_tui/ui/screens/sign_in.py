@@ -161,8 +161,13 @@ class SignInScreen(FormScreen):
         password.focus()
 
     def show_notice(self, message: str, kind: NoticeKind = "info") -> None:
-        """Shows ``message`` in ``#message-connexion`` (e.g. coming back after a reset)."""
+        """Shows ``message`` in ``#message-connexion`` (e.g. coming back after a reset) and puts
+        the focus where the person goes on: the password when the number is filled in, the
+        number otherwise (not the «Mot de passe oublié» button the journey left from, where
+        the new password typed at once would be lost and Enter would ask for another link)."""
         self.query_one("#message-connexion", Notice).show(message, kind)
+        nir_input = self.query_one("#identifiant", Input)
+        (self.query_one("#mot-de-passe", Input) if nir_input.value.strip() else nir_input).focus()
 
     def _open_space(self, session: Session) -> None:
         # Nothing of the sign-in stays behind the space (shared terminals).
