@@ -105,6 +105,12 @@ def test_serve_answers_on_loopback_and_the_home_page_arrives_over_the_websocket(
         assert "<html" in page.lower()
         ws_url = f"ws://{HOST}:{port}/ws"
         assert ws_url in page  # the page's script connects there
+        # The page itself is French and fetches nothing from another site (no web font).
+        assert '<html lang="fr">' in page and "<title>ENSAP" in page
+        assert ">Démarrer<" in page and "Session terminée." in page and ">Relancer<" in page
+        for english in (">Start<", "Session ended", ">Restart<", "Textual Application"):
+            assert english not in page
+        assert "fonts.googleapis.com" not in page
         text = asyncio.run(read_home_page(f"{ws_url}?width=100&height=40", "Créer mon espace"))
         assert "Créer mon espace" in text
         assert "Accéder à mon espace" in text

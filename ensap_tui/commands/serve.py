@@ -289,7 +289,7 @@ def _server(
         return response
 
     class FrenchServer(Server):  # type: ignore[misc]
-        """textual-serve, with our start-up lines in French, its logs kept to warnings, the
+        """textual-serve, with our start-up lines and page in French, its logs kept to warnings, the
         open tabs closed at once on Ctrl+C (rather than after aiohttp's long wait), every
         request checked against the served address, and at most ``max_sessions`` tabs."""
 
@@ -346,4 +346,6 @@ def _server(
                 flush=True,
             )
 
-    return FrenchServer(command, host=host, port=port, title=PAGE_TITLE)
+    # The page in French and without its web font (nothing fetched from the network).
+    page = Path(__file__).with_name("serve_page")
+    return FrenchServer(command, host=host, port=port, title=PAGE_TITLE, templates_path=page)

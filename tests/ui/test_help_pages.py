@@ -64,3 +64,4 @@ def test_the_wheel_ships_every_help_page(wheel_names: set[str]) -> None:
 def test_the_wheel_ships_the_package_data(wheel_names: set[str]) -> None:
     assert "ensap_tui/domain/data/common-passwords.txt" in wheel_names
     assert "ensap_tui/ui/ensap.tcss" in wheel_names
+    assert "ensap_tui/commands/serve_page/app_index.html" in wheel_names
