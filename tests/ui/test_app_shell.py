@@ -19,7 +19,7 @@ from ensap_tui.ui.screens.base import SIMULATOR_BANNER, EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.password import PasswordScreen
-from tests.support.waiting import wait_for_focus
+from tests.support.waiting import wait_for_focus, wait_until
 
 from .registration_wizard import NIR, shown_text, type_text
 
@@ -53,7 +53,7 @@ def assert_frame(screen: Any) -> None:
 async def test_home_starts_with_its_four_buttons_and_their_explanations(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
         for button_id, label in HOME_BUTTONS.items():
             button = app.screen.query_one(f"#{button_id}", Button)
@@ -94,23 +94,23 @@ async def test_f1_opens_the_help_of_the_current_screen_and_escape_closes_it(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         await pilot.press("f1")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "HelpScreen")
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.topic == "accueil"
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
 
         await pilot.click("#creer-espace")
         await pilot.pause()
         await pilot.press("f1")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "HelpScreen")
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.topic == "identite"
         text = app.screen.query_one("#aide-texte", Markdown).source
         assert "carte Vitale" in text
         await pilot.press("f1")  # F1 again closes it too
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, IdentityScreen), "IdentityScreen")
         assert isinstance(app.screen, IdentityScreen)
 
 
@@ -119,14 +119,14 @@ async def test_escape_goes_back_but_never_leaves_the_home_page(make_app: Any) ->
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
         assert len(app.screen_stack) == 1
         await pilot.press("enter")  # «Créer mon espace» has the focus
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, IdentityScreen), "IdentityScreen")
         assert isinstance(app.screen, IdentityScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
 
 

@@ -22,6 +22,7 @@ from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
+from tests.support.waiting import wait_until
 
 from .demo_support import build_demo_app
 from .session_support import click, shown, sign_in
@@ -79,7 +80,7 @@ async def test_the_header_shows_the_demo_clock_on_every_screen(make_demo_app: An
         assert header(app) == "Simulateur — Démo — 26/11/2026 14:02"
         await pilot.click("#acceder-espace")
         await pilot.pause()
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen), "SignInScreen")
         assert isinstance(app.screen, SignInScreen)
         assert header(app) == "Simulateur — Démo — 26/11/2026 14:02"
         await pilot.press("f7")

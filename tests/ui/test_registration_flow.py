@@ -10,7 +10,7 @@ from ensap_tui.ui.screens.contacts import ContactsScreen
 from ensap_tui.ui.screens.finalisation import FinalisationScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
-from tests.support.waiting import wait_for_focus
+from tests.support.waiting import wait_for_focus, wait_until
 
 from .registration_wizard import (
     Person,
@@ -87,7 +87,7 @@ async def test_the_whole_creation_by_keyboard_sends_the_activation_mail(make_app
         assert mails[0].link.startswith("ensap-tui://activer/")
 
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
         assert isinstance(app.screen, HomeScreen)
 
 
