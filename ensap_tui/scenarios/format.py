@@ -31,6 +31,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+#: What a log or a report shows instead of a password.
+HIDDEN = "••••••••"
+
 #: The version this module reads.
 FORMAT_VERSION = 1
 
@@ -176,7 +179,7 @@ class Step:
         if self.action == "saisir":
             text = str(self.options["texte"])
             shown = (
-                "••••••••"
+                HIDDEN
                 if is_secret_field(target) or _uses_secret(text)
                 else _shown(text, variables)
             )
@@ -192,7 +195,7 @@ class Step:
             return f"{_LABELS[self.action]} #{target}{tail}"
         if self.action == "verifier_texte":
             inside = self.options.get("dans")
-            text = _shown(str(target), variables)
+            text = HIDDEN if _uses_secret(str(target)) else _shown(str(target), variables)
             return f"vérifier le texte « {text} »" + (f" dans #{inside}" if inside else "")
         if self.action == "suivre_lien":
             return "suivre le lien du dernier courriel"

@@ -14,7 +14,7 @@ import contextlib
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Input, Select
 
 from ensap_tui.scenarios.format import (
+    HIDDEN,
     OPENABLE,
     SCREENS,
     Scenario,
@@ -36,8 +37,6 @@ from ensap_tui.scenarios.format import (
 
 W = TypeVar("W", bound=Widget)
 
-#: What the log shows instead of a password.
-HIDDEN = "••••••••"
 
 
 @dataclass(frozen=True)
@@ -195,12 +194,15 @@ class Runner:
             found["mot_de_passe_agent_demo"] = password
         return found
 
-    def log(self, line: str) -> None:
-        if self._log is None:
-            return
+    def hide(self, text: str) -> str:
+        """``text`` with every password of the scenario replaced by :data:`HIDDEN`."""
         for secret in sorted(self._secrets, key=len, reverse=True):
-            line = line.replace(secret, HIDDEN)
-        self._log(line)
+            text = text.replace(secret, HIDDEN)
+        return text
+
+    def log(self, line: str) -> None:
+        if self._log is not None:
+            self._log(self.hide(line))
 
     def text(self, value: str, step: Step | None = None) -> str:
         try:
@@ -220,7 +222,12 @@ class Runner:
             if self.on_step is not None:
                 await self.on_step(step)
             self.log(f"étape {step.number}/{total} : {step.describe(self.variables)}")
-            await self.perform(step)
+            try:
+                await self.perform(step)
+            except StepFailed as failure:
+                # What is reported never shows a password, whatever the step compared.
+                raise StepFailed(failure.step, self.hide(failure.expected),
+                                 self.hide(failure.shown)) from None
             if self.pace.between:
                 await self._sleep(self.pace.between)
 
@@ -445,9 +452,3 @@ def _replace(step: Step, **changes: Any) -> Step:
 
     return replace(step, **changes)
 
-
-def variables_hidden(variables: Mapping[str, str]) -> dict[str, str]:
-    """``variables`` with the passwords' values hidden, for a report."""
-    from ensap_tui.scenarios.format import is_secret_variable
-
-    return {k: (HIDDEN if is_secret_variable(k) else v) for k, v in variables.items()}

@@ -12,7 +12,7 @@ import pytest
 
 from ensap_tui.cli import main
 from ensap_tui.scenarios.format import load
-from ensap_tui.scenarios.verifier import verify
+from ensap_tui.scenarios.verifier import failure_report, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -174,3 +174,24 @@ def test_a_bad_terminal_size_is_refused_in_french(
         main(["scenario", "verifier", "x.toml", "--taille", size])
     assert exit_.value.code == 2
     assert "taille" in capsys.readouterr().err
+
+
+async def test_a_failure_report_never_shows_a_password(tmp_path: Path) -> None:
+    leaky = write(tmp_path, "fuite.toml", """\
+        format = 1
+        titre = "Fuite"
+        [variables]
+        mot_de_passe = "Secret#Tres-Long-99"
+        [[etapes]]
+        ouvrir = "connexion"
+        [[etapes]]
+        saisir = "#identifiant"
+        texte = "{mot_de_passe}"
+        [[etapes]]
+        verifier_texte = "{mot_de_passe} absent"
+    """)
+    outcome = await verify(load(leaky), tmp_path, budget=1)
+    assert outcome.failure is not None
+    report = failure_report(outcome)
+    assert "Secret#" not in report
+    assert "••••••••" in outcome.failure.expected
