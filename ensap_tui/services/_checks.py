@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -123,20 +124,28 @@ def _same_email(first: str, second: str) -> bool:
         return first.strip().casefold() == second.strip().casefold()
 
 
+def _parsed(
+    parse: Callable[[str, str], str], text: str, field: str, errors: list[FieldError]
+) -> str | None:
+    """``parse(text, field)``, or None with its error added to ``errors`` (a form reports
+    every field's error at once)."""
+    try:
+        return parse(text, field)
+    except FieldError as error:
+        errors.append(error)
+        return None
+
+
 def check_contacts(form: ContactsForm) -> tuple[Contacts | None, list[FieldError]]:
     """Step 3: the contacts when every field is valid, and the errors in screen order."""
     email, email_confirmation = form.email, form.email_confirmation
     email_backup, email_backup_confirmation = form.email_backup, form.email_backup_confirmation
     phone, phone_secondary = form.phone, form.phone_secondary
     errors: list[FieldError] = []
-    main: str | None = None
     backup = ""
     main_phone = ""
     other_phone = ""
-    try:
-        main = contact.parse_email(email, field="courriel")
-    except FieldError as error:
-        errors.append(error)
+    main = _parsed(contact.parse_email, email, "courriel", errors)
     if not email_confirmation.strip():
         errors.append(
             FieldError("confirmation-courriel", "Saisissez à nouveau votre courriel principal.")
@@ -149,18 +158,14 @@ def check_contacts(form: ContactsForm) -> tuple[Contacts | None, list[FieldError
             )
         )
     if email_backup.strip():
-        try:
-            backup = contact.parse_email(email_backup, field="courriel-secours")
-        except FieldError as error:
-            errors.append(error)
-        else:
-            if main is not None and _same_email(main, backup):
-                errors.append(
-                    FieldError(
-                        "courriel-secours",
-                        "Le courriel de secours doit être différent du courriel principal.",
-                    )
+        backup = _parsed(contact.parse_email, email_backup, "courriel-secours", errors) or ""
+        if backup and main is not None and _same_email(main, backup):
+            errors.append(
+                FieldError(
+                    "courriel-secours",
+                    "Le courriel de secours doit être différent du courriel principal.",
                 )
+            )
     if (email_backup.strip() or email_backup_confirmation.strip()) and not _same_email(
         email_backup, email_backup_confirmation
     ):
@@ -171,15 +176,11 @@ def check_contacts(form: ContactsForm) -> tuple[Contacts | None, list[FieldError
             )
         )
     if phone.strip():
-        try:
-            main_phone = contact.parse_phone(phone, field="telephone")
-        except FieldError as error:
-            errors.append(error)
+        main_phone = _parsed(contact.parse_phone, phone, "telephone", errors) or ""
     if phone_secondary.strip():
-        try:
-            other_phone = contact.parse_phone(phone_secondary, field="telephone-secondaire")
-        except FieldError as error:
-            errors.append(error)
+        other_phone = (
+            _parsed(contact.parse_phone, phone_secondary, "telephone-secondaire", errors) or ""
+        )
     if errors or main is None:
         return None, errors
     return Contacts(main, backup, main_phone, other_phone), errors

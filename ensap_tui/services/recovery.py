@@ -13,7 +13,7 @@ from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events, mail_texts
 from ensap_tui.services._checks import SAME_AS_CURRENT
-from ensap_tui.services._mail import mail_limit_reached, send_mail
+from ensap_tui.services._mail import mail_limit_reached, send_link, send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
@@ -62,15 +62,9 @@ class RecoveryService:
             elif mail_limit_reached(tx, mail_texts.RESET, compact, now):
                 refused = "limite de 3 courriels par heure atteinte"
             else:
-                valid_until = now + _checks.RESET_VALIDITY
-                tx.revoke_tokens(account.id, TokenPurpose.RESET, now)
-                tx.insert_token(
-                    account.id, TokenPurpose.RESET, _checks.token_hash(token), now, valid_until
-                )
-                link = links.make_link(links.RESET, token)
-                send_mail(
-                    tx, mail_texts.RESET, mail_texts.reset(link, valid_until),
-                    to=account.contacts.email, nir=compact, at=now, link=link,
+                send_link(
+                    tx, TokenPurpose.RESET, token,
+                    account_id=account.id, to=account.contacts.email, nir=compact, at=now,
                 )
                 tx.add_event(Event(at=now, kind=events.RESET_REQUESTED, nir=compact))
                 return

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ensap_tui.domain import links
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
 from ensap_tui.services import _checks, events, mail_texts
-from ensap_tui.services._mail import mail_limit_reached, send_mail
+from ensap_tui.services._mail import mail_limit_reached, send_link, send_mail
 from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import (
     Account,
@@ -66,17 +65,9 @@ def send_activation(
 
     Older activation links of the account are revoked first.
     """
-    valid_until = now + _checks.ACTIVATION_VALIDITY
-    tx.revoke_tokens(account_id, TokenPurpose.ACTIVATION, now)
-    tx.insert_token(
-        account_id, TokenPurpose.ACTIVATION, _checks.token_hash(token), now, valid_until
+    return send_link(
+        tx, TokenPurpose.ACTIVATION, token, account_id=account_id, to=email, nir=nir, at=now
     )
-    link = links.make_link(links.ACTIVATION, token)
-    send_mail(
-        tx, mail_texts.ACTIVATION, mail_texts.activation(link, valid_until),
-        to=email, nir=nir, at=now, link=link,
-    )
-    return valid_until
 
 
 class RegistrationService:
