@@ -10,7 +10,6 @@ showed and an SVG capture. A scenario that cannot be read is refused before anyt
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,6 +170,8 @@ def load_all(files: list[Path], overrides: dict[str, str]) -> list[Scenario]:
 def run_verify(args: argparse.Namespace) -> int:
     """``scenario verifier``: exit code 0 when every scenario passed, 1 at the first failure,
     2 when a scenario is refused."""
+    import asyncio  # here: the other commands' start-up does not pay for it
+
     from ensap_tui.scenarios.verifier import failure_report, verify, write_junit
 
     scenarios = load_all(args.files, _overrides(args))
