@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,34 @@ def test_every_help_page_has_its_non_breaking_spaces(path: Path) -> None:
 def test_the_readme_has_its_non_breaking_spaces() -> None:
     # Code blocks show what a terminal prints or what is typed: left as they are.
     prose = re.sub(r"```.*?```|`[^`\n]*`|!\[", "", README.read_text(encoding="utf-8"), flags=re.S)
+    assert not faults(prose)
+
+
+def toml_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from toml_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from toml_strings(item)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE.parent / "scenarios").glob("*.toml")), ids=lambda p: p.name
+)
+def test_every_shipped_scenario_has_its_non_breaking_spaces(path: Path) -> None:
+    """The captions a trainer's scenario shows, and the texts it expects on screen."""
+    scenario = tomllib.loads(path.read_text(encoding="utf-8"))
+    found = [fault for text in toml_strings(scenario) for fault in faults(text)]
+    assert not found, found
+
+
+def test_the_browser_page_has_its_non_breaking_spaces() -> None:
+    html = (PACKAGE / "commands" / "serve_page" / "app_index.html").read_text(encoding="utf-8")
+    # The text between the tags (scripts and styles are code, not prose).
+    prose = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", html, flags=re.S)
     assert not faults(prose)
 
 
