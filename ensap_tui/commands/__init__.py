@@ -169,6 +169,15 @@ def positive_int(text: str) -> int:
     return value
 
 
+def add_limit_option(parser: argparse.ArgumentParser, default: int, of_what: str) -> None:
+    """``--limit N``: how many items a list shows at most («nombre ``of_what`` (``default``)»,
+    e.g. ``of_what="d'espaces"``)."""
+    parser.add_argument(
+        "--limit", type=positive_int, default=default, metavar="N",
+        help=f"nombre {of_what} ({default})",
+    )
+
+
 def chosen_database(args: argparse.Namespace, *, demo: bool | None = None) -> tuple[Path, bool]:
     """The database ``--db`` and ``--demo`` designate, and whether it opens in demo mode.
 

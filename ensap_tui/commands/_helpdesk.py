@@ -8,7 +8,7 @@ import getpass
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ensap_tui.commands import (
     EXIT_OK,
@@ -58,6 +58,41 @@ def add_agent_option(parser: argparse.ArgumentParser) -> None:
             "note « ligne de commande (utilisateur du système), pour NOM (déclaré) »"
         ),
     )
+
+
+class Action(NamedTuple):
+    """A help-desk action on one record (an account, an agent) as the command line declares
+    it."""
+
+    name: str
+    help: str  # in the list of actions
+    description: str  # on its own help
+    handler: Callable[[argparse.Namespace], int]
+    needs_yes: bool = False  # ``--yes`` confirms it
+
+
+def add_record_actions(
+    actions: Any,
+    common: argparse.ArgumentParser,
+    specs: Sequence[Action],
+    add_target: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Adds each of ``specs`` to ``actions``: the record it acts on (``add_target``), then
+    ``--yes`` when it must be confirmed, ``--agent`` and ``--json``."""
+    from ensap_tui.commands import add_command, add_json_option
+
+    for spec in specs:
+        parser = add_command(
+            actions, common, spec.name,
+            help=spec.help, description=spec.description, handler=spec.handler,
+        )
+        add_target(parser)
+        if spec.needs_yes:
+            parser.add_argument(
+                "--yes", action="store_true", help="confirme la suppression (obligatoire)"
+            )
+        add_agent_option(parser)
+        add_json_option(parser)
 
 
 def shell_actor() -> str:

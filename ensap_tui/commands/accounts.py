@@ -7,8 +7,7 @@ event log with their author (``--agent NOM``, or the shell user).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ensap_tui.commands import (
     EXIT_OK,
@@ -17,15 +16,16 @@ from ensap_tui.commands import (
     add_command,
     add_group,
     add_json_option,
-    positive_int,
+    add_limit_option,
     print_json,
     report,
 )
 from ensap_tui.commands._helpdesk import (
     NONE,
+    Action,
     actor,
-    add_agent_option,
     add_nir_argument,
+    add_record_actions,
     cell,
     console,
     helpdesk_services,
@@ -73,9 +73,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "activés (active) ou bloqués (bloque)"
         ),
     )
-    listing.add_argument(
-        "--limit", type=positive_int, default=100, metavar="N", help="nombre d'espaces (100)"
-    )
+    add_limit_option(listing, 100, "d'espaces")
     add_json_option(listing)
 
     show = add_command(
@@ -87,19 +85,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add_nir_argument(show)
     add_json_option(show)
 
-    # The actions: each names its account, may be done for an agent (--agent), prints JSON.
-    for spec in _ACTIONS:
-        action = add_command(
-            actions, common, spec.name,
-            help=spec.help, description=spec.description, handler=spec.handler,
-        )
-        add_nir_argument(action)
-        if spec.needs_yes:
-            action.add_argument(
-                "--yes", action="store_true", help="confirme la suppression (obligatoire)"
-            )
-        add_agent_option(action)
-        add_json_option(action)
+    add_record_actions(actions, common, _ACTIONS, add_nir_argument)
 
 
 def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
@@ -242,31 +228,22 @@ def run_delete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class _Action(NamedTuple):
-    """An account action as the command line declares it."""
-
-    name: str
-    help: str  # in the list of actions
-    description: str  # on its own help
-    handler: Callable[[argparse.Namespace], int]
-    needs_yes: bool = False  # ``--yes`` confirms it
-
-
+#: The actions on one account, named by its NIR.
 _ACTIONS = (
-    _Action(
+    Action(
         "unlock",
         "lève le blocage de connexion d'un espace",
         "Lève le blocage de connexion d'un espace et remet à zéro ses tentatives échouées.",
         run_unlock,
     ),
-    _Action(
+    Action(
         "resend",
         "envoie un nouveau lien d'activation",
         "Envoie un nouveau lien d'activation (valable 24 heures) à un espace en attente "
         "d'activation ; le lien précédent ne fonctionne plus.",
         run_resend,
     ),
-    _Action(
+    Action(
         "delete",
         "supprime un espace (avec --yes)",
         "Supprime définitivement un espace ; son journal est conservé.",

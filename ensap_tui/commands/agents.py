@@ -18,8 +18,10 @@ from ensap_tui.commands import (
     visible,
 )
 from ensap_tui.commands._helpdesk import (
+    Action,
     actor,
     add_agent_option,
+    add_record_actions,
     cell,
     helpdesk_services,
     iso,
@@ -72,28 +74,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     add_json_option(listing)
 
-    remove = add_command(
-        actions, common, "remove",
-        help="supprime un agent",
-        description="Supprime un agent d'assistance ; le journal garde ses actions.",
-        handler=run_remove,
-    )
-    remove.add_argument("name", metavar="NOM", help="identifiant de l'agent")
-    add_agent_option(remove)
-    add_json_option(remove)
+    add_record_actions(actions, common, _ACTIONS, _add_name)
 
-    unlock = add_command(
-        actions, common, "unlock",
-        help="lève le blocage d'un agent après 3 échecs de connexion",
-        description=(
-            "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
-            "inscrite au journal."
-        ),
-        handler=run_unlock,
-    )
-    unlock.add_argument("name", metavar="NOM", help="identifiant de l'agent")
-    add_agent_option(unlock)
-    add_json_option(unlock)
+
+def _add_name(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NOM", help="identifiant de l'agent")
 
 
 def _ask(prompt: str) -> str:
@@ -196,3 +181,21 @@ def run_unlock(args: argparse.Namespace) -> int:
     named = name.name if name is not None else args.name
     report(args, text, {"nom": named, "etait_bloque": lifted})
     return EXIT_OK
+
+
+#: The actions on one agent, named by its identifier.
+_ACTIONS = (
+    Action(
+        "remove",
+        "supprime un agent",
+        "Supprime un agent d'assistance ; le journal garde ses actions.",
+        run_remove,
+    ),
+    Action(
+        "unlock",
+        "lève le blocage d'un agent après 3 échecs de connexion",
+        "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
+        "inscrite au journal.",
+        run_unlock,
+    ),
+)

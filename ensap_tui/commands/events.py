@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import add_command, add_json_option, positive_int
+from ensap_tui.commands import add_command, add_json_option, add_limit_option
 from ensap_tui.commands._helpdesk import (
     cell,
     helpdesk_services,
@@ -31,9 +31,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         handler=run,
     )
     add_json_option(parser)
-    parser.add_argument(
-        "--limit", type=positive_int, default=50, metavar="N", help="nombre d'événements (50)"
-    )
+    add_limit_option(parser, 50, "d'événements")
     parser.add_argument(
         "--nir",
         type=nir_argument,

@@ -9,10 +9,10 @@ from ensap_tui.commands import (
     EXIT_OK,
     add_command,
     add_json_option,
+    add_limit_option,
     note_left_out,
     open_services,
     output_console,
-    positive_int,
     print_json,
     visible,
 )
@@ -35,9 +35,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--last", action="store_true", help="seulement le dernier courriel, en entier"
     )
     add_json_option(parser)
-    parser.add_argument(
-        "--limit", type=positive_int, default=20, metavar="N", help="nombre de courriels (20)"
-    )
+    add_limit_option(parser, 20, "de courriels")
 
 
 def mail_json(message: MailMessage) -> dict[str, Any]:
