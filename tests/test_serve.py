@@ -347,3 +347,21 @@ def test_origins_are_pages_of_the_served_address() -> None:
     assert not guard.origin_allowed("http://127.0.0.1:8000/autre")
     assert guard.refusal("127.0.0.1:8000", None, websocket=False) is None
     assert "refusée" in (guard.refusal("127.0.0.1:8000", None, websocket=True) or "")
+
+
+@needs_proc
+def test_the_page_points_its_script_and_websocket_at_the_address_the_browser_used(
+    tmp_path: Path,
+) -> None:
+    """With ``--host 0.0.0.0`` the room opens http://<IP of the machine>:PORT: the page must
+    load its script and open its websocket there, not at the listening address (0.0.0.0 is
+    the browser's own machine). Shown here on loopback with the two names of the address."""
+    process, port = start_server(tmp_path)
+    try:
+        for name in (f"localhost:{port}", f"{HOST}:{port}"):
+            status, page = asyncio.run(answer(f"http://{HOST}:{port}/", {"Host": name}))
+            assert status == 200, name
+            assert f'data-session-websocket-url="ws://{name}/ws"' in page, name
+            assert f'src="http://{name}/static/js/textual.js"' in page, name
+    finally:
+        stop(process)

@@ -309,6 +309,12 @@ def _server(
         async def handle_index(self, request: web.Request) -> Any:
             if self._sessions >= max_sessions:
                 return self._full()
+            # The page's script and websocket at the address the browser used (check_address
+            # has accepted it): textual-serve would write the listening one, and with --host
+            # 0.0.0.0 a browser of the room opening http://<IP of this machine>:PORT got a page
+            # pointing at ws://0.0.0.0:PORT, its own machine. Nothing is awaited between this
+            # line and the page's rendering, so two requests cannot mix their addresses.
+            self.public_url = f"http://{request.host}"
             return await super().handle_index(request)
 
         async def handle_websocket(self, request: web.Request) -> Any:
