@@ -337,11 +337,13 @@ class DemoService:
             registration.register(_request(person))
             return person
 
-        def activate(person: DemoPerson, at: datetime) -> None:
-            seed.at = at
+        def activated(key: str, registered: datetime, minutes_later: int) -> DemoPerson:
+            person = register(key, registered)
+            seed.at = registered + timedelta(minutes=minutes_later)
             outcome = activation.activate(self._activation_link(person.nir))
             if outcome is not ActivationOutcome.ACTIVATED:
                 raise RuntimeError(f"demo seeding: activation of {person.key} gave {outcome}")
+            return person
 
         def fail_three_times(person: DemoPerson, at: datetime) -> None:
             seed.at = at
@@ -351,14 +353,10 @@ class DemoService:
                 raise RuntimeError(f"demo seeding: {person.key} is not blocked")
 
         # In time order, so that the event log reads like a real history.
-        habitue = register("habitue", now - timedelta(days=30))
-        activate(habitue, now - timedelta(days=30) + timedelta(minutes=12))
-        blocked = register("bloque", now - timedelta(days=20))
-        activate(blocked, now - timedelta(days=20) + timedelta(minutes=7))
-        nearly_free = register("bientot", now - timedelta(days=15))
-        activate(nearly_free, now - timedelta(days=15) + timedelta(minutes=20))
-        active = register("actif", now - timedelta(days=10))
-        activate(active, now - timedelta(days=10) + timedelta(minutes=5))
+        habitue = activated("habitue", now - timedelta(days=30), 12)
+        blocked = activated("bloque", now - timedelta(days=20), 7)
+        nearly_free = activated("bientot", now - timedelta(days=15), 20)
+        activated("actif", now - timedelta(days=10), 5)
         seed.at = now - timedelta(days=2)
         signed = sign_in.sign_in(habitue.nir, habitue.password)
         if signed.status is not SignInStatus.SIGNED_IN:
