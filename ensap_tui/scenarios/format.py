@@ -515,14 +515,12 @@ class _StepCheck:
             raise self.fail(key, f"un identifiant commençant par « # » est attendu, pas "
                                  f"« {value} » (voir docs/TESTING.md).")
         name = value[1:]
-        if allowed is not None and name in allowed:
-            return name
-        if name not in KNOWN_IDS or allowed is not None:
-            if name in KNOWN_IDS:
-                choices = " ".join(f"#{item}" for item in sorted(allowed or ()))
-                raise self.fail(key, f"#{name} n'est pas {kind} ({kind} possibles : {choices}).")
+        if name not in KNOWN_IDS and (allowed is None or name not in allowed):
             raise self.fail(key, f"identifiant inconnu « {value} » : il n'est pas dans la "
                                  "liste des identifiants de docs/TESTING.md.")
+        if allowed is not None and name not in allowed:
+            choices = " ".join(f"#{item}" for item in sorted(allowed))
+            raise self.fail(key, f"#{name} n'est pas {kind} (possibles : {choices}).")
         return name
 
     def run(self) -> tuple[Any, dict[str, Any]]:
