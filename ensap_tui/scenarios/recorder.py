@@ -110,8 +110,10 @@ class Recorder:
 
     def _typed(self, field_: Input, value: str) -> None:
         widget_id = field_.id or ""
-        if widget_id not in INPUT_IDS or not value:
-            return  # a field emptied by the screen (after a failed sign-in…) is not typing
+        if widget_id not in INPUT_IDS or not value or not field_.has_focus:
+            # Not typing: a field the screen empties (after a failed sign-in) or fills (the
+            # link a followed mail puts in «Activer mon espace», the demo's sample identity).
+            return
         last = self.steps[-1] if self.steps else None
         if last is not None and last.action == "saisir" and last.value == f"#{widget_id}":
             last.options["texte"] = value

@@ -122,3 +122,24 @@ def test_a_recording_is_written_whole(tmp_path: Path) -> None:
     write_atomically(target, "format = 1\n")
     assert target.read_text(encoding="utf-8") == "format = 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["s.toml"]  # no temporary file left
+
+
+async def test_what_the_screens_fill_in_themselves_is_not_recorded(
+    db_path: Path, tmp_path: Path
+) -> None:
+    recorder = Recorder("Lien suivi")
+    app = demo_app(db_path)
+    recorder.attach(app)
+    async with app.run_test(size=(100, 40), message_hook=recorder) as pilot:
+        await pilot.click("#boite-reception")
+        await until(pilot, lambda: bool(app.screen.query("#suivre-lien")))
+        await pilot.click("#suivre-lien")
+        await until(pilot, lambda: bool(app.screen.query("#activer")))
+        await until(pilot, lambda: bool(str(app.screen.query_one("#message-activation").render())))
+        await pilot.pause()
+    recorder.finish()
+    actions = [(step.action, step.value) for step in recorder.steps]
+    assert actions == [("bouton", "#boite-reception"), ("attendre", "boite-reception"),
+                       ("bouton", "#suivre-lien"), ("verifier_ecran", "activation")]
+    outcome = await verify(parse(recorder.toml(), tmp_path / "lien.toml"), tmp_path)
+    assert outcome.failure is None, outcome.failure and outcome.failure.shown
