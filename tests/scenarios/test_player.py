@@ -191,3 +191,17 @@ async def test_a_scenario_drawing_its_nir_replays_on_the_same_database(
         app = demo_app(db_path)
         async with app.run_test(size=(100, 40)) as pilot:
             await Runner(journey, pilot).run()
+
+
+def test_playing_on_a_database_that_is_not_a_demo_one_is_refused(
+    services: Any, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The help desk's database is never seeded with demo accounts by a scenario."""
+    from ensap_tui.cli import main
+
+    services.close()
+    with pytest.raises(SystemExit) as exit_:
+        main(["scenario", "jouer", str(ROOT / "scenarios" / "parcours-complet.toml"),
+              "--db", str(db_path)])
+    assert exit_.value.code == 2
+    assert "démonstration" in capsys.readouterr().err
