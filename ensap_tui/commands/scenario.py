@@ -41,6 +41,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         description=(
             "Joue chaque scénario sans écran, aussi vite que l'application le permet, sur une "
             "base de démonstration neuve et jetable (horloge fixe), et vérifie chaque attente. "
+            "--db et --demo n'y changent rien : la base est toujours neuve. "
             "S'arrête au premier échec : étape, attendu, écran affiché et capture SVG."
         ),
     )
