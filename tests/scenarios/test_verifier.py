@@ -61,7 +61,7 @@ def test_a_broken_scenario_fails_at_its_step_with_a_capture(
     captures = tmp_path / "captures"
     report = tmp_path / "rapport.xml"
     code = main(["scenario", "verifier", str(broken), "--captures", str(captures), "--junit",
-                 str(report), "--delai", "1"])
+                 str(report), "--delai", "4"])
     assert code == 1
     err = capsys.readouterr().err
     assert "échec du scénario « Cassé exprès »" in err
@@ -143,7 +143,7 @@ async def test_field_errors_are_checked_and_a_wrong_one_says_what_it_read(
     tmp_path: Path,
 ) -> None:
     scenario = load(write(tmp_path, "erreurs.toml", ERRORS))
-    outcome = await verify(scenario, tmp_path, budget=1)
+    outcome = await verify(scenario, tmp_path, budget=4)
     assert outcome.failure is not None and outcome.failure.step.number == 6
     assert outcome.steps_done == 5  # the NIR's and the box's errors were there
     assert outcome.failure.expected == (
@@ -190,7 +190,7 @@ async def test_a_failure_report_never_shows_a_password(tmp_path: Path) -> None:
         [[etapes]]
         verifier_texte = "{mot_de_passe} absent"
     """)
-    outcome = await verify(load(leaky), tmp_path, budget=1)
+    outcome = await verify(load(leaky), tmp_path, budget=4)
     assert outcome.failure is not None
     report = failure_report(outcome)
     assert "Secret#" not in report
