@@ -23,6 +23,7 @@ from ensap_tui.commands.serve import (
     app_command,
     is_loopback,
     loopback_warning,
+    started_text,
 )
 from tests.support.programs import program_env, stop
 
@@ -365,3 +366,17 @@ def test_the_page_points_its_script_and_websocket_at_the_address_the_browser_use
             assert f'src="http://{name}/static/js/textual.js"' in page, name
     finally:
         stop(process)
+
+
+def test_on_every_interface_the_start_up_lines_say_to_open_the_machines_ip() -> None:
+    """http://0.0.0.0:PORT opened in a browser is the browser's own machine: the lines name the
+    machine's IP for the room, and loopback for this machine."""
+    db = Path("formation.sqlite3")
+    for host in ("0.0.0.0", "::"):
+        said = started_text(host, 8080, db, demo=True)
+        assert "Ouvrez http://ADRESSE-IP-DE-CETTE-MACHINE:8080 dans un navigateur" in said
+        assert "http://127.0.0.1:8080 sur celle-ci" in said
+        assert "Ouvrez cette adresse" not in said
+    said = started_text("127.0.0.1", 8000, db, demo=False)
+    assert said.startswith("Simulateur ENSAP servi sur http://127.0.0.1:8000 (base ")
+    assert "Ouvrez cette adresse dans un navigateur\u00a0; chaque onglet" in said

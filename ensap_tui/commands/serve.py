@@ -205,6 +205,22 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def started_text(host: str, port: int, db: Path, *, demo: bool) -> str:
+    """What ``serve`` prints once it listens: where it serves, which database, and which address
+    to open. On every interface (0.0.0.0, ::) that is the machine's IP: a browser opening
+    http://0.0.0.0:PORT would reach its own machine."""
+    mode = "mode démonstration, " if demo else ""
+    text = f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {db} »).\n"
+    if host in ("0.0.0.0", "::"):
+        text += (
+            f"Ouvrez {address('ADRESSE-IP-DE-CETTE-MACHINE', port)} dans un navigateur des "
+            f"autres machines, et {address('127.0.0.1', port)} sur celle-ci ; "
+        )
+    else:
+        text += "Ouvrez cette adresse dans un navigateur ; "
+    return text + "chaque onglet est une application distincte. Ctrl+C pour arrêter."
+
+
 def run(args: argparse.Namespace) -> int:
     """Checks the database once, then serves the app until Ctrl+C."""
     db, demo = chosen_database(args)
@@ -344,13 +360,7 @@ def _server(
             logging.getLogger("textual-serve").setLevel(logging.WARNING)
 
         async def on_startup(self, app: Any) -> None:
-            mode = "mode démonstration, " if demo else ""
-            print(
-                f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {db} »).\n"
-                "Ouvrez cette adresse dans un navigateur ; chaque onglet est une application "
-                "distincte. Ctrl+C pour arrêter.",
-                flush=True,
-            )
+            print(started_text(host, port, db, demo=demo), flush=True)
 
     # The page in French and without its web font (nothing fetched from the network).
     page = Path(__file__).with_name("serve_page")
