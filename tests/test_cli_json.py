@@ -28,9 +28,15 @@ from tests.support.people import (
 )
 from tests.support.programs import program_env, run_cli
 
-#: Commands that do something other than report (``serve`` serves until stopped), or report in
-#: a format of their own (``scenario verifier --junit``: JUnit XML for CI).
-NOT_REPORTING = {("serve",), ("scenario", "verifier")}
+#: Commands that do something other than report (``serve`` serves until stopped; ``scenario
+#: jouer`` and ``scenario enregistrer`` give the terminal to the app), or report in a format of
+#: their own (``scenario verifier --junit``: JUnit XML for CI).
+NOT_REPORTING = {
+    ("serve",),
+    ("scenario", "jouer"),
+    ("scenario", "enregistrer"),
+    ("scenario", "verifier"),
+}
 
 
 def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[
