@@ -34,7 +34,14 @@ from ensap_tui.services.models import (
     SignInStatus,
     TokenPurpose,
 )
-from ensap_tui.services.ports import Clock, Hasher, Store, StoreTx, TokenSource
+from ensap_tui.services.ports import (
+    Clock,
+    DamagedRecord,
+    Hasher,
+    Store,
+    StoreTx,
+    TokenSource,
+)
 from ensap_tui.services.registration import RegistrationService, registration_expired
 from ensap_tui.services.signin import SignInService
 
@@ -70,6 +77,7 @@ class DemoState(enum.StrEnum):
     LINK_EXPIRED = "link-expired"
     BLOCKED = "blocked"
     MISSING = "missing"  # deleted (an expired link followed, the help desk...)
+    DAMAGED = "damaged"  # a stored value of its rows cannot be read (a manual edit...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +212,10 @@ class DemoAccountView:
     last_sign_in_at: datetime | None = None
     blocked_until: datetime | None = None
     link_valid_until: datetime | None = None
+
+
+#: The state column of a demo account whose rows cannot be read.
+DAMAGED_LABEL = "espace endommagé (illisible)"
 
 
 def parse_offset(text: str | None) -> timedelta:
@@ -403,7 +415,10 @@ class DemoService:
         with self._store.read() as tx:
             _require_demo(tx)
             for person in DEMO_PEOPLE:
-                views.append(_view(tx, person, now))
+                try:
+                    views.append(_view(tx, person, now))
+                except DamagedRecord:  # one damaged account does not hide the others
+                    views.append(DemoAccountView(person, DemoState.DAMAGED, DAMAGED_LABEL))
         return views
 
     # -- the demo clock ------------------------------------------------------------------------

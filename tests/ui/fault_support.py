@@ -54,3 +54,12 @@ def set_column(db_path: Path, table: str, column: str, value: Any, where: str = 
 def notices(app: Any) -> list[str]:
     """The texts of the notifications shown so far, oldest first."""
     return [notification.message for notification in app._notifications]
+
+
+def get_column(db_path: Path, table: str, column: str, where: str = "1") -> Any:
+    """The value of ``column`` in the row of ``table`` matching ``where``."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(f"SELECT {column} FROM {table} WHERE {where}").fetchone()[0]
+    finally:
+        conn.close()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.models import ActivationOutcome
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
@@ -60,14 +59,6 @@ class ActivationScreen(FormScreen):
 
     HELP_TOPIC = "activation"
 
-    class Activated(Message):
-        """The activation worker finished: ``outcome``, or ``error`` for malformed input."""
-
-        def __init__(self, outcome: ActivationOutcome | None, error: FieldError | None) -> None:
-            super().__init__()
-            self.outcome = outcome
-            self.error = error
-
     def __init__(self, link: str = "", *, follow: bool = False) -> None:
         super().__init__()
         self._link = link
@@ -97,37 +88,24 @@ class ActivationScreen(FormScreen):
 
     @on(Button.Pressed, "#activer")
     def submit(self) -> None:
-        if self.has_class("-occupe"):
+        if self.busy:
             return
         self.clear_errors()
         self.query_one("#message-activation", Notice).clear()
         self.query_one("#creer-espace").display = False
         self.query_one("#acceder-espace").display = False
-        self.set_busy(True)
-        self._activate(self.query_one("#lien", LinkInput).value)
+        self.call_service(
+            partial(self.services.activation.activate, self.query_one("#lien", LinkInput).value),
+            self._show_outcome,
+            group="activation",
+        )
 
-    @work(thread=True, exclusive=True, group="activation")
-    def _activate(self, link_text: str) -> None:
-        try:
-            outcome = self.services.activation.activate(link_text)
-        except FieldError as error:
-            self.post_message(self.Activated(None, error))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Activated(outcome, None))
-
-    @on(Activated)
-    def _show_outcome(self, message: Activated) -> None:
-        self.set_busy(False)
-        if message.error is not None or message.outcome is None:
-            self.show_errors([] if message.error is None else [message.error])
-            return
-        text, kind = OUTCOMES[message.outcome]
+    def _show_outcome(self, outcome: ActivationOutcome) -> None:
+        text, kind = OUTCOMES[outcome]
         self.query_one("#message-activation", Notice).show(text, kind)
-        if message.outcome is ActivationOutcome.EXPIRED:
+        if outcome is ActivationOutcome.EXPIRED:
             follow_up = self.query_one("#creer-espace", Button)
-        elif message.outcome is ActivationOutcome.UNKNOWN:
+        elif outcome is ActivationOutcome.UNKNOWN:
             self.query_one("#lien", LinkInput).focus()
             return
         else:
@@ -147,8 +125,3 @@ class ActivationScreen(FormScreen):
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:
         self.go_back()
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -80,7 +80,6 @@ class AgentSignInScreen(FormScreen):
             yield Button("Ouvrir la console", id="agent-connexion", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
         self.query_one("#agent-identifiant", Input).focus()
 
     @on(Button.Pressed, "#agent-connexion")

@@ -140,8 +140,8 @@ class EnsapScreen(Screen[object]):
         self.navigator.return_home(then)
 
     # The one path from a screen to a service. Every call goes through call_service (a thread
-    # worker) or read_service (a read of a few rows the frame being drawn needs); whatever
-    # fails comes to service_failed, the one place that says it to the user.
+    # worker) or call_now (a read of a few rows the frame being drawn needs); whatever fails
+    # comes to service_failed, the one place that says it to the user.
 
     def call_service(
         self,
@@ -183,13 +183,14 @@ class EnsapScreen(Screen[object]):
         self._service_calls[worker] = _Call(then, after, busy)
         return worker
 
-    def read_service(self, call: Callable[[], _T]) -> _T | None:
-        """Runs ``call`` (a read) now, on the screen's thread, for a screen that must show its
-        answer in the frame being drawn; None when it failed (said by :meth:`service_failed`).
+    def call_now(self, call: Callable[[], _T]) -> _T | None:
+        """Runs ``call`` now, on the screen's thread, for a screen that must show its answer in
+        the frame being drawn; None when it failed (said by :meth:`service_failed`).
 
-        Only for reads: in WAL mode a read never waits for a writer, so another program
-        holding the write lock cannot freeze the screen. Writes go through
-        :meth:`call_service`."""
+        For reads: in WAL mode a read never waits for a writer, so another program holding
+        the write lock cannot freeze the screen. The one write made here is the demo clock's
+        (one meta row, F6 to F8), which the header must show at the key press. Every other
+        write goes through :meth:`call_service`."""
         services = self.services
         services.take_damaged()
         try:

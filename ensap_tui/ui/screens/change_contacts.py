@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.contact import format_phone
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.services.errors import NotSignedIn, ValidationFailed
 from ensap_tui.services.models import Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
-from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
+from ensap_tui.ui.screens.signed_in import SignedInScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 #: The six fields, in screen order.
@@ -70,14 +69,6 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
 
     HELP_TOPIC = "modifier-coordonnees"
 
-    class Saved(Message):
-        """The worker finished: ``errors`` on the fields, or ``ended`` when signed out."""
-
-        def __init__(self, errors: list[FieldError], ended: bool = False) -> None:
-            super().__init__()
-            self.errors = errors
-            self.ended = ended
-
     def __init__(self, session: Session) -> None:
         super().__init__(session)
 
@@ -106,11 +97,8 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
             yield Button("Valider", id="valider", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
-        try:
-            account = self.services.account.account(self.session)
-        except NotSignedIn:
-            self.leave(SignOutReason.ENDED)
+        account = self.own_account()
+        if account is None:
             return
         for field, value in prefill(account.contacts).items():
             self.query_one(f"#{field}", Input).value = value
@@ -123,39 +111,15 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
 
     @on(Button.Pressed, "#valider")
     def submit(self) -> None:
-        if self.has_class("-occupe") or self.show_errors(self.check_fields() or []):
+        if self.busy or self.show_errors(self.check_fields() or []):
             return
-        self.set_busy(True)
-        self._save(self._values())
-
-    @work(thread=True, exclusive=True, group="modifier-coordonnees")
-    def _save(self, values: list[str]) -> None:
-        try:
-            self.services.account.change_contacts(self.session, ContactsForm(*values))
-        except ValidationFailed as failed:
-            self.post_message(self.Saved(failed.errors))
-        except NotSignedIn:
-            self.post_message(self.Saved([], ended=True))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Saved([]))
-
-    @on(Saved)
-    def _show_outcome(self, message: Saved) -> None:
-        self.set_busy(False)
-        if message.ended:
-            self.leave(SignOutReason.ENDED)
-        elif message.errors:
-            self.show_errors(message.errors)
-        else:
-            self.leave(True)
+        form = ContactsForm(*self._values())
+        self.call_service(
+            partial(self.services.account.change_contacts, self.session, form),
+            lambda _: self.leave(True),
+            group="modifier-coordonnees",
+        )
 
     @on(Button.Pressed, "#annuler")
     def _cancel(self) -> None:
         self.go_back()
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

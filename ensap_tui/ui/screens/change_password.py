@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from collections.abc import Sequence
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
-from ensap_tui.services.errors import NotSignedIn, TooManyAttempts, ValidationFailed
+from ensap_tui.services.errors import NotSignedIn, TooManyAttempts
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -31,18 +32,6 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     """
 
     HELP_TOPIC = "modifier-mot-de-passe"
-
-    class Changed(Message):
-        """The worker finished: ``errors`` on the fields, or ``ended`` when signed out."""
-
-        def __init__(
-            self, errors: list[FieldError], ended: bool = False,
-            reason: SignOutReason = SignOutReason.ENDED,
-        ) -> None:
-            super().__init__()
-            self.errors = errors
-            self.ended = ended
-            self.reason = reason
 
     personal: var[PersonalInfo | None] = var(None, init=False)
     """The signed-in person's name, birth date, NIR and e-mail, for the :class:`NewPassword`
@@ -69,11 +58,8 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
             yield Button("Valider", id="valider", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
-        try:
-            account = self.services.account.account(self.session)
-        except NotSignedIn:
-            self.leave(SignOutReason.ENDED)
+        account = self.own_account()
+        if account is None:
             return
         self.personal = PersonalInfo(
             account.nir, account.birth_name, account.birth_date, account.contacts.email
@@ -94,48 +80,33 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
 
     @on(Button.Pressed, "#valider")
     def submit(self) -> None:
-        if self.has_class("-occupe"):
+        if self.busy:
             return
         self.clear_errors()
-        self.set_busy(True)
-        self._change(
-            self.query_one("#mot-de-passe-actuel", Input).value,
-            self.query_one("#mot-de-passe", Input).value,
-            self.query_one("#confirmation-mot-de-passe", Input).value,
+        self.call_service(
+            partial(
+                self.services.account.change_password,
+                self.session,
+                self.query_one("#mot-de-passe-actuel", Input).value,
+                self.query_one("#mot-de-passe", Input).value,
+                self.query_one("#confirmation-mot-de-passe", Input).value,
+            ),
+            lambda _: self.leave(True),
+            group="modifier-mot-de-passe",
         )
 
-    @work(thread=True, exclusive=True, group="modifier-mot-de-passe")
-    def _change(self, current: str, new: str, confirmation: str) -> None:
-        try:
-            self.services.account.change_password(self.session, current, new, confirmation)
-        except ValidationFailed as failed:
-            self.post_message(self.Changed(failed.errors))
-        except TooManyAttempts:
-            self.post_message(self.Changed([], ended=True, reason=SignOutReason.ATTEMPTS))
-        except NotSignedIn:
-            self.post_message(self.Changed([], ended=True))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Changed([]))
+    def refused(self, errors: Sequence[FieldError]) -> None:
+        """A wrong current password is cleared before the errors are shown."""
+        if any(error.field == "mot-de-passe-actuel" for error in errors):
+            self.query_one("#mot-de-passe-actuel", Input).value = ""
+        self.show_errors(errors)
 
-    @on(Changed)
-    def _show_outcome(self, message: Changed) -> None:
-        self.set_busy(False)
-        if message.ended:
-            self.leave(message.reason)
-        elif message.errors:
-            if any(error.field == "mot-de-passe-actuel" for error in message.errors):
-                self.query_one("#mot-de-passe-actuel", Input).value = ""
-            self.show_errors(message.errors)
-        else:
-            self.leave(True)
+    def session_ended(self, error: NotSignedIn) -> None:
+        """Leaves for the sign-in: with the block's reason after too many wrong current
+        passwords (:class:`TooManyAttempts`), else «fin de session»."""
+        too_many = isinstance(error, TooManyAttempts)
+        self.leave(SignOutReason.ATTEMPTS if too_many else SignOutReason.ENDED)
 
     @on(Button.Pressed, "#annuler")
     def _cancel(self) -> None:
         self.go_back()
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

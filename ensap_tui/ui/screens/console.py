@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,7 +29,6 @@ from ensap_tui.services.models import (
     AgentSession,
     Event,
 )
-from ensap_tui.services.ports import StoreBusyError, StoreError
 from ensap_tui.ui.screens.sign_in import duration_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
@@ -184,13 +184,12 @@ class ConsoleScreen(SignedInScreen):
             self.hint = hint
 
     class Acted(Message):
-        """An action finished: its outcome; ``ended`` when the agent's session is over."""
+        """An action finished: its outcome."""
 
-        def __init__(self, message: str, kind: NoticeKind, *, ended: bool = False) -> None:
+        def __init__(self, message: str, kind: NoticeKind) -> None:
             super().__init__()
             self.message = message
             self.kind: NoticeKind = kind
-            self.ended = ended
 
     class JournalRead(Message):
         """The events of one NIR were read."""
@@ -200,20 +199,13 @@ class ConsoleScreen(SignedInScreen):
             self.nir = nir
             self.events = events
 
-    class SignedOut(Message):
-        """The sign-out was recorded; ``message`` says why when it was not asked for."""
-
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
-
     def __init__(self, session: AgentSession) -> None:
         # The idle watch of SignedInScreen only keeps its session; the console's is an agent's.
         super().__init__(cast("Session", session))
         self.agent = session
         self._rows: list[Row] = []
         self._debounce: Timer | None = None
-        self._busy = False
+        self._signing_out = False
         self._journal_nir: str | None = None
         self._query = ""
         # The row selected when the results were last shown: a highlight of another row is
@@ -367,14 +359,16 @@ class ConsoleScreen(SignedInScreen):
     def _clear_message(self) -> None:
         self.query_one("#message-console", Notice).clear()
 
-    @work(thread=True, exclusive=True, group="recherche")
     def _run_search(self, query: str) -> None:
         service = self.services.assistance
-        summaries = service.search(query, limit=50)
-        rows = [Row(summary, service.status_label(summary)) for summary in summaries]
-        self.post_message(self.Searched(query, rows, service.search_hint(query)))
 
-    @on(Searched)
+        def search() -> ConsoleScreen.Searched:
+            summaries = service.search(query, limit=50)
+            rows = [Row(summary, service.status_label(summary)) for summary in summaries]
+            return self.Searched(query, rows, service.search_hint(query))
+
+        self.call_service(search, self._show_results, group="recherche", busy=False)
+
     def _show_results(self, message: Searched) -> None:
         if message.query != self.query_one("#recherche", Input).value:
             return  # typed further meanwhile: a newer search follows
@@ -431,9 +425,9 @@ class ConsoleScreen(SignedInScreen):
             state_of(summary) is AccountState.BLOCKED or summary.failures > 0
         )
         pending = summary is not None and summary.account.status is AccountStatus.PENDING
-        self.query_one(f"#{UNLOCK}", Button).disabled = self._busy or not blocked
-        self.query_one(f"#{RESEND}", Button).disabled = self._busy or not pending
-        self.query_one(f"#{DELETE}", Button).disabled = self._busy or summary is None
+        self.query_one(f"#{UNLOCK}", Button).disabled = self.busy or not blocked
+        self.query_one(f"#{RESEND}", Button).disabled = self.busy or not pending
+        self.query_one(f"#{DELETE}", Button).disabled = self.busy or summary is None
         self.query_one("#journal", Button).disabled = summary is None
 
     def _show_details(self) -> None:
@@ -466,11 +460,15 @@ class ConsoleScreen(SignedInScreen):
         panel.display = True
         self._read_journal(selected.nir)
 
-    @work(thread=True, exclusive=True, group="journal")
     def _read_journal(self, nir: str) -> None:
-        self.post_message(self.JournalRead(nir, self.services.assistance.journal(nir, limit=50)))
+        journal = self.services.assistance.journal
+        self.call_service(
+            lambda: self.JournalRead(nir, journal(nir, limit=50)),
+            self._show_journal,
+            group="journal",
+            busy=False,
+        )
 
-    @on(JournalRead)
     def _show_journal(self, message: JournalRead) -> None:
         selected = self._selected()
         if selected is None or selected.nir != message.nir:
@@ -513,7 +511,7 @@ class ConsoleScreen(SignedInScreen):
         from ensap_tui.ui.screens.confirm import ConfirmScreen
 
         row = self._selected()
-        if row is None or self._busy:
+        if row is None or self.busy:
             return
         account = row.summary.account
         question = (
@@ -534,20 +532,24 @@ class ConsoleScreen(SignedInScreen):
         )
 
     def _start(self, action: str, nir: str | None = None) -> None:
-        if self._busy:
+        if self.busy:
             return
         if nir is None:
             row = self._selected()
             if row is None:
                 return
             nir = row.nir
-        self._busy = True
-        self._update_actions()
         self.query_one("#message-console", Notice).clear()
-        self._act(action, nir)
+        self.call_service(partial(self._act, action, nir), self._acted, exclusive=False)
 
-    @work(thread=True, group="action")
-    def _act(self, action: str, nir: str) -> None:
+    def set_busy(self, busy: bool) -> None:
+        """While an action runs, the actions are off (the search and the journal stay)."""
+        self.busy = busy
+        self._update_actions()
+
+    def _act(self, action: str, nir: str) -> Acted:
+        """Runs ``action`` on ``nir`` (in the service call's thread): what it did, or why it
+        does not apply to this account."""
         service = self.services.assistance
         name = self.agent.name
         masked = mask_nir(nir)
@@ -570,19 +572,11 @@ class ConsoleScreen(SignedInScreen):
             else:
                 service.delete(nir, name)
                 text = f"L'espace {masked} a été supprimé ; son journal est conservé."
-        except NotSignedIn as error:
-            self.post_message(self.Acted(str(error), "erreur", ended=True))
-        except (UnknownAccount, ActionRefused, StoreError, StoreBusyError) as error:
-            self.post_message(self.Acted(str(error), "erreur"))
-        else:
-            self.post_message(self.Acted(text, "succes"))
+        except (UnknownAccount, ActionRefused) as error:
+            return self.Acted(str(error), "erreur")
+        return self.Acted(text, "succes")
 
-    @on(Acted)
     def _acted(self, message: Acted) -> None:
-        self._busy = False
-        if message.ended:
-            self.dismiss(message.message)
-            return
         self.query_one("#message-console", Notice).show(message.message, message.kind)
         self._update_actions()
         # The row is read again (the journal shown follows the selection).
@@ -607,12 +601,20 @@ class ConsoleScreen(SignedInScreen):
             "activité. Identifiez-vous de nouveau pour la rouvrir.",
         )
 
-    @work(thread=True, exclusive=True, group="deconnexion-agent")
     def _sign_out(self, reason: str = "", message: str = "") -> None:
-        self.services.agents.sign_out(self.agent, reason=reason)
-        self.post_message(self.SignedOut(message))
+        # The console closes even when the sign-out cannot be written (said then).
+        self.call_service(
+            partial(self.services.agents.sign_out, self.agent, reason=reason),
+            group="deconnexion-agent",
+            busy=False,
+            after=partial(self._close, message),
+        )
 
-    @on(SignedOut)
-    def _signed_out(self, message: SignedOut) -> None:
-        if self.is_current:
-            self.dismiss(message.message)
+    def session_ended(self, error: NotSignedIn) -> None:
+        """The agent was removed meanwhile: the console closes and says why."""
+        self._close(str(error))
+
+    def _close(self, message: str) -> None:
+        if self.is_current and not self._signing_out:
+            self._signing_out = True
+            self.dismiss(message)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.services.errors import ValidationFailed
-from ensap_tui.services.models import RegistrationReceipt, RegistrationRequest
-from ensap_tui.services.ports import StoreBusyError, StoreError
+from ensap_tui.services.models import RegistrationRequest
 from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -35,9 +32,6 @@ PHONE_ABROAD = (
     "8 chiffres »."
 )
 BUSY_TEXT = "Création de votre espace en cours…"
-STORE_TROUBLE = (
-    "La base de données du simulateur est momentanément indisponible : réessayez dans un instant."
-)
 
 
 def _field(
@@ -66,30 +60,8 @@ class ContactsScreen(RegistrationStep):
     STEP: ClassVar[int] = 3
     HELP_TOPIC: ClassVar[str] = "coordonnees"
 
-    class Registered(Message):
-        """The registration went through (new space, or a notice to the known address)."""
-
-        def __init__(self, receipt: RegistrationReceipt) -> None:
-            super().__init__()
-            self.receipt = receipt
-
-    class Refused(Message):
-        """The service found fields invalid (``errors`` in screen order)."""
-
-        def __init__(self, errors: Sequence[FieldError]) -> None:
-            super().__init__()
-            self.errors = list(errors)
-
-    class Failed(Message):
-        """The registration could not be stored; ``message`` says so in French."""
-
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
-
     def __init__(self, draft: RegistrationRequest, wizard: Wizard | None = None) -> None:
         super().__init__(draft, wizard)
-        self.busy = False
 
     def compose_body(self) -> ComposeResult:
         d = self.draft
@@ -128,9 +100,6 @@ class ContactsScreen(RegistrationStep):
             yield Static(classes="espace")
             yield Button("Valider et Continuer", id="valider", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
-
     def save(self) -> None:
         """Copies the six fields into the draft."""
         d = self.draft
@@ -150,44 +119,25 @@ class ContactsScreen(RegistrationStep):
             super().submit()
 
     def register(self) -> None:
-        """Registers the draft in a thread worker (the buttons wait meanwhile)."""
-        self._set_working(True)
-        # A copy: the fields stay editable while the worker reads it on its thread.
-        self._register(replace(self.draft))
+        """Registers the draft in a thread worker (the buttons wait meanwhile); the receipt or
+        the refused fields go to the wizard."""
+        # A copy: the fields stay editable while the worker reads it on its thread. argon2 is
+        # slow on purpose: this runs through the service-call path.
+        self.call_service(
+            partial(self.services.registration.register, replace(self.draft)),
+            self.wizard.registered,
+            group="inscription",
+        )
 
     def go_back(self) -> None:
         if not self.busy:
             super().go_back()
 
-    def _set_working(self, busy: bool) -> None:
-        self.busy = busy
-        self.set_busy(busy)
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
         if busy:
             self.query_one("#travail-en-cours").scroll_visible()
 
-    @work(thread=True, exclusive=True, group="inscription")
-    def _register(self, request: RegistrationRequest) -> None:
-        # argon2 is slow on purpose: this runs in a thread and only posts messages back.
-        try:
-            receipt = self.services.registration.register(request)
-        except ValidationFailed as refusal:
-            self.post_message(self.Refused(refusal.errors))
-        except (StoreError, StoreBusyError) as trouble:
-            detail = trouble.args[0] if isinstance(trouble, StoreError) and trouble.args else ""
-            self.post_message(self.Failed(str(detail) or STORE_TROUBLE))
-        else:
-            self.post_message(self.Registered(receipt))
-
-    @on(Registered)
-    def _registered(self, event: Registered) -> None:
-        self.wizard.registered(event.receipt)
-
-    @on(Refused)
-    def _refused(self, event: Refused) -> None:
-        self._set_working(False)
-        self.wizard.refused(event.errors)
-
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self._set_working(False)
-        self.notify(event.message, severity="error", markup=False, timeout=10)
+    def refused(self, errors: Sequence[FieldError]) -> None:
+        """The wizard shows each error on the step that owns its field."""
+        self.wizard.refused(errors)

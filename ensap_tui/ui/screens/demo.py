@@ -5,10 +5,11 @@ the demo clock and show it in the header line."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -20,11 +21,8 @@ from ensap_tui.services.demo import (
     ONE_DAY,
     ONE_HOUR,
     DemoAccountView,
-    DemoClockError,
-    NotDemoDatabase,
     describe_step,
 )
-from ensap_tui.services.ports import StoreBusyError, StoreError
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.widgets.notice import Notice
 
@@ -60,15 +58,21 @@ def header_clock_text(app: App[Any]) -> str:
     )
 
 
+def _front_screen(app: App[Any]) -> EnsapScreen | None:
+    """The screen in front, or the one below a help page or a palette: where the demo clock's
+    calls go (None only while the app closes)."""
+    return next((s for s in reversed(app.screen_stack) if isinstance(s, EnsapScreen)), None)
+
+
 def show_demo_clock(app: App[Any]) -> None:
     """Writes the demo clock in the header line of the current screen and refreshes the demo
     pages of the stack. Does nothing outside the demo mode."""
     if not getattr(app, "demo", False):
         return
-    try:
-        text = header_clock_text(app)
-    except (StoreError, StoreBusyError):
-        return  # shown again at the next tick
+    screen = _front_screen(app)
+    text = None if screen is None else screen.call_now(partial(header_clock_text, app))
+    if text is None:
+        return  # said; shown again at the next tick
     for tag in app.screen.query("#entete-simulateur").results(Static):
         tag.update(text)
     for open_screen in app.screen_stack:
@@ -82,18 +86,19 @@ def move_demo_clock(app: App[Any], step: timedelta | None) -> bool:
     if not getattr(app, "demo", False):
         return False
     demo = _services(app).demo
-    try:
+
+    def move() -> str:
         if step is None:
             demo.real_time()
-            message = f"Horloge de démonstration remise à l'heure réelle : {demo.clock_text()}."
-        else:
-            demo.advance(step)
-            message = (
-                f"Horloge de démonstration avancée {describe_step(step)} : {demo.clock_text()}."
-            )
-    except (DemoClockError, NotDemoDatabase, StoreError, StoreBusyError) as error:
-        app.notify(str(error), title="Horloge de démonstration", severity="error", markup=False)
-        return False
+            return f"Horloge de démonstration remise à l'heure réelle : {demo.clock_text()}."
+        demo.advance(step)
+        return f"Horloge de démonstration avancée {describe_step(step)} : {demo.clock_text()}."
+
+    # At once, not in a worker: the header shows the new time with the key press (one row).
+    screen = _front_screen(app)
+    message = None if screen is None else screen.call_now(move)
+    if message is None:
+        return False  # said
     app.notify(message, title="Horloge de démonstration", markup=False)
     show_demo_clock(app)
     return True
@@ -151,6 +156,7 @@ class DemoScreen(EnsapScreen):
         super().__init__()
         self._rows: list[tuple[str, ...]] = []
         self._ready = False
+        self._reset_succeeded = False
 
     def compose_body(self) -> ComposeResult:
         demo = self.services.demo
@@ -196,12 +202,14 @@ class DemoScreen(EnsapScreen):
         if not self._ready:
             return  # the clock may move before the table has its columns
         demo = self.services.demo
-        try:
-            clock = demo.clock_text()
-            views = demo.accounts()
-            agent = agent_text(demo.agent_name, demo.agent_password)
-        except (StoreError, StoreBusyError):
-            return  # read again at the next tick
+        read = self.call_now(
+            lambda: (
+                demo.clock_text(), demo.accounts(), agent_text(demo.agent_name, demo.agent_password)
+            )
+        )
+        if read is None:
+            return  # said; read again at the next tick
+        clock, views, agent = read
         try:
             line = self.query_one("#horloge-demo", Static)
             table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
@@ -238,25 +246,23 @@ class DemoScreen(EnsapScreen):
         self.query_one("#message-demo", Notice).show(
             "Réinitialisation en cours : les comptes fictifs sont recréés…", "info"
         )
-        self.query_one("#reinitialiser-demo", Button).disabled = True
-        self._run_reset()
+        # argon2 hashes every demo password again: in a thread worker.
+        self.call_service(
+            self.services.demo.reset,
+            self._reset_done,
+            group="demo-reset",
+            after=self._reset_ended,
+        )
 
-    @work(thread=True, exclusive=True, group="demo-reset")
-    def _run_reset(self) -> None:
-        # argon2 hashes every demo password again: off the UI thread.
-        try:
-            self.services.demo.reset()
-        except (NotDemoDatabase, StoreError, StoreBusyError) as error:
-            self.app.call_from_thread(self._reset_done, str(error))
-        else:
-            self.app.call_from_thread(self._reset_done, None)
+    def _reset_ended(self) -> None:
+        if not self._reset_succeeded:
+            notice = self.query_one("#message-demo", Notice)
+            notice.show("La démonstration n'a pas été réinitialisée.", "erreur")
+        self._reset_succeeded = False
 
-    def _reset_done(self, error: str | None) -> None:
-        self.query_one("#reinitialiser-demo", Button).disabled = False
+    def _reset_done(self, _: object) -> None:
+        self._reset_succeeded = True
         notice = self.query_one("#message-demo", Notice)
-        if error is not None:
-            notice.show(f"La démonstration n'a pas été réinitialisée : {error}", "erreur")
-            return
         notice.show(
             "Démonstration réinitialisée : comptes fictifs recréés, horloge de démonstration "
             "remise à l'heure réelle.",

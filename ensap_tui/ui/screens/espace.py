@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from ensap_tui.domain.contact import format_phone
@@ -22,7 +21,6 @@ from ensap_tui.services.errors import NotSignedIn
 from ensap_tui.services.models import Contacts, Session
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS
 from ensap_tui.ui.widgets.notice import Notice
 
 FIRST_SIGN_IN = "Première connexion"
@@ -118,13 +116,6 @@ class EspaceScreen(SignedInScreen):
         Binding("escape", "sign_out", "Se déconnecter", key_display="Échap"),
     ]
 
-    class SignedOut(Message):
-        """The sign-out worker finished."""
-
-        def __init__(self, reason: SignOutReason) -> None:
-            super().__init__()
-            self.reason = reason
-
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self._signing_out = False
@@ -162,10 +153,8 @@ class EspaceScreen(SignedInScreen):
         self._show_contacts()
 
     def _show_contacts(self) -> None:
-        try:
-            account = self.services.account.account(self.session)
-        except NotSignedIn:
-            self.sign_out(SignOutReason.ENDED)
+        account = self.own_account()
+        if account is None:
             return
         self.query_one("#coordonnees", Static).update(contacts_text(account.contacts))
 
@@ -194,18 +183,17 @@ class EspaceScreen(SignedInScreen):
         self._signing_out = True
         for button in self.query(Button):
             button.disabled = True
-        self._record_sign_out(reason)
+        # The session ends on screen even when its log line cannot be written (said then).
+        self.call_service(
+            partial(self.services.sign_in.sign_out, self.session, reason=reason.event_detail),
+            group="deconnexion",
+            busy=False,  # the buttons are off for good: the screen is closing
+            after=partial(self.leave, reason),
+        )
 
-    @work(thread=True, exclusive=True, group="deconnexion")
-    def _record_sign_out(self, reason: SignOutReason) -> None:
-        # The session ends on screen even when its log line cannot be written.
-        with suppress(*STORE_ERRORS):
-            self.services.sign_in.sign_out(self.session, reason=reason.event_detail)
-        self.post_message(self.SignedOut(reason))
-
-    @on(SignedOut)
-    def _signed_out(self, message: SignedOut) -> None:
-        self.leave(message.reason)
+    def session_ended(self, error: NotSignedIn) -> None:
+        """The session is over (account gone...): signs out with «fin de session»."""
+        self.sign_out(SignOutReason.ENDED)
 
     # The two change screens.
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from ensap_tui.domain.errors import FieldError
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice
 
@@ -39,13 +38,6 @@ class ForgotPasswordScreen(FormScreen):
     # Below 96 columns the three buttons fit in a row only with narrower margins (stylesheet).
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
 
-    class Requested(Message):
-        """The reset request finished; ``error`` is set for a malformed NIR."""
-
-        def __init__(self, error: FieldError | None) -> None:
-            super().__init__()
-            self.error = error
-
     def compose_body(self) -> ComposeResult:
         yield Static("Mot de passe oublié", classes="titre-page")
         yield Static(INTRO, classes="introduction", markup=False)
@@ -64,30 +56,19 @@ class ForgotPasswordScreen(FormScreen):
 
     @on(Button.Pressed, "#envoyer")
     def submit(self) -> None:
-        if self.has_class("-occupe"):
+        if self.busy:
             return
         self.clear_errors()
         self.query_one("#message-oubli", Notice).clear()
-        self.set_busy(True)
-        self._request(self.query_one("#identifiant", Input).value)
+        self.call_service(
+            partial(
+                self.services.recovery.request_reset, self.query_one("#identifiant", Input).value
+            ),
+            self._show_outcome,
+            group="oubli",
+        )
 
-    @work(thread=True, exclusive=True, group="oubli")
-    def _request(self, nir_text: str) -> None:
-        try:
-            self.services.recovery.request_reset(nir_text)
-        except FieldError as error:
-            self.post_message(self.Requested(error))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Requested(None))
-
-    @on(Requested)
-    def _show_outcome(self, message: Requested) -> None:
-        self.set_busy(False)
-        if message.error is not None:
-            self.show_errors([message.error])
-            return
+    def _show_outcome(self, _: object) -> None:
         self.query_one("#message-oubli", Notice).show(SENT, "succes")
         mailbox = self.query_one("#ouvrir-boite", Button)
         mailbox.display = True
@@ -100,8 +81,3 @@ class ForgotPasswordScreen(FormScreen):
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:
         self.go_back()
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

@@ -36,7 +36,8 @@ class MailboxScreen(EnsapScreen):
     text, link included, is shown literally. ``#suivre-lien`` opens the activation (which
     runs at once, as clicking a real mail's link does) or the reset screen with the link filled
     in; it is disabled for a mail without a link. With no mail,
-    ``#boite-vide`` says so. The list is read again each time the screen comes back (F5 too).
+    ``#boite-vide`` says so. The list is read again each time the screen comes back (F5 too);
+    a damaged mail is left out and said, the others are listed.
     """
 
     HELP_TOPIC = "boite"
@@ -83,9 +84,12 @@ class MailboxScreen(EnsapScreen):
 
     def action_refresh(self) -> None:
         """Reads the outbox again, keeping the selected mail when it is still listed."""
+        messages = self.call_now(self.services.mailbox.messages)
+        if messages is None:
+            return  # said; the list shown stays
         table: DataTable[Text] = self.query_one("#messages", DataTable)
         selected = self._selected()
-        self._messages = self.services.mailbox.messages()
+        self._messages = messages
         # The body's width: the screen less its padding (2 + 2) and scrollbar gutter (2).
         recipient, subject, received = self._columns_for_width(self.app.size.width - 6)
         table.clear(columns=True)

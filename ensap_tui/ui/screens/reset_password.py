@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
-from ensap_tui.services.errors import ValidationFailed
 from ensap_tui.services.models import ResetOutcome
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.store_trouble import STORE_ERRORS, StoreTrouble
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
 from ensap_tui.ui.widgets.new_password import NewPassword
@@ -65,16 +64,6 @@ class ResetPasswordScreen(FormScreen):
     """The link's account (name, birth date, NIR, e-mail) once the link is known, for the
     :class:`NewPassword` checks."""
 
-    class Reset(Message):
-        """The reset worker finished with an ``outcome``, or ``errors`` on the fields."""
-
-        def __init__(
-            self, outcome: ResetOutcome | None, errors: list[FieldError] | None = None
-        ) -> None:
-            super().__init__()
-            self.outcome = outcome
-            self.errors = errors or []
-
     def __init__(self, link: str = "") -> None:
         super().__init__()
         self._link = link
@@ -103,7 +92,6 @@ class ResetPasswordScreen(FormScreen):
             yield Button("Valider", id="valider", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
         self.query_one("#mot-de-passe-oublie").display = False
         if self._link:
             problem = self._load_personal(self._link)
@@ -112,9 +100,16 @@ class ResetPasswordScreen(FormScreen):
 
     def _load_personal(self, link: str) -> ResetOutcome | None:
         """Reads the link's account data for the meter; returns why the link cannot be used."""
-        try:
-            found = self.services.recovery.personal_for_reset(link)
-        except FieldError:
+        recovery = self.services.recovery
+
+        def read() -> PersonalInfo | ResetOutcome | None:
+            try:
+                return recovery.personal_for_reset(link)
+            except FieldError:
+                return None  # not a link (yet): the rules are checked without it
+
+        found = self.call_now(read)
+        if found is None:
             self.personal = None
             return None
         if isinstance(found, ResetOutcome):
@@ -137,43 +132,29 @@ class ResetPasswordScreen(FormScreen):
 
     @on(Button.Pressed, "#valider")
     def submit(self) -> None:
-        if self.has_class("-occupe"):
+        if self.busy:
             return
         self.clear_errors()
         self.query_one("#message-reinitialisation", Notice).clear()
         self.query_one("#mot-de-passe-oublie").display = False
-        self.set_busy(True)
-        self._reset(
-            self.query_one("#lien", LinkInput).value,
-            self.query_one("#mot-de-passe", Input).value,
-            self.query_one("#confirmation-mot-de-passe", Input).value,
+        self.call_service(
+            partial(
+                self.services.recovery.reset_password,
+                self.query_one("#lien", LinkInput).value,
+                self.query_one("#mot-de-passe", Input).value,
+                self.query_one("#confirmation-mot-de-passe", Input).value,
+            ),
+            self._show_outcome,
+            group="reinitialisation",
         )
 
-    @work(thread=True, exclusive=True, group="reinitialisation")
-    def _reset(self, link: str, password: str, confirmation: str) -> None:
-        try:
-            outcome = self.services.recovery.reset_password(link, password, confirmation)
-        except FieldError as error:
-            self.post_message(self.Reset(None, [error]))
-        except ValidationFailed as failed:
-            self.post_message(self.Reset(None, failed.errors))
-        except STORE_ERRORS as error:
-            self.post_message(StoreTrouble(error))
-        else:
-            self.post_message(self.Reset(outcome))
-
-    @on(Reset)
-    def _show_outcome(self, message: Reset) -> None:
-        self.set_busy(False)
-        if message.outcome is None:
-            self.show_errors(message.errors)
-            return
-        if message.outcome is ResetOutcome.DONE:
+    def _show_outcome(self, outcome: ResetOutcome) -> None:
+        if outcome is ResetOutcome.DONE:
             for field in ("#mot-de-passe", "#confirmation-mot-de-passe"):
                 self.query_one(field, Input).value = ""
             self._go_to_sign_in()
             return
-        self._show_link_problem(message.outcome)
+        self._show_link_problem(outcome)
 
     def _show_link_problem(self, outcome: ResetOutcome) -> None:
         self.query_one("#message-reinitialisation", Notice).show(LINK_PROBLEMS[outcome], "erreur")
@@ -189,8 +170,3 @@ class ResetPasswordScreen(FormScreen):
     @on(Button.Pressed, "#retour")
     def _back(self) -> None:
         self.go_back()
-
-    @on(StoreTrouble)
-    def _store_trouble(self, message: StoreTrouble) -> None:
-        self.set_busy(False)
-        self.notify(message.text, severity="error", markup=False, timeout=10)

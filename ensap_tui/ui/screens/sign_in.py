@@ -113,7 +113,6 @@ class SignInScreen(FormScreen):
             yield Button("Mot de passe oublié", id="mot-de-passe-oublie", classes="lien")
 
     def on_mount(self) -> None:
-        self.query_one("#travail-en-cours").display = False
         if self._initial_notice:
             self.query_one("#message-connexion", Notice).show(self._initial_notice, "succes")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 import time
 from datetime import timedelta
+from functools import partial
 
 from textual import events, on
 from textual.widgets import Button, Checkbox, DataTable, Input
 
 from ensap_tui.services.errors import NotSignedIn
-from ensap_tui.services.models import Session
+from ensap_tui.services.models import Account, Session
 from ensap_tui.ui.screens.base import EnsapScreen
 
 
@@ -94,6 +95,11 @@ class SignedInScreen(EnsapScreen):
     def idle_expired(self) -> None:
         """Called once when the session has been idle too long; leaves with IDLE."""
         self.leave(SignOutReason.IDLE)
+
+    def own_account(self) -> Account | None:
+        """The session's account, read now (see ``call_now``); None when it could not be read
+        (said, and the session left when it has ended)."""
+        return self.call_now(partial(self.services.account.account, self.session))
 
     def session_ended(self, error: NotSignedIn) -> None:
         """A call found the session over (signed out elsewhere, account gone): leaves with

@@ -1,0 +1,101 @@
+"""Issue 9, point 2: a stored value the store cannot read (a timestamp that is not ISO after a
+manual edit, a damaged restore) is a typed error naming the table, the row and the column; a
+list leaves the row out, keeps the others and hands over what it left out."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.adapters.sqlite_store import SqliteStore
+from ensap_tui.adapters.tokens import SequenceTokenSource
+from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.services.container import Services
+from ensap_tui.services.damage import damaged_text, left_out_text
+from ensap_tui.services.ports import DamagedRecord
+from tests.hardening.support import PASSWORDS, person
+
+NOT_ISO = "lundi dernier"
+
+
+@pytest.fixture
+def two_people(db_path: Path) -> Iterator[Services]:
+    """Two pending spaces, two mails, two agents; the first of each is then damaged."""
+    built = open_services(
+        db_path,
+        clock=FixedClock(datetime.now(UTC)),
+        token_source=SequenceTokenSource(),
+        settings=Settings.for_tests(),
+    )
+    for number in (1, 2):
+        built.registration.register(person(number).request())
+        built.agents.add(f"agent{number}", PASSWORDS[1], PASSWORDS[1])
+    for table, column, where in (
+        ("accounts", "created_at", f"nir = '{person(1).nir}'"),
+        ("agents", "created_at", "name = 'agent1'"),
+        ("outbox", "sent_at", f"nir = '{person(1).nir}'"),
+    ):
+        conn = sqlite3.connect(db_path, isolation_level=None)
+        try:  # a manual edit from another program
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (NOT_ISO,))
+        finally:
+            conn.close()
+    yield built
+    built.close()
+
+
+def row_id(db_path: Path, table: str, where: str) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        return int(conn.execute(f"SELECT id FROM {table} WHERE {where}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_one_record_names_the_table_the_row_and_the_column(
+    db_path: Path, two_people: Services
+) -> None:
+    first = row_id(db_path, "accounts", f"nir = '{person(1).nir}'")
+    store = SqliteStore(db_path)
+    try:
+        with store.read() as tx, pytest.raises(DamagedRecord) as caught:
+            tx.account_by_nir(person(1).nir)
+    finally:
+        store.close()
+    error = caught.value
+    assert (error.table, error.row, error.column, error.nir) == (
+        "accounts", first, "created_at", person(1).nir
+    )
+    assert str(error).startswith("Une ligne de la base de données est endommagée")
+    assert damaged_text(error).startswith(
+        f"Cet espace est endommagé dans la base de données (table «\u00a0accounts\u00a0», "
+        f"ligne {first})"
+    )
+
+
+def test_a_list_keeps_the_other_rows_and_hands_over_the_one_left_out(
+    db_path: Path, two_people: Services
+) -> None:
+    first = row_id(db_path, "accounts", f"nir = '{person(1).nir}'")
+    store = SqliteStore(db_path)
+    try:
+        with store.read() as tx:
+            listed = tx.list_accounts()
+        assert [account.nir for account in listed] == [person(2).nir]
+        assert [(e.table, e.row) for e in store.take_damaged()] == [("accounts", first)]
+        assert store.take_damaged() == []  # handed over once
+    finally:
+        store.close()
+
+
+def test_the_services_lists_show_the_others(two_people: Services) -> None:
+    assert [m.recipient for m in two_people.mailbox.messages()] == [person(2).email]
+    assert [a.name for a in two_people.agents.list()] == ["agent2"]
+    left_out = two_people.take_damaged()
+    assert sorted(e.table for e in left_out) == ["agents", "outbox"]
+    assert left_out_text(left_out).startswith("1 courriel endommagé n'est pas affiché")
