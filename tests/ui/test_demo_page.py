@@ -268,3 +268,27 @@ async def test_in_demo_mode_the_footer_offers_the_demo_page(make_demo_app: Any) 
             if enabled and binding.show
         }
         assert offered["f2"] == "Page démo"
+
+
+async def test_at_80_columns_every_column_of_the_accounts_is_in_view_and_whole(
+    make_demo_app: Any,
+) -> None:
+    """At 80×24 the accounts table neither scrolls sideways nor cuts a word: the narrow layout
+    wraps the NIR, the state and the last sign-in between words."""
+    app = make_demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_page(pilot)
+        await wait_until(pilot, lambda: bool(table_rows(app)), "the demo accounts")
+        table: DataTable[Any] = app.screen.query_one("#comptes-demo", DataTable)
+        assert table.max_scroll_x == 0
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.region.right <= app.screen.region.right - 1  # left of the scroll bar
+        widths = [column.width for column in table.columns.values()]
+        for row in table_rows(app).values():
+            for cell, width in zip(row, widths, strict=True):
+                assert all(len(word) <= width for word in cell.split()), (cell, width)
+        rows = table_rows(app)
+        assert rows["attente"][3] == "en attente d'activation"
+        assert rows["habitue"][4] == "24/11 14:02"
+        assert table.ordered_rows[0].height == 2  # the NIR on two lines

@@ -39,6 +39,20 @@ INTRO = (
 )
 NONE = "—"
 
+#: Terminal width (columns) from which the accounts table takes its wide layout (one line per
+#: account, every column as wide as its text: 94 columns with the cell padding).
+WIDE = 100
+#: The accounts table's columns: label, key, and the width in the narrow layout, where rows
+#: are as tall as their text (the NIR, the state and the last sign-in wrap between words) so
+#: the table fits 80 columns without scrolling sideways.
+ACCOUNT_COLUMNS: tuple[tuple[str, str, str, int], ...] = (
+    ("Nom", "nom", "Nom", 13),
+    ("N° sécurité sociale", "nir", "N° sécurité\nsociale", 11),
+    ("Mot de passe", "mot-de-passe", "Mot de passe", 16),
+    ("État", "etat", "État", 14),
+    ("Connexion", "derniere-connexion", "Connexion", 9),
+)
+
 
 class _DemoApp(Protocol):
     services: Services
@@ -157,6 +171,7 @@ class DemoScreen(EnsapScreen):
         self._rows: list[tuple[str, ...]] = []
         self._ready = False
         self._reset_succeeded = False
+        self._narrow: bool | None = None  # set by the first _fit_to_width
 
     def compose_body(self) -> ComposeResult:
         demo = self.services.demo
@@ -181,17 +196,32 @@ class DemoScreen(EnsapScreen):
         )
 
     def on_mount(self) -> None:
-        table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
-        # Short headings: the five columns fit 100 columns without scrolling sideways.
-        table.add_column("Nom", key="nom")
-        table.add_column("N° sécurité sociale", key="nir")
-        table.add_column("Mot de passe", key="mot-de-passe")
-        table.add_column("État", key="etat")
-        table.add_column("Connexion", key="derniere-connexion")
         self._ready = True
-        self.refresh_page()
+        self._fit_to_width()
         self.set_interval(1.0, self.refresh_page)
-        table.focus()
+        self.query_one("#comptes-demo", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        """The wide layout from :data:`WIDE` columns (one line per account), else the narrow
+        one (80×24 and up): fixed widths and rows as tall as their text, so every column is
+        in view and nothing is cut mid-word."""
+        narrow = self.app.size.width < WIDE
+        if narrow == self._narrow or not self._ready:
+            return
+        self._narrow = narrow
+        table: DataTable[Text] = self.query_one("#comptes-demo", DataTable)
+        table.clear(columns=True)
+        table.header_height = 2 if narrow else 1
+        for wide_label, key, slim_label, slim in ACCOUNT_COLUMNS:
+            if narrow:
+                table.add_column(slim_label, width=slim, key=key)
+            else:
+                table.add_column(wide_label, key=key)
+        self._rows = []  # fill the table again
+        self.refresh_page()
 
     def on_screen_resume(self) -> None:
         self.refresh_page()
@@ -225,7 +255,11 @@ class DemoScreen(EnsapScreen):
         cursor = table.cursor_row
         table.clear()
         for view, row in zip(views, rows, strict=True):
-            table.add_row(*(Text(cell) for cell in row), key=view.person.key)
+            table.add_row(
+                *(Text(cell) for cell in row),
+                key=view.person.key,
+                height=None if self._narrow else 1,
+            )
         if rows:
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), animate=False)
 
