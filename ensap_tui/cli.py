@@ -16,21 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ensap_tui import __version__
-from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, take_left_out
+from ensap_tui.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    SUB_COMMANDS,
+    CommandError,
+    add_sub_command,
+    take_left_out,
+)
 from ensap_tui.commands.parser import FrenchArgumentParser
 from ensap_tui.typography import keep_non_breaking_spaces
 
 if TYPE_CHECKING:
     from ensap_tui.bootstrap import Settings
-
-
-def command_groups() -> list[Callable[..., None]]:
-    """The ``register`` of each group of sub-commands, in help order (see
-    ``ensap_tui.commands``); imported only when a parser with sub-commands is built."""
-    from ensap_tui.commands import accounts, agents, demo, events, outbox, scenario, serve
-
-    return [outbox.register, agents.register, accounts.register, events.register,
-            demo.register, scenario.register, serve.register]
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
@@ -85,8 +84,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     )
     if with_commands:
         commands = parser.add_subparsers(title="commandes", metavar="COMMANDE")
-        for register in command_groups():
-            register(commands, common)
+        for spec in SUB_COMMANDS:  # each module is imported here, not at start-up
+            add_sub_command(commands, common, spec)
     return parser
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import re
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,37 @@ def test_an_unknown_message_is_kept_whole() -> None:
     assert french_message("something argparse may say one day") == (
         "something argparse may say one day"
     )
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def test_each_entry_of_the_table_is_a_sub_command_built_by_its_module() -> None:
+    """``SUB_COMMANDS`` says, in help order, which sub-commands exist and what the command line
+    shows of them; each module only builds its arguments (or its actions) and its handler."""
+    from ensap_tui.commands import SUB_COMMANDS
+
+    commands = _sub_parsers(build_parser())
+    assert list(commands.choices) == [spec.name for spec in SUB_COMMANDS]
+    listed = {action.dest: action.help for action in commands._choices_actions}
+    for spec in SUB_COMMANDS:
+        parser = commands.choices[spec.name]
+        assert (listed[spec.name], parser.description) == (spec.help, spec.description)
+        assert parser.get_default("handler") is not None
+        assert any(action.dest == "db" for action in parser._actions)  # parents=[common]
+
+
+def test_opening_the_app_imports_no_command_module() -> None:
+    """Start-up: the modules of the sub-commands load only when their parsers are built."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ensap_tui.cli;"
+        "ensap_tui.cli.parse_arguments(['--demo']);"
+        "from ensap_tui.commands import SUB_COMMANDS;"
+        "sys.exit(any('ensap_tui.commands.' + s.module in sys.modules for s in SUB_COMMANDS))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+

@@ -1,8 +1,11 @@
-"""The sub-commands of ``ensap-tui``, one module per group.
+"""The sub-commands of ``ensap-tui``, one module per sub-command (a command or a group of
+actions).
 
-Each module exposes ``register(commands, common)``: it adds its parsers to ``commands`` (the
-sub-parsers action), with ``parents=[common]`` so ``--db`` is accepted after the sub-command too,
-and sets ``handler=`` (a function ``(argparse.Namespace) -> int``) as each parser's default.
+:data:`SUB_COMMANDS` lists them (name, help line, description, module). Each module is a
+:class:`CommandModule`: its ``build(parser, common)`` gives the parser made from its spec its
+arguments, or its actions (:func:`add_actions`), and its ``handler`` (a function
+``(argparse.Namespace) -> int``). :func:`add_sub_command` is the one place that turns a spec
+and its module into a sub-command.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -78,26 +82,120 @@ def add_command(
     return parser
 
 
-def add_group(
-    commands: Any,
-    common: argparse.ArgumentParser,
-    name: str,
+def add_actions(
+    parser: argparse.ArgumentParser,
     *,
-    help: str,
-    description: str,
     when_bare: Callable[
         [argparse.ArgumentParser], Callable[[argparse.Namespace], int]
     ] = help_without_action,
 ) -> Any:
-    """A group of sub-commands (``agent``, ``demo``…) added like :func:`add_command`; gives
-    the sub-parsers action its actions are added to (listed under «actions» in its help).
+    """Makes ``parser`` a group of actions (``agent``, ``demo``…): gives the sub-parsers
+    action its actions are added to (listed under «actions» in its help).
     ``when_bare(parser)`` is the handler run when no action is typed (by default
     :func:`help_without_action`)."""
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name, parents=[common], help=help, description=description
-    )
     parser.set_defaults(handler=when_bare(parser))
     return parser.add_subparsers(title="actions", metavar="ACTION")
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A sub-command of ``ensap-tui`` as the command line shows it before its arguments: its
+    ``name``, its line in the list of commands (``help``), the text of its own ``--help``
+    (``description``), and the ``module`` of ``ensap_tui.commands`` that builds it."""
+
+    name: str
+    help: str
+    description: str
+    module: str
+
+
+class CommandModule(Protocol):
+    """A module of ``ensap_tui.commands`` that builds one sub-command of ``ensap-tui``."""
+
+    def build(self, parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+        """Gives ``parser`` (made from its :class:`CommandSpec`) its arguments or its actions,
+        and its handler; ``common`` is the parent of every parser of its actions."""
+
+
+#: Every sub-command of ``ensap-tui``, in help order: what the command line shows of it and the
+#: module of ``ensap_tui.commands`` that builds it (imported only when the parsers are built).
+SUB_COMMANDS = (
+    CommandSpec(
+        "outbox",
+        help="affiche les courriels simulés (boîte d'envoi)",
+        description=(
+            "Affiche les courriels envoyés par le simulateur, du plus récent au plus ancien."
+        ),
+        module="outbox",
+    ),
+    CommandSpec(
+        "agent",
+        help="gère les agents d'assistance",
+        description=(
+            "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
+            "ouvrir la console."
+        ),
+        module="agents",
+    ),
+    CommandSpec(
+        "accounts",
+        help="consulte et gère les espaces (assistance)",
+        description=(
+            "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
+            "renvoyer le lien d'activation, supprimer. Chaque action est inscrite au journal."
+        ),
+        module="accounts",
+    ),
+    CommandSpec(
+        "events",
+        help="affiche le journal des événements",
+        description=(
+            "Affiche le journal des événements, du plus récent au plus ancien : créations, "
+            "activations, connexions, blocages et actions de l'assistance avec leur auteur."
+        ),
+        module="events",
+    ),
+    CommandSpec(
+        "demo",
+        help="mode démonstration : réinitialiser, horloge, comptes fictifs",
+        description=(
+            "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
+            "ou celle de --db)."
+        ),
+        module="demo",
+    ),
+    CommandSpec(
+        "scenario",
+        help="scénarios : vérifier, jouer en direct ou enregistrer un parcours",
+        description=(
+            "Un scénario est un fichier TOML qui décrit un parcours avec les identifiants de "
+            "docs/TESTING.md : le même fichier se vérifie sans écran et se joue devant une salle."
+        ),
+        module="scenario",
+    ),
+    CommandSpec(
+        "serve",
+        help="ouvre le simulateur dans un navigateur (textual-serve)",
+        description=(
+            "Sert le simulateur à un navigateur : chaque onglet ouvert sur l'adresse affichée "
+            "lance sa propre application, sur la même base. Par défaut, seule cette machine "
+            "peut s'y connecter (127.0.0.1)."
+        ),
+        module="serve",
+    ),
+)
+
+
+def add_sub_command(commands: Any, common: argparse.ArgumentParser, spec: CommandSpec) -> None:
+    """``spec`` added to ``commands`` as a sub-command, with ``parents=[common]`` (so ``--db``
+    is accepted after it too), then built by its module, imported here."""
+    import importlib
+
+    parser: argparse.ArgumentParser = commands.add_parser(
+        spec.name, parents=[common], help=spec.help, description=spec.description
+    )
+    module: CommandModule = importlib.import_module(f"ensap_tui.commands.{spec.module}")
+    module.build(parser, common)
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

@@ -13,8 +13,8 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_actions,
     add_command,
-    add_group,
     add_json_option,
     add_limit_option,
     print_json,
@@ -48,16 +48,9 @@ DELETE_NEEDS_YES = (
 )
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``accounts`` and its sub-commands to the command line."""
-    actions = add_group(
-        commands, common, "accounts",
-        help="consulte et gère les espaces (assistance)",
-        description=(
-            "Les espaces du simulateur, pour l'assistance : lister, consulter, débloquer, "
-            "renvoyer le lien d'activation, supprimer. Chaque action est inscrite au journal."
-        ),
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``accounts``' actions."""
+    actions = add_actions(parser)
 
     listing = add_command(
         actions, common, "list",

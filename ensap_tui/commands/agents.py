@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_actions,
     add_command,
-    add_group,
     add_json_option,
     report,
     visible,
@@ -40,16 +40,9 @@ MISSING_LINES = (
 )
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``agent`` and its sub-commands to the command line."""
-    actions = add_group(
-        commands, common, "agent",
-        help="gère les agents d'assistance",
-        description=(
-            "Les agents d'assistance s'identifient sur l'écran « Espace assistance » pour "
-            "ouvrir la console."
-        ),
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``agent``'s actions."""
+    actions = add_actions(parser)
 
     add = add_command(
         actions, common, "add",

@@ -15,8 +15,8 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    add_actions,
     add_command,
-    add_group,
     add_json_option,
     open_services,
     output_console,
@@ -37,17 +37,9 @@ CLOCK_STEPS: dict[str, timedelta | None] = {
 }
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``demo reset``, ``demo clock`` and ``demo accounts`` to the command line."""
-    actions = add_group(
-        commands, common, "demo",
-        help="mode démonstration : réinitialiser, horloge, comptes fictifs",
-        description=(
-            "Commandes du formateur sur la base de démonstration (celle de « ensap-tui --demo », "
-            "ou celle de --db)."
-        ),
-        when_bare=_missing_action,
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``demo``'s actions."""
+    actions = add_actions(parser, when_bare=_missing_action)
 
     reset = add_command(
         actions, common, "reset",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import add_command, add_json_option, add_limit_option
+from ensap_tui.commands import add_json_option, add_limit_option
 from ensap_tui.commands._helpdesk import (
     cell,
     helpdesk_services,
@@ -19,17 +19,9 @@ if TYPE_CHECKING:
     from ensap_tui.services.models import Event
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``events`` to the command line."""
-    parser = add_command(
-        commands, common, "events",
-        help="affiche le journal des événements",
-        description=(
-            "Affiche le journal des événements, du plus récent au plus ancien : créations, "
-            "activations, connexions, blocages et actions de l'assistance avec leur auteur."
-        ),
-        handler=run,
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``events``' options; it runs :func:`run`."""
+    parser.set_defaults(handler=run)
     add_json_option(parser)
     add_limit_option(parser, 50, "d'événements")
     parser.add_argument(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from ensap_tui.commands import (
     EXIT_OK,
-    add_command,
     add_json_option,
     add_limit_option,
     note_left_out,
@@ -21,16 +20,9 @@ if TYPE_CHECKING:
     from ensap_tui.services.models import MailMessage
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``outbox`` to the command line."""
-    parser = add_command(
-        commands, common, "outbox",
-        help="affiche les courriels simulés (boîte d'envoi)",
-        description=(
-            "Affiche les courriels envoyés par le simulateur, du plus récent au plus ancien."
-        ),
-        handler=run,
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``outbox``'s options; it runs :func:`run`."""
+    parser.set_defaults(handler=run)
     parser.add_argument(
         "--last", action="store_true", help="seulement le dernier courriel, en entier"
     )

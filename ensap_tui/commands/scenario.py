@@ -14,29 +14,25 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ensap_tui.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from ensap_tui.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    add_actions,
+    add_command,
+)
 
 if TYPE_CHECKING:
     from ensap_tui.scenarios.format import Scenario
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``scenario verifier``, ``scenario jouer`` and ``scenario enregistrer``."""
-    parser = commands.add_parser(
-        "scenario",
-        parents=[common],
-        help="scénarios : vérifier, jouer en direct ou enregistrer un parcours",
-        description=(
-            "Un scénario est un fichier TOML qui décrit un parcours avec les identifiants de "
-            "docs/TESTING.md : le même fichier se vérifie sans écran et se joue devant une salle."
-        ),
-    )
-    parser.set_defaults(handler=_missing_action(parser))
-    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``scenario verifier``, ``scenario jouer`` and ``scenario enregistrer``."""
+    actions = add_actions(parser, when_bare=_missing_action)
 
-    verify = actions.add_parser(
-        "verifier",
-        parents=[common],
+    verify = add_command(
+        actions, common, "verifier",
         help="vérifie des scénarios sans écran, sur une base jetable",
         description=(
             "Joue chaque scénario sans écran, aussi vite que l'application le permet, sur une "
@@ -44,6 +40,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "--db et --demo n'y changent rien : la base est toujours neuve. "
             "S'arrête au premier échec : étape, attendu, écran affiché et capture SVG."
         ),
+        handler=run_verify,
     )
     verify.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
                         help="scénarios à vérifier (.toml)")
@@ -59,11 +56,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                         help="taille du terminal simulé, par exemple 80x24 (par défaut : 100x40)")
     verify.add_argument("--detail", action="store_true",
                         help="affiche chaque étape (mots de passe masqués)")
-    verify.set_defaults(handler=run_verify)
 
-    play = actions.add_parser(
-        "jouer",
-        parents=[common],
+    play = add_command(
+        actions, common, "jouer",
         help="joue un scénario en direct, au rythme d'une personne, avec ses pauses",
         description=(
             "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
@@ -71,16 +66,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "en bas de l'écran, chaque pause attend une touche, Échap rend la main à tout "
             "moment (l'application reste ouverte ; Ctrl+Q pour quitter)."
         ),
+        handler=run_play,
     )
     play.add_argument("file", type=Path, metavar="FICHIER", help="le scénario (.toml)")
     play.add_argument("--vitesse", type=positive_speed, default=1.0, metavar="FACTEUR",
                       help="2 : deux fois plus vite, 0.5 : deux fois moins (par défaut : 1)")
     _variables_option(play)
-    play.set_defaults(handler=run_play)
 
-    record = actions.add_parser(
-        "enregistrer",
-        parents=[common],
+    record = add_command(
+        actions, common, "enregistrer",
         help="enregistre ce que vous faites dans l'application comme un scénario",
         description=(
             "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
@@ -89,12 +83,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "deviennent des variables, chaque nouvel écran une attente, le dernier une "
             "vérification."
         ),
+        handler=run_record,
     )
     record.add_argument("file", type=Path, metavar="FICHIER", help="le scénario à écrire (.toml)")
     record.add_argument("--titre", metavar="TITRE", help="titre du scénario")
     record.add_argument("--remplacer", action="store_true",
                         help="remplace FICHIER s'il existe déjà")
-    record.set_defaults(handler=run_record)
 
 
 def positive_seconds(text: str) -> float:

@@ -23,7 +23,6 @@ from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
-    add_command,
     chosen_database,
     open_services,
     positive_int,
@@ -49,18 +48,9 @@ def port_number(text: str) -> int:
     return value
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Adds ``serve`` to the command line."""
-    parser = add_command(
-        commands, common, "serve",
-        help="ouvre le simulateur dans un navigateur (textual-serve)",
-        description=(
-            "Sert le simulateur à un navigateur : chaque onglet ouvert sur l'adresse affichée "
-            "lance sa propre application, sur la même base. Par défaut, seule cette machine "
-            "peut s'y connecter (127.0.0.1)."
-        ),
-        handler=run,
-    )
+def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``serve``'s options; it runs :func:`run`."""
+    parser.set_defaults(handler=run)
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
