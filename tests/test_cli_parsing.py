@@ -128,3 +128,33 @@ def test_opening_the_app_imports_no_command_module() -> None:
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["scenario", "verifier", "s.toml", "--delai", "vite"],
+     "argument --delai\u00a0: un nombre de secondes est attendu, pas 'vite'"),
+    (["scenario", "verifier", "s.toml", "--delai", "0,05"],
+     "argument --delai\u00a0: un nombre de secondes entre 0,1 et 600 est attendu"),
+    (["scenario", "verifier", "s.toml", "--delai", "601"],
+     "argument --delai\u00a0: un nombre de secondes entre 0,1 et 600 est attendu"),
+    (["scenario", "jouer", "s.toml", "--vitesse", "x2"],
+     "argument --vitesse\u00a0: un nombre est attendu, pas 'x2'"),
+    (["scenario", "jouer", "s.toml", "--vitesse", "20.5"],
+     "argument --vitesse\u00a0: une vitesse entre 0,1 et 20 est attendue"),
+], ids=["delai-texte", "delai-court", "delai-long", "vitesse-texte", "vitesse-grande"])
+def test_a_number_out_of_its_bounds_is_refused_in_french(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.rstrip().endswith(message)
+
+
+@pytest.mark.parametrize(("argv", "key", "value"), [
+    (["scenario", "verifier", "s.toml", "--delai", "0,1"], "delai", 0.1),
+    (["scenario", "verifier", "s.toml", "--delai", "600"], "delai", 600.0),
+    (["scenario", "jouer", "s.toml", "--vitesse", "0.5"], "vitesse", 0.5),
+    (["scenario", "jouer", "s.toml", "--vitesse", "20"], "vitesse", 20.0),
+], ids=["delai-min", "delai-max", "vitesse-point", "vitesse-max"])
+def test_a_number_within_its_bounds_is_taken(argv: list[str], key: str, value: float) -> None:
+    assert getattr(build_parser().parse_args(argv), key) == value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,16 +92,36 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
                         help="remplace FICHIER s'il existe déjà")
 
 
-def positive_seconds(text: str) -> float:
-    """argparse type: a number of seconds between 0.1 and 600, French message otherwise."""
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"un nombre de secondes est attendu, pas {text!r}"
-                                         ) from None
-    if not 0.1 <= value <= 600:
-        raise argparse.ArgumentTypeError("un nombre de secondes entre 0,1 et 600 est attendu")
-    return value
+def number_between(
+    low: float, high: float, *, not_a_number: str, out_of_range: str
+) -> Callable[[str], float]:
+    """argparse type: a decimal number (``0,5`` or ``0.5``) from ``low`` to ``high``; otherwise
+    the French message ``not_a_number`` (``{text!r}`` is what was typed) or ``out_of_range``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise argparse.ArgumentTypeError(not_a_number.format(text=text)) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(out_of_range)
+        return value
+
+    return parse
+
+
+#: ``--delai``: seconds a step may wait, 0.1 to 600.
+positive_seconds = number_between(
+    0.1, 600,
+    not_a_number="un nombre de secondes est attendu, pas {text!r}",
+    out_of_range="un nombre de secondes entre 0,1 et 600 est attendu",
+)
+#: ``--vitesse``: the speed factor, 0.1 to 20.
+positive_speed = number_between(
+    0.1, 20,
+    not_a_number="un nombre est attendu, pas {text!r}",
+    out_of_range="une vitesse entre 0,1 et 20 est attendue",
+)
 
 
 def terminal_size(text: str) -> tuple[int, int]:
@@ -114,17 +135,6 @@ def terminal_size(text: str) -> tuple[int, int]:
     if not (40 <= size[0] <= 400 and 12 <= size[1] <= 200):
         raise argparse.ArgumentTypeError("une taille entre 40x12 et 400x200 est attendue")
     return size
-
-
-def positive_speed(text: str) -> float:
-    """argparse type: a speed factor between 0.1 and 20, French message otherwise."""
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"un nombre est attendu, pas {text!r}") from None
-    if not 0.1 <= value <= 20:
-        raise argparse.ArgumentTypeError("une vitesse entre 0,1 et 20 est attendue")
-    return value
 
 
 def _variables_option(parser: argparse.ArgumentParser) -> None:
