@@ -78,6 +78,9 @@ def _ensap_commands() -> type[Provider]:
 
     return EnsapCommands
 
+#: Terminal width (columns) below which the demo mode's footer keys are drawn closer together.
+NARROW_FOOTER_BELOW = 100
+
 #: Our own colours: a deep blue, white, and a red accent. Deliberately not an official palette.
 ENSAP_THEME = Theme(
     name="ensap",
@@ -156,6 +159,12 @@ class EnsapApp(App[None], inherit_bindings=False):
         # "ensap" is the theme from the start (the class default below): setting it here would
         # parse the whole stylesheet a second time once running, a tenth of the start-up.
         self.add_class(f"-theme-{ENSAP_THEME.name}")
+        # The demo mode's F2 key does not fit the footer below 100 columns with Textual's
+        # spacing: the stylesheet tightens the footer keys there (see on_resize).
+        self.set_class(demo, "-demo")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_FOOTER_BELOW, "-etroit")
 
     @property
     def available_themes(self) -> dict[str, Theme]:

@@ -4,28 +4,34 @@ buttons, the reset button, the command palette, and nothing of it outside the de
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Footer
+from textual.widgets._footer import FooterKey
 
 from ensap_tui.cli import main
 from ensap_tui.services import demo
 from ensap_tui.ui.app import EnsapApp
 from ensap_tui.ui.commands import palette_commands
+from ensap_tui.ui.registration import RegistrationDraft
 from ensap_tui.ui.screens.activation import ActivationScreen
+from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+from ensap_tui.ui.screens.console import ConsoleScreen
 from ensap_tui.ui.screens.demo import DemoScreen
 from ensap_tui.ui.screens.espace import EspaceScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
 from ensap_tui.ui.screens.sign_in import SignInScreen
+from tests.support.demo import DEMO_AGENT_PASSWORD
 from tests.support.waiting import wait_until
 
 from .demo_support import build_demo_app
-from .session_support import click, shown, sign_in
+from .session_support import click, fill, settle, shown, sign_in
 
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
@@ -292,3 +298,55 @@ async def test_at_80_columns_every_column_of_the_accounts_is_in_view_and_whole(
         assert rows["attente"][3] == "en attente d'activation"
         assert rows["habitue"][4] == "24/11 14:02"
         assert table.ordered_rows[0].height == 2  # the NIR on two lines
+
+
+def footer_keys_whole(app: EnsapApp) -> list[str]:
+    """Asserts that every footer key lies whole in the footer, none over another; returns
+    them, «F2 Page démo» style."""
+    footer = app.screen.query_one(Footer)
+    keys = sorted(footer.query(FooterKey), key=lambda key: key.region.x)
+    for key, after in pairwise(keys):
+        # A space between two keys; the palette's key has its border «▏» for one.
+        gap = 0 if after.has_class("-command-palette") else 1
+        assert key.region.right + gap <= after.region.x, (key.description, after.description)
+    for key in keys:
+        assert footer.region.x <= key.region.x and key.region.right <= footer.region.right
+        shown_width = len(key.key_display) + 1 + len(key.description)
+        assert key.region.width >= shown_width, key.description
+    return [f"{key.key_display} {key.description}" for key in keys]
+
+
+async def test_at_80x24_no_footer_key_is_cut_in_demo_mode(make_demo_app: Any) -> None:
+    """The F2 key makes the demo mode's footers one key longer: at 80 columns every key is
+    still whole, on every screen (the console, with F5, has the most)."""
+    person = PEOPLE["actif"]
+    app = make_demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "F2 Page démo" in footer_keys_whole(app)
+        for screen in (SignInScreen(), IdentityScreen(RegistrationDraft()), MailboxScreen()):
+            await app.push_screen(screen)
+            await settle(pilot)
+            assert "F2 Page démo" in footer_keys_whole(app), type(screen).__name__
+            app.pop_screen()
+            await settle(pilot)
+        await app.push_screen(SignInScreen())
+        await settle(pilot)
+        await sign_in(pilot, person.nir, person.password)
+        await wait_until(pilot, lambda: isinstance(app.screen, EspaceScreen), "EspaceScreen")
+        assert "Échap Se déconnecter" in footer_keys_whole(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await app.push_screen(AgentSignInScreen())
+        await settle(pilot)
+        footer_keys_whole(app)
+        await fill(pilot, "#agent-identifiant", demo.DEMO_AGENT_NAME)
+        await fill(pilot, "#agent-mot-de-passe", DEMO_AGENT_PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen), "ConsoleScreen")
+        assert footer_keys_whole(app)[:5] == [
+            "F5 Actualiser", "F1 Aide", "Échap Retour", "Ctrl+Q Quitter", "F2 Page démo"
+        ]
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, DemoScreen), "DemoScreen")
+        footer_keys_whole(app)
