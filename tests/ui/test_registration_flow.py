@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import Button, Static
 
-from ensap_tui.ui.screens.contacts import ContactsScreen
+from ensap_tui.ui.screens.contacts import BUSY_TEXT, ContactsScreen
 from ensap_tui.ui.screens.finalisation import FinalisationScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -19,6 +19,7 @@ from .registration_wizard import (
     type_text,
     wait_for_screen,
 )
+from .session_support import text_of
 
 PERSON = Person()
 
@@ -131,11 +132,11 @@ async def test_while_the_space_is_created_the_buttons_are_disabled_and_progress_
         screen = ContactsScreen(draft)
         await app.push_screen(screen)
         await pilot.pause()
-        assert not screen.query_one("#travail-en-cours").display
+        assert text_of(screen.query_one("#travail-en-cours")) == ""
 
         screen.submit()  # no await before the checks: the worker's answer cannot arrive yet
         assert all(button.disabled for button in screen.query(Button))
-        assert screen.query_one("#travail-en-cours").display
+        assert text_of(screen.query_one("#travail-en-cours")).endswith(BUSY_TEXT)
         screen.go_back()  # what Escape does: ignored while working
         assert app.screen is screen
 

@@ -240,8 +240,28 @@ async def test_database_trouble_is_reported_and_the_screen_stays_usable(make_app
         assert app.is_running
         assert isinstance(app.screen, SignInScreen)
         assert not app.screen.query_one("#acceder").disabled
-        assert not visible(app, "#travail-en-cours")
+        assert shown(app, "#travail-en-cours") == ""  # the busy line says nothing any more
         assert [n.message for n in app._notifications][-1] == "La base de données est fermée."
+
+
+async def test_the_busy_line_keeps_its_row_so_nothing_moves(make_app: Any) -> None:
+    """Busy shows «Vérification en cours…» in a row kept for it: no widget moves, so the
+    screen is not laid out again at the click that starts the work (issue 9)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sign_in(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        before = {w.id: w.region for w in screen.query("#travail-en-cours, #acceder, Notice")}
+        assert shown(app, "#travail-en-cours") == ""
+        screen.set_busy(True)
+        await pilot.pause()
+        assert shown(app, "#travail-en-cours").endswith("Vérification en cours…")
+        after = {w.id: w.region for w in screen.query("#travail-en-cours, #acceder, Notice")}
+        assert after == before
+        screen.set_busy(False)
+        await pilot.pause()
+        assert shown(app, "#travail-en-cours") == ""
 
 
 async def test_after_a_reset_the_new_password_is_typed_straight_away(make_app: Any) -> None:

@@ -8,13 +8,14 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -70,11 +71,9 @@ class AgentSignInScreen(FormScreen):
         yield PasswordField("Mot de passe", input_id="agent-mot-de-passe")
         yield FieldErrorLine("agent-mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-agent", markup=False)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static("Vérification en cours…")
         yield Notice(id="message-agent")
-        with Horizontal(classes="actions"):
+        yield BusyLine("Vérification en cours…")
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Retour à la page d'accueil", id="retour-accueil")
             yield Static(classes="espace")
             yield Button("Ouvrir la console", id="agent-connexion", variant="primary")

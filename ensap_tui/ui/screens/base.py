@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 if TYPE_CHECKING:
@@ -270,16 +271,17 @@ class EnsapScreen(Screen[object]):
         self.notify(text, severity="error", markup=False, timeout=self.TROUBLE_REPEAT_SECONDS)
 
     def set_busy(self, busy: bool) -> None:
-        """Disables (or enables again) every button and shows ``#travail-en-cours`` if present;
-        :attr:`busy` says which. Called by :meth:`call_service`."""
+        """Disables (or enables again) every button and shows the :class:`BusyLine`
+        (``#travail-en-cours``) if present; :attr:`busy` says which. Called by
+        :meth:`call_service`. Nothing here lays the screen out again."""
         self.busy = busy
         # A state flag only (no style uses it): restyling the whole screen for it would stall
         # the screen for tens of milliseconds at the very moment its work starts.
         self.set_class(busy, "-occupe", update=False)
         for button in self.query(Button):
             button.disabled = busy
-        for indicator in self.query("#travail-en-cours"):
-            indicator.display = busy
+        for line in self.query(BusyLine):
+            line.busy = busy
 
     # Errors next to their fields.
 

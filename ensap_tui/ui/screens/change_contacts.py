@@ -7,7 +7,7 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.contact import format_phone
 from ensap_tui.domain.errors import FieldError
@@ -15,6 +15,7 @@ from ensap_tui.services.models import Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
 from ensap_tui.ui.screens.signed_in import SignedInScreen
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 #: The six fields, in screen order.
@@ -88,10 +89,8 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
             yield from _field("Téléphone principal", "telephone")
             yield from _field("Téléphone secondaire", "telephone-secondaire")
         yield Static(PHONE_EXAMPLE, classes="exemple", markup=False)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static("Enregistrement de vos coordonnées…")
-        with Horizontal(classes="actions"):
+        yield BusyLine("Enregistrement de vos coordonnées…")
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Annuler", id="annuler")
             yield Static(classes="espace")
             yield Button("Valider", id="valider", variant="primary")

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
@@ -17,6 +17,7 @@ from ensap_tui.services.errors import NotSignedIn, TooManyAttempts
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -49,10 +50,8 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         yield NewPassword(
             confirmation_label="Confirmation nouveau mot de passe *"
         ).data_bind(ChangePasswordScreen.personal)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static("Enregistrement du nouveau mot de passe…")
-        with Horizontal(classes="actions"):
+        yield BusyLine("Enregistrement du nouveau mot de passe…")
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Annuler", id="annuler")
             yield Static(classes="espace")
             yield Button("Valider", id="valider", variant="primary")

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.models import RegistrationRequest
 from ensap_tui.ui.screens.step import RegistrationStep
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
@@ -92,10 +93,8 @@ class ContactsScreen(RegistrationStep):
                 PHONE_EXAMPLE,
             )
         yield Static(PHONE_ABROAD, classes="exemple", markup=False)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static(BUSY_TEXT, markup=False)
-        with Horizontal(classes="actions"):
+        yield BusyLine(BUSY_TEXT)
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Retour à l'étape précédente", id="retour-etape")
             yield Static(classes="espace")
             yield Button("Valider et Continuer", id="valider", variant="primary")

@@ -8,13 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.models import ResetOutcome
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
 from ensap_tui.ui.widgets.new_password import NewPassword
@@ -81,11 +82,9 @@ class ResetPasswordScreen(FormScreen):
         yield LinkInput(self._link, id="lien", max_length=400)
         yield FieldErrorLine("lien")
         yield NewPassword().data_bind(ResetPasswordScreen.personal)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static("Enregistrement du nouveau mot de passe…")
         yield Notice(id="message-reinitialisation")
-        with Horizontal(classes="actions"):
+        yield BusyLine("Enregistrement du nouveau mot de passe…")
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Retour", id="retour")
             yield Static(classes="espace")
             yield Button("Mot de passe oublié", id="mot-de-passe-oublie")

@@ -8,7 +8,7 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
@@ -17,6 +17,7 @@ from ensap_tui.services.models import Session, SignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
+from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -103,11 +104,9 @@ class SignInScreen(FormScreen):
         yield PasswordField("Mot de passe", input_id="mot-de-passe")
         yield FieldErrorLine("mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-tentatives", markup=False)
-        with Horizontal(id="travail-en-cours"):
-            yield LoadingIndicator()
-            yield Static("Vérification en cours…")
         yield Notice(id="message-connexion")
-        with Horizontal(classes="actions"):
+        yield BusyLine("Vérification en cours…")
+        with Horizontal(classes="actions -sous-travail"):
             yield Button("Accéder à mon espace", id="acceder", variant="primary")
             yield Static(classes="espace")
             yield Button("Mot de passe oublié", id="mot-de-passe-oublie", classes="lien")
