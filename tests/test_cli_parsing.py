@@ -158,3 +158,23 @@ def test_a_number_out_of_its_bounds_is_refused_in_french(
 ], ids=["delai-min", "delai-max", "vitesse-point", "vitesse-max"])
 def test_a_number_within_its_bounds_is_taken(argv: list[str], key: str, value: float) -> None:
     assert getattr(build_parser().parse_args(argv), key) == value
+
+
+@pytest.mark.parametrize(("group", "table"), [
+    ("accounts", "accounts._READ_ACTIONS"), ("agent", "agents._FIRST_ACTIONS"),
+    ("demo", "demo._ACTIONS"), ("scenario", "scenario._ACTIONS"),
+])
+def test_each_action_of_a_table_is_built_as_declared(group: str, table: str) -> None:
+    """A group's ``ActionSpec`` table gives its actions, in order, with their help line,
+    description and handler."""
+    import importlib
+
+    module_name, _, attribute = table.partition(".")
+    specs = getattr(importlib.import_module(f"ensap_tui.commands.{module_name}"), attribute)
+    actions = _sub_parsers(_sub_parsers(build_parser()).choices[group])
+    assert list(actions.choices)[: len(specs)] == [spec.name for spec in specs]
+    listed = {action.dest: action.help for action in actions._choices_actions}
+    for spec in specs:
+        parser = actions.choices[spec.name]
+        assert (listed[spec.name], parser.description) == (spec.help, spec.description)
+        assert parser.get_default("handler") is spec.handler

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -82,19 +82,40 @@ def add_command(
     return parser
 
 
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of a group (``demo clock``, ``accounts list``…): its ``name``, its line in
+    the group's list of actions (``help``), the text of its own ``--help`` (``description``),
+    the ``handler`` run when it is chosen, and ``arguments``, which adds its arguments."""
+
+    name: str
+    help: str
+    description: str
+    handler: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None]
+
+
 def add_actions(
     parser: argparse.ArgumentParser,
+    common: argparse.ArgumentParser,
+    specs: Sequence[ActionSpec],
     *,
     when_bare: Callable[
         [argparse.ArgumentParser], Callable[[argparse.Namespace], int]
     ] = help_without_action,
 ) -> Any:
-    """Makes ``parser`` a group of actions (``agent``, ``demo``…): gives the sub-parsers
-    action its actions are added to (listed under «actions» in its help).
-    ``when_bare(parser)`` is the handler run when no action is typed (by default
-    :func:`help_without_action`)."""
+    """Makes ``parser`` a group of actions (``agent``, ``demo``…) and adds each of ``specs``,
+    in order, by :func:`add_command` (listed under «actions» in its help), then gives it its
+    arguments. ``when_bare(parser)`` is the handler run when no action is typed (by default
+    :func:`help_without_action`). Gives the sub-parsers action, for more actions."""
     parser.set_defaults(handler=when_bare(parser))
-    return parser.add_subparsers(title="actions", metavar="ACTION")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+    for spec in specs:
+        spec.arguments(add_command(
+            actions, common, spec.name,
+            help=spec.help, description=spec.description, handler=spec.handler,
+        ))
+    return actions
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
+    ActionSpec,
     CommandError,
     add_actions,
-    add_command,
     add_json_option,
     add_limit_option,
     print_json,
@@ -50,14 +50,11 @@ DELETE_NEEDS_YES = (
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``accounts``' actions."""
-    actions = add_actions(parser)
+    actions = add_actions(parser, common, _READ_ACTIONS)
+    add_record_actions(actions, common, _ACTIONS, add_nir_argument)
 
-    listing = add_command(
-        actions, common, "list",
-        help="liste les espaces, du plus récent au plus ancien",
-        description="Liste les espaces, du plus récent au plus ancien (NIR masqué).",
-        handler=run_list,
-    )
+
+def _listing_arguments(listing: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--statut",
         choices=STATE_CHOICES,
@@ -69,16 +66,10 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     add_limit_option(listing, 100, "d'espaces")
     add_json_option(listing)
 
-    show = add_command(
-        actions, common, "show",
-        help="affiche un espace",
-        description="Affiche l'état et les coordonnées d'un espace.",
-        handler=run_show,
-    )
+
+def _show_arguments(show: argparse.ArgumentParser) -> None:
     add_nir_argument(show)
     add_json_option(show)
-
-    add_record_actions(actions, common, _ACTIONS, add_nir_argument)
 
 
 def account_json(summary: AccountSummary, services: Services) -> dict[str, Any]:
@@ -242,5 +233,24 @@ _ACTIONS = (
         "Supprime définitivement un espace ; son journal est conservé.",
         run_delete,
         needs_yes=True,
+    ),
+)
+
+
+#: The actions that read, before those on one account.
+_READ_ACTIONS = (
+    ActionSpec(
+        "list",
+        help="liste les espaces, du plus récent au plus ancien",
+        description="Liste les espaces, du plus récent au plus ancien (NIR masqué).",
+        handler=run_list,
+        arguments=_listing_arguments,
+    ),
+    ActionSpec(
+        "show",
+        help="affiche un espace",
+        description="Affiche l'état et les coordonnées d'un espace.",
+        handler=run_show,
+        arguments=_show_arguments,
     ),
 )

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
+    ActionSpec,
     CommandError,
     add_actions,
-    add_command,
     add_json_option,
     report,
     visible,
@@ -42,32 +42,17 @@ MISSING_LINES = (
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``agent``'s actions."""
-    actions = add_actions(parser)
+    actions = add_actions(parser, common, _FIRST_ACTIONS)
+    add_record_actions(actions, common, _ACTIONS, _add_name)
 
-    add = add_command(
-        actions, common, "add",
-        help="ajoute un agent (le mot de passe est demandé deux fois, sans écho)",
-        description=(
-            "Ajoute un agent d'assistance. Le mot de passe est demandé deux fois sans être "
-            "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
-            "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
-        ),
-        handler=run_add,
-    )
+
+def _add_arguments(add: argparse.ArgumentParser) -> None:
     add.add_argument("name", metavar="NOM", help=(
             "identifiant de l'agent : 2 à 40 lettres sans accent, chiffres ou signes . _ - "
             "(unique, majuscules comprises)"
         ),)
     add_agent_option(add)
     add_json_option(add)
-
-    listing = add_command(
-        actions, common, "list",
-        help="liste les agents", description="Liste les agents.", handler=run_list,
-    )
-    add_json_option(listing)
-
-    add_record_actions(actions, common, _ACTIONS, _add_name)
 
 
 def _add_name(parser: argparse.ArgumentParser) -> None:
@@ -190,5 +175,28 @@ _ACTIONS = (
         "Lève le blocage d'un agent et oublie ses tentatives échouées ; l'action est "
         "inscrite au journal.",
         run_unlock,
+    ),
+)
+
+
+#: Adding and listing agents, before the actions on one agent.
+_FIRST_ACTIONS = (
+    ActionSpec(
+        "add",
+        help="ajoute un agent (le mot de passe est demandé deux fois, sans écho)",
+        description=(
+            "Ajoute un agent d'assistance. Le mot de passe est demandé deux fois sans être "
+            "affiché ; sans terminal, il est lu sur l'entrée standard (deux lignes). Il suit "
+            "les règles des mots de passe des usagers et ne doit pas contenir le nom de l'agent."
+        ),
+        handler=run_add,
+        arguments=_add_arguments,
+    ),
+    ActionSpec(
+        "list",
+        help="liste les agents",
+        description="Liste les agents.",
+        handler=run_list,
+        arguments=add_json_option,
     ),
 )

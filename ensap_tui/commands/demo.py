@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
+    ActionSpec,
     CommandError,
     add_actions,
-    add_command,
     add_json_option,
     open_services,
     output_console,
@@ -39,30 +39,10 @@ CLOCK_STEPS: dict[str, timedelta | None] = {
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``demo``'s actions."""
-    actions = add_actions(parser, when_bare=_missing_action)
+    add_actions(parser, common, _ACTIONS, when_bare=_missing_action)
 
-    reset = add_command(
-        actions, common, "reset",
-        help="remet les comptes de démonstration dans leur état de départ",
-        description=(
-            "Supprime les espaces, courriels simulés et blocages de la base de démonstration, "
-            "recrée les comptes fictifs et remet l'horloge de démonstration à l'heure réelle. "
-            "Le journal des événements est conservé."
-        ),
-        handler=run_reset,
-    )
-    add_json_option(reset)
 
-    clock = add_command(
-        actions, common, "clock",
-        help="affiche ou avance l'horloge de démonstration",
-        description=(
-            "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
-            "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
-            "« reel » la remet à l'heure réelle."
-        ),
-        handler=run_clock,
-    )
+def _clock_arguments(clock: argparse.ArgumentParser) -> None:
     clock.add_argument(
         "step",
         nargs="?",
@@ -71,14 +51,6 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
         help="avancer d'1 heure, de 24 heures, ou revenir à l'heure réelle",
     )
     add_json_option(clock)
-
-    accounts = add_command(
-        actions, common, "accounts",
-        help="liste les comptes de démonstration et leurs mots de passe (fictifs)",
-        description="Les comptes fictifs de la démonstration, leur état et leur mot de passe.",
-        handler=run_accounts,
-    )
-    add_json_option(accounts)
 
 
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
@@ -229,3 +201,37 @@ def _view_json(view: DemoAccountView) -> dict[str, Any]:
         "bloque_jusqu_a": iso(view.blocked_until),
         "lien_valable_jusqu_au": iso(view.link_valid_until),
     }
+
+
+#: The trainer's actions, in help order.
+_ACTIONS = (
+    ActionSpec(
+        "reset",
+        help="remet les comptes de démonstration dans leur état de départ",
+        description=(
+            "Supprime les espaces, courriels simulés et blocages de la base de démonstration, "
+            "recrée les comptes fictifs et remet l'horloge de démonstration à l'heure réelle. "
+            "Le journal des événements est conservé."
+        ),
+        handler=run_reset,
+        arguments=add_json_option,
+    ),
+    ActionSpec(
+        "clock",
+        help="affiche ou avance l'horloge de démonstration",
+        description=(
+            "Sans argument, affiche l'horloge de démonstration. « +1h » ou « +24h » l'avancent "
+            "(les liens expirent et les blocages prennent fin selon les règles habituelles) ; "
+            "« reel » la remet à l'heure réelle."
+        ),
+        handler=run_clock,
+        arguments=_clock_arguments,
+    ),
+    ActionSpec(
+        "accounts",
+        help="liste les comptes de démonstration et leurs mots de passe (fictifs)",
+        description="Les comptes fictifs de la démonstration, leur état et leur mot de passe.",
+        handler=run_accounts,
+        arguments=add_json_option,
+    ),
+)

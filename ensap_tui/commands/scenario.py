@@ -19,9 +19,9 @@ from ensap_tui.commands import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    ActionSpec,
     CommandError,
     add_actions,
-    add_command,
 )
 
 if TYPE_CHECKING:
@@ -30,19 +30,10 @@ if TYPE_CHECKING:
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``scenario verifier``, ``scenario jouer`` and ``scenario enregistrer``."""
-    actions = add_actions(parser, when_bare=_missing_action)
+    add_actions(parser, common, _ACTIONS, when_bare=_missing_action)
 
-    verify = add_command(
-        actions, common, "verifier",
-        help="vérifie des scénarios sans écran, sur une base jetable",
-        description=(
-            "Joue chaque scénario sans écran, aussi vite que l'application le permet, sur une "
-            "base de démonstration neuve et jetable (horloge fixe), et vérifie chaque attente. "
-            "--db et --demo n'y changent rien : la base est toujours neuve. "
-            "S'arrête au premier échec : étape, attendu, écran affiché et capture SVG."
-        ),
-        handler=run_verify,
-    )
+
+def _verify_arguments(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
                         help="scénarios à vérifier (.toml)")
     verify.add_argument("--junit", type=Path, metavar="RAPPORT.xml",
@@ -58,34 +49,15 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     verify.add_argument("--detail", action="store_true",
                         help="affiche chaque étape (mots de passe masqués)")
 
-    play = add_command(
-        actions, common, "jouer",
-        help="joue un scénario en direct, au rythme d'une personne, avec ses pauses",
-        description=(
-            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
-            "--db) et joue le scénario à vitesse humaine : la légende de chaque étape s'affiche "
-            "en bas de l'écran, chaque pause attend une touche, Échap rend la main à tout "
-            "moment (l'application reste ouverte ; Ctrl+Q pour quitter)."
-        ),
-        handler=run_play,
-    )
+
+def _play_arguments(play: argparse.ArgumentParser) -> None:
     play.add_argument("file", type=Path, metavar="FICHIER", help="le scénario (.toml)")
     play.add_argument("--vitesse", type=positive_speed, default=1.0, metavar="FACTEUR",
                       help="2 : deux fois plus vite, 0.5 : deux fois moins (par défaut : 1)")
     _variables_option(play)
 
-    record = add_command(
-        actions, common, "enregistrer",
-        help="enregistre ce que vous faites dans l'application comme un scénario",
-        description=(
-            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
-            "--db) et note ce que vous faites : boutons, textes saisis, listes, cases, touches "
-            "Échap et F1-F8. En quittant (Ctrl+Q), écrit le scénario : les mots de passe y "
-            "deviennent des variables, chaque nouvel écran une attente, le dernier une "
-            "vérification."
-        ),
-        handler=run_record,
-    )
+
+def _record_arguments(record: argparse.ArgumentParser) -> None:
     record.add_argument("file", type=Path, metavar="FICHIER", help="le scénario à écrire (.toml)")
     record.add_argument("--titre", metavar="TITRE", help="titre du scénario")
     record.add_argument("--remplacer", action="store_true",
@@ -277,3 +249,45 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         raise CommandError(f"écriture de {path} impossible ({error.strerror}).") from None
+
+
+#: The actions on scenario files, in help order.
+_ACTIONS = (
+    ActionSpec(
+        "verifier",
+        help="vérifie des scénarios sans écran, sur une base jetable",
+        description=(
+            "Joue chaque scénario sans écran, aussi vite que l'application le permet, sur une "
+            "base de démonstration neuve et jetable (horloge fixe), et vérifie chaque attente. "
+            "--db et --demo n'y changent rien : la base est toujours neuve. "
+            "S'arrête au premier échec : étape, attendu, écran affiché et capture SVG."
+        ),
+        handler=run_verify,
+        arguments=_verify_arguments,
+    ),
+    ActionSpec(
+        "jouer",
+        help="joue un scénario en direct, au rythme d'une personne, avec ses pauses",
+        description=(
+            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
+            "--db) et joue le scénario à vitesse humaine : la légende de chaque étape s'affiche "
+            "en bas de l'écran, chaque pause attend une touche, Échap rend la main à tout "
+            "moment (l'application reste ouverte ; Ctrl+Q pour quitter)."
+        ),
+        handler=run_play,
+        arguments=_play_arguments,
+    ),
+    ActionSpec(
+        "enregistrer",
+        help="enregistre ce que vous faites dans l'application comme un scénario",
+        description=(
+            "Ouvre l'application en mode démonstration (base de démonstration, ou celle de "
+            "--db) et note ce que vous faites : boutons, textes saisis, listes, cases, touches "
+            "Échap et F1-F8. En quittant (Ctrl+Q), écrit le scénario : les mots de passe y "
+            "deviennent des variables, chaque nouvel écran une attente, le dernier une "
+            "vérification."
+        ),
+        handler=run_record,
+        arguments=_record_arguments,
+    ),
+)
