@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
@@ -14,10 +15,10 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
-from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.sign_in_form import SignInForm
 from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
-from ensap_tui.ui.widgets.notice import Notice
+from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
 
 INTRO = (
@@ -28,7 +29,6 @@ ATTEMPTS_WARNING = (
     "! Après 3 tentatives infructueuses, l'accès à la console est momentanément bloqué."
 )
 FAILED = "Identifiant d'agent ou mot de passe incorrect."
-EMPTY_PASSWORD = "Saisissez votre mot de passe."
 SIGNED_OUT = "Vous avez quitté la console d'assistance."
 
 
@@ -50,7 +50,7 @@ def agent_blocked_text(until: datetime, now: datetime) -> str:
     )
 
 
-class AgentSignInScreen(FormScreen):
+class AgentSignInScreen(SignInForm):
     """The agent's identifier (``#agent-identifiant``), password (``#agent-mot-de-passe``) and
     ``#agent-connexion``; the outcome in ``#message-agent``.
 
@@ -61,6 +61,10 @@ class AgentSignInScreen(FormScreen):
     """
 
     HELP_TOPIC = "agent"
+    IDENTIFIER = "agent-identifiant"
+    PASSWORD = "agent-mot-de-passe"
+    NOTICE = "message-agent"
+    GROUP = "connexion-agent"
 
     def compose_body(self) -> ComposeResult:
         yield Static("Espace assistance — identification de l'agent", classes="titre-page")
@@ -82,50 +86,23 @@ class AgentSignInScreen(FormScreen):
         self.query_one("#agent-identifiant", Input).focus()
 
     @on(Button.Pressed, "#agent-connexion")
-    def submit(self) -> None:
-        if self.busy:
-            return
-        name = self.query_one("#agent-identifiant", Input).value
-        password_input = self.query_one("#agent-mot-de-passe", Input)
-        password = password_input.value
-        if not password and self.focused is self.query_one("#agent-identifiant"):
-            # Enter in the identifier goes on to the password.
-            password_input.focus()
-            return
-        self.clear_errors()
-        self.query_one("#message-agent", Notice).clear()
-        if not password:
-            # An empty password is a slip, not an attempt: it does not count towards a block.
-            errors: list[FieldError] = []
-            if not name.strip():
-                errors.append(FieldError("agent-identifiant", "Saisissez votre identifiant."))
-            self.show_errors([*errors, FieldError("agent-mot-de-passe", EMPTY_PASSWORD)])
-            return
-        self.call_service(
-            partial(self.services.agents.sign_in, name, password),
-            self._show_outcome,
-            group="connexion-agent",
-        )
+    def _pressed(self) -> None:
+        self.submit()
 
-    def _show_outcome(self, result: AgentSignInResult) -> None:
-        if result.status is SignInStatus.SIGNED_IN and result.session is not None:
-            self._open_console(result.session)
-            return
-        password = self.query_one("#agent-mot-de-passe", Input)
-        password.value = ""
-        notice = self.query_one("#message-agent", Notice)
+    def identifier_errors(self, identifier: str) -> list[FieldError]:
+        if identifier.strip():
+            return []
+        return [FieldError(self.IDENTIFIER, "Saisissez votre identifiant.")]
+
+    def attempt(self, identifier: str, password: str) -> Callable[[], AgentSignInResult]:
+        return partial(self.services.agents.sign_in, identifier, password)
+
+    def failure(self, result: AgentSignInResult) -> tuple[str, NoticeKind]:
         if result.status is SignInStatus.BLOCKED and result.blocked_until is not None:
-            notice.show(
-                agent_blocked_text(result.blocked_until, self.services.clock.now()), "erreur"
-            )
-        else:
-            notice.show(FAILED + agent_attempts_text(result.attempts_left), "erreur")
-        password.focus()
+            return agent_blocked_text(result.blocked_until, self.services.clock.now()), "erreur"
+        return FAILED + agent_attempts_text(result.attempts_left), "erreur"
 
-    def _open_console(self, session: AgentSession) -> None:
-        # Nothing of the sign-in stays behind the console (shared terminals).
-        self.query_one("#agent-identifiant", Input).value = ""
-        self.query_one("#agent-mot-de-passe", Input).value = ""
+    def signed_in(self, session: AgentSession) -> None:
         self.navigator.open(to.Console(session), self._console_closed)
 
     def _console_closed(self, reason: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -15,7 +16,7 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import Session, SignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
-from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.screens.sign_in_form import SignInForm
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
 from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -32,7 +33,6 @@ NOT_ACTIVATED = (
     "après la création de votre espace (valable 24 heures) ; passé ce délai, recommencez la "
     "création de votre espace."
 )
-EMPTY_PASSWORD = "Saisissez votre mot de passe."
 SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour accéder à votre espace."
 SIGNED_OUT = "Déconnexion effectuée : votre session est fermée."
 
@@ -77,7 +77,7 @@ def idle_text(timeout: timedelta) -> str:
     )
 
 
-class SignInScreen(FormScreen):
+class SignInScreen(SignInForm):
     """Sign-in by NIR (``#identifiant``) and password (``#mot-de-passe``), ``#acceder``.
 
     The attempt runs in a thread worker (argon2); meanwhile ``#travail-en-cours`` shows and the
@@ -91,6 +91,10 @@ class SignInScreen(FormScreen):
     """
 
     HELP_TOPIC = "connexion"
+    IDENTIFIER = "identifiant"
+    PASSWORD = "mot-de-passe"
+    NOTICE = "message-connexion"
+    GROUP = "connexion"
 
     def __init__(self, notice: str = "") -> None:
         super().__init__()
@@ -116,47 +120,28 @@ class SignInScreen(FormScreen):
             self.query_one("#message-connexion", Notice).show(self._initial_notice, "succes")
 
     @on(Button.Pressed, "#acceder")
-    def submit(self) -> None:
-        if self.busy:
-            return
-        nir_text = self.query_one("#identifiant", Input).value
-        password_input = self.query_one("#mot-de-passe", Input)
-        password = password_input.value
-        if not password and self.focused is self.query_one("#identifiant"):
-            # Enter in the identifier goes on to the password.
-            password_input.focus()
-            return
-        self.clear_errors()
-        self.query_one("#message-connexion", Notice).clear()
-        if not password:
-            # An empty password is a slip, not an attempt: it must not count towards a block.
-            errors: list[FieldError] = []
-            try:
-                nir.parse_nir(nir_text, field="identifiant")
-            except FieldError as error:
-                errors.append(error)
-            self.show_errors([*errors, FieldError("mot-de-passe", EMPTY_PASSWORD)])
-            return
-        self.call_service(
-            partial(self.services.sign_in.sign_in, nir_text, password),
-            self._show_outcome,
-            group="connexion",
-        )
+    def _pressed(self) -> None:
+        self.submit()
 
-    def _show_outcome(self, result: SignInResult) -> None:
-        if result.status is SignInStatus.SIGNED_IN and result.session is not None:
-            self._open_space(result.session)
-            return
-        password = self.query_one("#mot-de-passe", Input)
-        password.value = ""
-        notice = self.query_one("#message-connexion", Notice)
+    def identifier_errors(self, identifier: str) -> list[FieldError]:
+        try:
+            nir.parse_nir(identifier, field=self.IDENTIFIER)
+        except FieldError as error:
+            return [error]
+        return []
+
+    def attempt(self, identifier: str, password: str) -> Callable[[], SignInResult]:
+        return partial(self.services.sign_in.sign_in, identifier, password)
+
+    def failure(self, result: SignInResult) -> tuple[str, NoticeKind]:
         if result.status is SignInStatus.BLOCKED and result.blocked_until is not None:
-            notice.show(blocked_text(result.blocked_until, self.services.clock.now()), "erreur")
-        elif result.status is SignInStatus.NOT_ACTIVATED:
-            notice.show(NOT_ACTIVATED, "attention")
-        else:
-            notice.show(FAILED + attempts_left_text(result.attempts_left), "erreur")
-        password.focus()
+            return blocked_text(result.blocked_until, self.services.clock.now()), "erreur"
+        if result.status is SignInStatus.NOT_ACTIVATED:
+            return NOT_ACTIVATED, "attention"
+        return FAILED + attempts_left_text(result.attempts_left), "erreur"
+
+    def signed_in(self, session: Session) -> None:
+        self.navigator.open(to.Espace(session), self._signed_out)
 
     def show_notice(self, message: str, kind: NoticeKind = "info") -> None:
         """Shows ``message`` in ``#message-connexion`` (e.g. coming back after a reset) and puts
@@ -166,12 +151,6 @@ class SignInScreen(FormScreen):
         self.query_one("#message-connexion", Notice).show(message, kind)
         nir_input = self.query_one("#identifiant", Input)
         (self.query_one("#mot-de-passe", Input) if nir_input.value.strip() else nir_input).focus()
-
-    def _open_space(self, session: Session) -> None:
-        # Nothing of the sign-in stays behind the space (shared terminals).
-        self.query_one("#identifiant", Input).value = ""
-        self.query_one("#mot-de-passe", Input).value = ""
-        self.navigator.open(to.Espace(session), self._signed_out)
 
     def _signed_out(self, reason: object) -> None:
         notice = self.query_one("#message-connexion", Notice)
