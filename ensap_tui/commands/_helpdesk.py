@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ensap_tui.commands import (
     EXIT_OK,
     EXIT_USAGE,
+    ActionSpec,
     CommandError,
+    add_json_option,
     note_left_out,
     open_services,
     print_json,
@@ -71,28 +73,30 @@ class Action(NamedTuple):
     needs_yes: bool = False  # ``--yes`` confirms it
 
 
-def add_record_actions(
-    actions: Any,
-    common: argparse.ArgumentParser,
-    specs: Sequence[Action],
-    add_target: Callable[[argparse.ArgumentParser], None],
-) -> None:
-    """Adds each of ``specs`` to ``actions``: the record it acts on (``add_target``), then
-    ``--yes`` when it must be confirmed, ``--agent`` and ``--json``."""
-    from ensap_tui.commands import add_command, add_json_option
+def on_record(
+    specs: Sequence[Action], add_target: Callable[[argparse.ArgumentParser], None]
+) -> tuple[ActionSpec, ...]:
+    """Each of ``specs`` as an action of its group (see
+    :func:`~ensap_tui.commands.add_actions`): its arguments are the record it acts on
+    (``add_target``), then ``--yes`` when it must be confirmed, ``--agent`` and ``--json``."""
 
-    for spec in specs:
-        parser = add_command(
-            actions, common, spec.name,
-            help=spec.help, description=spec.description, handler=spec.handler,
-        )
-        add_target(parser)
-        if spec.needs_yes:
-            parser.add_argument(
-                "--yes", action="store_true", help="confirme la suppression (obligatoire)"
-            )
-        add_agent_option(parser)
-        add_json_option(parser)
+    def arguments(needs_yes: bool) -> Callable[[argparse.ArgumentParser], None]:
+        def add(parser: argparse.ArgumentParser) -> None:
+            add_target(parser)
+            if needs_yes:
+                parser.add_argument(
+                    "--yes", action="store_true", help="confirme la suppression (obligatoire)"
+                )
+            add_agent_option(parser)
+            add_json_option(parser)
+
+        return add
+
+    return tuple(
+        ActionSpec(spec.name, spec.help, spec.description, spec.handler,
+                   arguments(spec.needs_yes))
+        for spec in specs
+    )
 
 
 def shell_actor() -> str:

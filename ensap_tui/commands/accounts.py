@@ -25,12 +25,12 @@ from ensap_tui.commands._helpdesk import (
     Action,
     actor,
     add_nir_argument,
-    add_record_actions,
     cell,
     console,
     helpdesk_services,
     iso,
     masked,
+    on_record,
     print_rows,
     when,
 )
@@ -50,8 +50,7 @@ DELETE_NEEDS_YES = (
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``accounts``' actions."""
-    actions = add_actions(parser, common, _READ_ACTIONS)
-    add_record_actions(actions, common, _ACTIONS, add_nir_argument)
+    add_actions(parser, common, (*_READ_ACTIONS, *on_record(_ACTIONS, add_nir_argument)))
 
 
 def _listing_arguments(listing: argparse.ArgumentParser) -> None:

@@ -21,10 +21,10 @@ from ensap_tui.commands._helpdesk import (
     Action,
     actor,
     add_agent_option,
-    add_record_actions,
     cell,
     helpdesk_services,
     iso,
+    on_record,
     print_rows,
     when,
 )
@@ -42,8 +42,7 @@ MISSING_LINES = (
 
 def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``agent``'s actions."""
-    actions = add_actions(parser, common, _FIRST_ACTIONS)
-    add_record_actions(actions, common, _ACTIONS, _add_name)
+    add_actions(parser, common, (*_FIRST_ACTIONS, *on_record(_ACTIONS, _add_name)))
 
 
 def _add_arguments(add: argparse.ArgumentParser) -> None:
