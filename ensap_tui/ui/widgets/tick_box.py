@@ -38,6 +38,17 @@ class TickBox(Checkbox, inherit_bindings=False):
         return max(1, len(self.render().wrap(width)))
 
     @property
+    def _box(self) -> str:
+        return "☑" if self.value else "☐"
+
+    @property
     def _button(self) -> Content:
-        style = self.get_visual_style("toggle--button")
-        return Content.styled("☑" if self.value else "☐", style)
+        return Content.styled(self._box, self.get_visual_style("toggle--button"))
+
+    def render(self) -> Content:
+        """«☐ Afficher »: the box, one space, the label (as wide as Textual draws it). The space
+        goes with the box rather than as the label's first cell: pictures (SVG) drop the
+        leading space of a text run, which glued the label to its box («☐Afficher»)."""
+        box = Content.styled(f"{self._box} ", self.get_visual_style("toggle--button"))
+        label = self._label.pad_right(1).stylize_before(self.get_visual_style("toggle--label"))
+        return Content.assemble(box, label)
