@@ -6,12 +6,12 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
 from ensap_tui.services.models import ActivationOutcome
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
@@ -73,12 +73,14 @@ class ActivationScreen(FormScreen):
         yield LinkInput(self._link, id="lien", max_length=400)
         yield FieldErrorLine("lien")
         yield Notice(id="message-activation")
-        with Horizontal(classes="actions"):
-            yield Button("Retour", id="retour")
-            yield Static(classes="espace")
-            yield Button("Créer mon espace", id="creer-espace")
-            yield Button("Accéder à mon espace", id="acceder-espace")
-            yield Button("Activer mon espace", id="activer", variant="primary")
+        yield from action_bar(
+            Button("Retour", id="retour"),
+            right=[
+                Button("Créer mon espace", id="creer-espace"),
+                Button("Accéder à mon espace", id="acceder-espace"),
+                Button("Activer mon espace", id="activer", variant="primary"),
+            ],
+        )
 
     def on_mount(self) -> None:
         self.query_one("#creer-espace").display = False

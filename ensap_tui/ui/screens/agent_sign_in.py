@@ -8,7 +8,6 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
@@ -16,7 +15,7 @@ from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.sign_in_form import SignInForm
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -76,11 +75,11 @@ class AgentSignInScreen(SignInForm):
         yield FieldErrorLine("agent-mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-agent", markup=False)
         yield Notice(id="message-agent")
-        yield BusyLine("Vérification en cours…")
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Retour à la page d'accueil", id="retour-accueil")
-            yield Static(classes="espace")
-            yield Button("Ouvrir la console", id="agent-connexion", variant="primary")
+        yield from action_bar(
+            Button("Retour à la page d'accueil", id="retour-accueil"),
+            right=[Button("Ouvrir la console", id="agent-connexion", variant="primary")],
+            busy="Vérification en cours…",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#agent-identifiant", Input).focus()

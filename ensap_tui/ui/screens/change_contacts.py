@@ -15,7 +15,7 @@ from ensap_tui.services.models import Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
 from ensap_tui.ui.screens.signed_in import SignedInScreen
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 #: The six fields, in screen order.
@@ -89,11 +89,11 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
             yield from _field("Téléphone principal", "telephone")
             yield from _field("Téléphone secondaire", "telephone-secondaire")
         yield Static(PHONE_EXAMPLE, classes="exemple", markup=False)
-        yield BusyLine("Enregistrement de vos coordonnées…")
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Annuler", id="annuler")
-            yield Static(classes="espace")
-            yield Button("Valider", id="valider", variant="primary")
+        yield from action_bar(
+            Button("Annuler", id="annuler"),
+            right=[Button("Valider", id="valider", variant="primary")],
+            busy="Enregistrement de vos coordonnées…",
+        )
 
     def on_mount(self) -> None:
         account = self.own_account()

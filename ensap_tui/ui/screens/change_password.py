@@ -7,7 +7,6 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Button, Input, Static
 
@@ -17,7 +16,7 @@ from ensap_tui.services.errors import NotSignedIn, TooManyAttempts
 from ensap_tui.services.models import Session
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -50,11 +49,11 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         yield NewPassword(
             confirmation_label="Confirmation nouveau mot de passe *"
         ).data_bind(ChangePasswordScreen.personal)
-        yield BusyLine("Enregistrement du nouveau mot de passe…")
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Annuler", id="annuler")
-            yield Static(classes="espace")
-            yield Button("Valider", id="valider", variant="primary")
+        yield from action_bar(
+            Button("Annuler", id="annuler"),
+            right=[Button("Valider", id="valider", variant="primary")],
+            busy="Enregistrement du nouveau mot de passe…",
+        )
 
     def on_mount(self) -> None:
         account = self.own_account()

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.models import RegistrationRequest
 from ensap_tui.ui.screens.step import RegistrationStep
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
@@ -93,11 +93,11 @@ class ContactsScreen(RegistrationStep):
                 PHONE_EXAMPLE,
             )
         yield Static(PHONE_ABROAD, classes="exemple", markup=False)
-        yield BusyLine(BUSY_TEXT)
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Retour à l'étape précédente", id="retour-etape")
-            yield Static(classes="espace")
-            yield Button("Valider et Continuer", id="valider", variant="primary")
+        yield from action_bar(
+            Button("Retour à l'étape précédente", id="retour-etape"),
+            right=[Button("Valider et Continuer", id="valider", variant="primary")],
+            busy=BUSY_TEXT,
+        )
 
     def save(self) -> None:
         """Copies the six fields into the draft."""

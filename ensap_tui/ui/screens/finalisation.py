@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from ensap_tui.domain.timefmt import format_datetime
 from ensap_tui.services.models import RegistrationReceipt
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
 
@@ -65,12 +65,12 @@ class FinalisationScreen(EnsapScreen):
             "dans un délai maximum de 24 heures. Merci pour votre compréhension.",
             classes="paragraphe liste",
         )
-        with Horizontal(classes="actions"):
-            yield Button(
+        yield from action_bar(
+            Button(
                 "Ouvrir la boîte de réception (simulée)", id="ouvrir-boite", variant="primary"
-            )
-            yield Static(classes="espace")
-            yield Button("Retour à l'accueil", id="retour-accueil")
+            ),
+            right=[Button("Retour à l'accueil", id="retour-accueil")],
+        )
 
     def on_mount(self) -> None:
         # «Ouvrir la boîte de réception» has the focus (Enter opens the mailbox), but the page

@@ -6,11 +6,11 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice
 
@@ -45,11 +45,13 @@ class ForgotPasswordScreen(FormScreen):
         yield Input(id="identifiant", max_length=40)
         yield FieldErrorLine("identifiant")
         yield Notice(id="message-oubli")
-        with Horizontal(classes="actions"):
-            yield Button("Retour", id="retour")
-            yield Static(classes="espace")
-            yield Button("Ouvrir la boîte de réception (simulée)", id="ouvrir-boite")
-            yield Button("Envoyer", id="envoyer", variant="primary")
+        yield from action_bar(
+            Button("Retour", id="retour"),
+            right=[
+                Button("Ouvrir la boîte de réception (simulée)", id="ouvrir-boite"),
+                Button("Envoyer", id="envoyer", variant="primary"),
+            ],
+        )
 
     def on_mount(self) -> None:
         self.query_one("#ouvrir-boite").display = False

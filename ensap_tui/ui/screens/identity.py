@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.ui.screens.step import RegistrationStep
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.select_list import SelectList
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -121,10 +122,10 @@ class IdentityScreen(RegistrationStep):
         )
         yield FieldErrorLine("cgu")
 
-        with Horizontal(classes="actions"):
-            yield Button("Retour à la page d'accueil", id="retour-accueil")
-            yield Static(classes="espace")
-            yield Button("Continuer", id="continuer", variant="primary")
+        yield from action_bar(
+            Button("Retour à la page d'accueil", id="retour-accueil"),
+            right=[Button("Continuer", id="continuer", variant="primary")],
+        )
 
     def save(self) -> None:
         """Copies the fields into the draft."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Static
 
 from ensap_tui.domain.timefmt import format_datetime, format_short
@@ -16,6 +16,7 @@ from ensap_tui.services import mail_texts
 from ensap_tui.services.models import MailMessage
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.widgets.action_bar import action_bar
 
 INTRO = (
     "Les courriels « envoyés » par le simulateur arrivent ici : aucun courriel réel n'est "
@@ -57,10 +58,10 @@ class MailboxScreen(EnsapScreen):
         table: DataTable[Text] = DataTable(id="messages", cursor_type="row", zebra_stripes=True)
         yield table
         # The buttons sit between the list and the mail, so they stay in view above a long mail.
-        with Horizontal(classes="actions"):
-            yield Button("Retour", id="retour")
-            yield Static(classes="espace")
-            yield Button("Suivre le lien", id="suivre-lien", variant="primary")
+        yield from action_bar(
+            Button("Retour", id="retour"),
+            right=[Button("Suivre le lien", id="suivre-lien", variant="primary")],
+        )
         with Vertical(id="courriel-selectionne") as mail:
             mail.border_title = "Courriel sélectionné"
             yield Static(id="courriel-entete", markup=False)

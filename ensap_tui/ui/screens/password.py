@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.ui.screens.step import RegistrationStep
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
@@ -65,10 +66,10 @@ class PasswordScreen(RegistrationStep):
             confirmation=self.draft.password_confirmation,
             personal=self.personal,
         ).data_bind(PasswordScreen.personal)
-        with Horizontal(classes="actions"):
-            yield Button("Retour à l'étape précédente", id="retour-etape")
-            yield Static(classes="espace")
-            yield Button("Valider et Continuer", id="valider", variant="primary")
+        yield from action_bar(
+            Button("Retour à l'étape précédente", id="retour-etape"),
+            right=[Button("Valider et Continuer", id="valider", variant="primary")],
+        )
 
     def save(self) -> None:
         """Copies both fields into the draft."""

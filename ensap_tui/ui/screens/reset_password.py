@@ -6,7 +6,6 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Button, Input, Label, Static
 
@@ -15,7 +14,7 @@ from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.models import ResetOutcome
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.link_input import LinkInput
 from ensap_tui.ui.widgets.new_password import NewPassword
@@ -83,12 +82,14 @@ class ResetPasswordScreen(FormScreen):
         yield FieldErrorLine("lien")
         yield NewPassword().data_bind(ResetPasswordScreen.personal)
         yield Notice(id="message-reinitialisation")
-        yield BusyLine("Enregistrement du nouveau mot de passe…")
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Retour", id="retour")
-            yield Static(classes="espace")
-            yield Button("Mot de passe oublié", id="mot-de-passe-oublie")
-            yield Button("Valider", id="valider", variant="primary")
+        yield from action_bar(
+            Button("Retour", id="retour"),
+            right=[
+                Button("Mot de passe oublié", id="mot-de-passe-oublie"),
+                Button("Valider", id="valider", variant="primary"),
+            ],
+            busy="Enregistrement du nouveau mot de passe…",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#mot-de-passe-oublie").display = False

@@ -8,7 +8,6 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain import nir
@@ -18,7 +17,7 @@ from ensap_tui.services.models import Session, SignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.sign_in_form import SignInForm
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
-from ensap_tui.ui.widgets.busy_line import BusyLine
+from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
@@ -109,11 +108,13 @@ class SignInScreen(SignInForm):
         yield FieldErrorLine("mot-de-passe")
         yield Static(ATTEMPTS_WARNING, id="avertissement-tentatives", markup=False)
         yield Notice(id="message-connexion")
-        yield BusyLine("Vérification en cours…")
-        with Horizontal(classes="actions -sous-travail"):
-            yield Button("Accéder à mon espace", id="acceder", variant="primary")
-            yield Static(classes="espace")
-            yield Button("Mot de passe oublié", id="mot-de-passe-oublie", classes="lien")
+        yield from action_bar(
+            Button("Accéder à mon espace", id="acceder", variant="primary"),
+            right=[
+                Button("Mot de passe oublié", id="mot-de-passe-oublie", classes="lien"),
+            ],
+            busy="Vérification en cours…",
+        )
 
     def on_mount(self) -> None:
         if self._initial_notice:
