@@ -484,17 +484,16 @@ class _Checker:
                 )
 
 
+@dataclass(eq=False)
 class _StepCheck:
     """The checks of one step's values."""
 
-    def __init__(self, checker: _Checker, index: int, number: int, action: str,
-                 raw: dict[str, Any], defined: set[str]) -> None:
-        self.checker = checker
-        self.index = index
-        self.number = number
-        self.action = action
-        self.raw = raw
-        self.defined = defined
+    checker: _Checker
+    index: int
+    number: int
+    action: str
+    raw: dict[str, Any]
+    defined: set[str]
 
     def fail(self, key: str, message: str) -> ScenarioError:
         line = self.checker.lines.of_step_key(self.index, key)
