@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.geometry import Region
 from textual.widgets import Button, Static
 
 from ensap_tui.ui.screens.contacts import BUSY_TEXT, ContactsScreen
 from ensap_tui.ui.screens.finalisation import FinalisationScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
+from tests.support.people import REQUEST
 from tests.support.waiting import wait_for_focus, wait_until
 
 from .registration_wizard import (
@@ -142,3 +144,29 @@ async def test_while_the_space_is_created_the_buttons_are_disabled_and_progress_
 
         await wait_for_screen(pilot, "FinalisationScreen")
         assert len(app.services.mailbox.messages()) == 1
+
+
+FRAME_LINES = set("─━╭╮╰╯┌┐└┘▔▁")
+
+
+async def test_the_address_box_has_no_drawn_frame_a_picture_could_shift(make_app: Any) -> None:
+    """The address sits in a tinted band between two side bars, one cell each: no run of frame
+    lines («╭────╮»), which pictures draw narrower than their cells (the frame's right side
+    then stood one cell off, a stray «│»). Same at 100×40 and 80×24."""
+    for size in ((100, 40), (80, 24)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            receipt = app.services.registration.register(REQUEST)
+            await app.push_screen(FinalisationScreen(receipt))
+            await pilot.pause()
+            box = app.screen.query_one("#adresse-envoi", Static)
+            strips = box.render_lines(Region(0, 0, box.region.width, box.region.height))
+            rows = [strip.text for strip in strips]
+            assert len(rows) == 3
+            assert not FRAME_LINES & set("".join(rows)), rows
+            assert all(len(row) == box.region.width for row in rows)
+            # One side bar on each side, the same on every row.
+            assert len({row[0] for row in rows}) == len({row[-1] for row in rows}) == 1, rows
+            assert rows[0][0].strip() and rows[0][-1].strip(), rows
+            assert rows[1][1:-1].strip() == REQUEST.email
