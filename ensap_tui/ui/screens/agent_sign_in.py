@@ -11,10 +11,9 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import AgentSession, AgentSignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
-from ensap_tui.ui.screens.sign_in_form import SignInForm
+from ensap_tui.ui.screens.sign_in_form import SignInForm, attempts_left, until_text
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
@@ -33,19 +32,14 @@ SIGNED_OUT = "Vous avez quitté la console d'assistance."
 
 def agent_attempts_text(left: int | None) -> str:
     """The sentence after a failure: how many attempts remain before a block."""
-    if left is None or left <= 0:
-        return ""
-    plural = "s" if left > 1 else ""
-    return f" Il vous reste {left} tentative{plural} avant le blocage de l'accès à la console."
+    return attempts_left(left, "avant le blocage de l'accès à la console")
 
 
 def agent_blocked_text(until: datetime, now: datetime) -> str:
     """The block message with the local time it ends (and the date when not today)."""
-    same_day = local(until).date() == local(now).date()
-    when = f"jusqu'à {format_time(until)}" if same_day else f"jusqu'au {format_datetime(until)}"
     return (
         "Après 3 tentatives infructueuses, l'accès à la console d'assistance est momentanément "
-        f"bloqué {when}. Vous pourrez alors réessayer."
+        f"bloqué {until_text(until, now)}. Vous pourrez alors réessayer."
     )
 
 

@@ -12,10 +12,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import Session, SignInResult, SignInStatus
 from ensap_tui.ui.screens import navigation as to
-from ensap_tui.ui.screens.sign_in_form import SignInForm
+from ensap_tui.ui.screens.sign_in_form import SignInForm, attempts_left, until_text
 from ensap_tui.ui.screens.signed_in import SignOutReason, idle_seconds
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -38,23 +37,15 @@ SIGNED_OUT = "Déconnexion effectuée : votre session est fermée."
 
 def attempts_left_text(left: int | None) -> str:
     """The sentence after a failure, saying how many attempts remain before a block."""
-    if left is None or left <= 0:
-        return ""
-    plural = "s" if left > 1 else ""
-    return (
-        f" Il vous reste {left} tentative{plural} avant que l'accès à votre espace soit "
-        "momentanément bloqué."
-    )
+    return attempts_left(left, "avant que l'accès à votre espace soit momentanément bloqué")
 
 
 def blocked_text(until: datetime, now: datetime) -> str:
     """The block message, with the local time it ends (and the date if not today)."""
-    same_day = local(until).date() == local(now).date()
-    when = f"jusqu'à {format_time(until)}" if same_day else f"jusqu'au {format_datetime(until)}"
     return (
         "Après 3 tentatives de connexion infructueuses, l'accès à votre espace est "
-        f"momentanément bloqué {when}. Vous pourrez alors réessayer. Si vous avez oublié votre "
-        "mot de passe, choisissez « Mot de passe oublié »."
+        f"momentanément bloqué {until_text(until, now)}. Vous pourrez alors réessayer. Si vous "
+        "avez oublié votre mot de passe, choisissez « Mot de passe oublié »."
     )
 
 

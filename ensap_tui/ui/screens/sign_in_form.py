@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from textual.widgets import Input
 
 from ensap_tui.domain.errors import FieldError
+from ensap_tui.domain.timefmt import format_datetime, format_time, local
 from ensap_tui.services.models import SignInStatus
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 
 EMPTY_PASSWORD = "Saisissez votre mot de passe."
+
+
+def attempts_left(left: int | None, before: str) -> str:
+    """« Il vous reste 2 tentatives <before>.» after a failure (a leading space, to follow the
+    failure's sentence); nothing when no attempt count applies."""
+    if left is None or left <= 0:
+        return ""
+    plural = "s" if left > 1 else ""
+    return f" Il vous reste {left} tentative{plural} {before}."
+
+
+def until_text(until: datetime, now: datetime) -> str:
+    """When a block ends, in local time: «jusqu'à 14:30», or «jusqu'au …» with the date when
+    it is not today."""
+    if local(until).date() == local(now).date():
+        return f"jusqu'à {format_time(until)}"
+    return f"jusqu'au {format_datetime(until)}"
 
 
 class Attempt(Protocol):
