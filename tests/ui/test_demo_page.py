@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.command import CommandList, CommandPalette
+from textual.geometry import Region
 from textual.widgets import DataTable, Footer
 from textual.widgets._footer import FooterKey
 
@@ -350,3 +351,21 @@ async def test_at_80x24_no_footer_key_is_cut_in_demo_mode(make_demo_app: Any) ->
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, DemoScreen), "DemoScreen")
         footer_keys_whole(app)
+
+
+async def test_the_demo_clock_box_has_no_drawn_frame_a_picture_could_shift(
+    make_demo_app: Any,
+) -> None:
+    """Like the finalisation's address: a tinted band between two side bars, no run of frame
+    lines («╭────╮») that pictures draw narrower than their cells (a stray «│» on the right)."""
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_page(pilot)
+        box = app.screen.query_one("#horloge-demo")
+        strips = box.render_lines(Region(0, 0, box.region.width, box.region.height))
+        rows = [strip.text for strip in strips]
+        assert not set("─╭╮╰╯┌┐└┘▔▁") & set("".join(rows)), rows
+        assert len({row[0] for row in rows}) == len({row[-1] for row in rows}) == 1, rows
+        assert rows[0][0].strip() and rows[0][-1].strip(), rows
+        assert "26/11/2026 à 14:02 (heure réelle)" in rows[1]

@@ -141,11 +141,15 @@ class DemoScreen(EnsapScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
 
     DEFAULT_CSS = """
+    /* Like the finalisation's address: a tinted band between side bars, not a round frame
+       whose long «────» runs pictures draw narrower than their cells. */
     DemoScreen #horloge-demo {
         text-style: bold;
         color: $text-primary;
-        border: round $primary;
-        padding: 0 1;
+        background: $primary 12%;
+        border-left: outer $primary;
+        border-right: outer $primary;
+        padding: 1 1;
         width: auto;
     }
     DemoScreen .actions Button {
