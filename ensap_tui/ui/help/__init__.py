@@ -13,12 +13,12 @@ import functools
 from importlib import resources
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Markdown, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Markdown
+
+from ensap_tui.ui.screens.dialog import Dialog
 
 _PAGES = resources.files(__name__).joinpath("pages")
 
@@ -51,33 +51,25 @@ def help_text(topic: str) -> tuple[str, str]:
     return title, f"{body}\n\n{_read('_touches').strip()}\n\n{_read('_rappel').strip()}\n"
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The help page of one topic, over the current screen. Escape, F1 or «Fermer» close it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "close", "Fermer", key_display="Échap"),
     ]
 
+    PREFIX = "aide"
+
     def __init__(self, topic: str) -> None:
-        super().__init__(id="aide")
+        title, self._body = help_text(topic)
+        fermer = Button("Fermer", id="fermer-aide", variant="primary")
+        super().__init__(f"Aide — {title}", [(fermer, None)], None, id="aide")
         self.topic = topic
 
-    def compose(self) -> ComposeResult:
-        title, body = help_text(self.topic)
-        with Vertical(id="aide-cadre"):
-            yield Static(f"Aide — {title}", id="aide-titre", markup=False)
-            with VerticalScroll(id="aide-defilement"):
-                yield Markdown(body, id="aide-texte")
-            with Horizontal(id="aide-actions"):
-                yield Button("Fermer", id="fermer-aide", variant="primary")
+    def compose_content(self) -> ComposeResult:
+        with VerticalScroll(id="aide-defilement"):
+            yield Markdown(self._body, id="aide-texte")
 
     def on_mount(self) -> None:
         # The text has the focus, so the arrows and Page keys scroll it at once.
         self.query_one("#aide-defilement").focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#fermer-aide")
-    def _close(self) -> None:
-        self.dismiss(None)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ensap_tui.ui.screens.dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Asks ``question`` (shown literally) with ``#confirmer`` and ``#annuler``.
 
     Dismisses with True for «confirm», False for «Annuler» or Escape. The focus starts on
@@ -53,6 +52,8 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Annuler", key_display="Échap"),
     ]
 
+    PREFIX = "confirmation"
+
     def __init__(
         self,
         title: str,
@@ -61,35 +62,19 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str = "Confirmer",
         danger: bool = True,
     ) -> None:
-        super().__init__(id="confirmation")
-        self._title = title
+        confirm = Button(confirm_label, id="confirmer", variant="error" if danger else "primary")
+        super().__init__(
+            title, [(Button("Annuler", id="annuler"), False), (confirm, True)], False,
+            id="confirmation",
+        )
         self._question = question
-        self._confirm_label = confirm_label
-        self._danger = danger
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirmation-cadre"):
-            yield Static(self._title, id="confirmation-titre", markup=False)
-            yield Static(self._question, id="confirmation-question", markup=False)
-            with Horizontal(id="confirmation-actions"):
-                yield Button("Annuler", id="annuler")
-                yield Button(
-                    self._confirm_label,
-                    id="confirmer",
-                    variant="error" if self._danger else "primary",
-                )
+    def compose_content(self) -> ComposeResult:
+        yield Static(self._question, id="confirmation-question", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#annuler", Button).focus()
 
     def action_cancel(self) -> None:
         """Closes the dialog without doing anything."""
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#annuler")
-    def _cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#confirmer")
-    def _confirm(self) -> None:
-        self.dismiss(True)
+        self.action_close()

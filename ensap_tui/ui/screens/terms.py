@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Markdown, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Markdown
+
+from ensap_tui.ui.screens.dialog import Dialog
 
 #: The simulator's own terms: modelled on the shape of a public service's terms of use, they
 #: describe this training tool, not the real ENSAP.
@@ -43,7 +43,7 @@ conditions générales d'utilisation » vaut acceptation des présentes conditi
 """
 
 
-class TermsScreen(ModalScreen[bool]):
+class TermsScreen(Dialog[bool]):
     """The terms of use over the identity step.
 
     Dismisses with True from «J'accepte» (``#accepter-cgu``: the caller ticks ``#cgu``) and with
@@ -54,27 +54,21 @@ class TermsScreen(ModalScreen[bool]):
         Binding("escape", "close", "Fermer", key_display="Échap"),
     ]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="cgu-cadre"):
-            yield Static(
-                "Conditions générales d'utilisation du simulateur", id="cgu-titre", markup=False
-            )
-            with VerticalScroll(id="cgu-defilement"):
-                yield Markdown(TERMS_OF_USE, id="cgu-texte")
-            with Horizontal(id="cgu-actions"):
-                yield Button("Fermer", id="fermer-cgu")
-                yield Button("J'accepte", id="accepter-cgu", variant="primary")
+    PREFIX = "cgu"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Conditions générales d'utilisation du simulateur",
+            [
+                (Button("Fermer", id="fermer-cgu"), False),
+                (Button("J'accepte", id="accepter-cgu", variant="primary"), True),
+            ],
+            False,
+        )
+
+    def compose_content(self) -> ComposeResult:
+        with VerticalScroll(id="cgu-defilement"):
+            yield Markdown(TERMS_OF_USE, id="cgu-texte")
 
     def on_mount(self) -> None:
         self.query_one("#cgu-defilement").focus()
-
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#fermer-cgu")
-    def _close(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#accepter-cgu")
-    def _accept(self) -> None:
-        self.dismiss(True)
