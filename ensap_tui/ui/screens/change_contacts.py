@@ -11,11 +11,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from ensap_tui.domain.contact import format_phone
 from ensap_tui.domain.errors import FieldError
-from ensap_tui.services.models import Contacts, ContactsForm, Session
-from ensap_tui.ui.screens.base import FormScreen
+from ensap_tui.services.models import Account, Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
-from ensap_tui.ui.screens.signed_in import SignedInScreen
-from ensap_tui.ui.widgets.action_bar import action_bar
+from ensap_tui.ui.screens.signed_in import AccountForm
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 
 #: The six fields, in screen order.
@@ -58,7 +56,7 @@ def prefill(contacts: Contacts) -> dict[str, str]:
     }
 
 
-class ChangeContactsScreen(SignedInScreen, FormScreen):
+class ChangeContactsScreen(AccountForm):
     """The six contact fields of creation step 3 (``#courriel``, ``#confirmation-courriel``,
     ``#courriel-secours``, ``#confirmation-courriel-secours``, ``#telephone``,
     ``#telephone-secondaire``), prefilled with the current details; ``#valider``, ``#annuler``.
@@ -69,11 +67,12 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
     """
 
     HELP_TOPIC = "modifier-coordonnees"
+    BUSY_TEXT = "Enregistrement de vos coordonnées…"
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
 
-    def compose_body(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         with Horizontal(classes="entete-formulaire"):
             yield Static("Modifier mes coordonnées", classes="titre-page")
             yield Static("* Informations obligatoires", classes="obligatoire")
@@ -89,16 +88,8 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
             yield from _field("Téléphone principal", "telephone")
             yield from _field("Téléphone secondaire", "telephone-secondaire")
         yield Static(PHONE_EXAMPLE, classes="exemple", markup=False)
-        yield from action_bar(
-            Button("Annuler", id="annuler"),
-            right=[Button("Valider", id="valider", variant="primary")],
-            busy="Enregistrement de vos coordonnées…",
-        )
 
-    def on_mount(self) -> None:
-        account = self.own_account()
-        if account is None:
-            return
+    def fill(self, account: Account) -> None:
         for field, value in prefill(account.contacts).items():
             self.query_one(f"#{field}", Input).value = value
 
@@ -118,7 +109,3 @@ class ChangeContactsScreen(SignedInScreen, FormScreen):
             lambda _: self.leave(True),
             group="modifier-coordonnees",
         )
-
-    @on(Button.Pressed, "#annuler")
-    def _cancel(self) -> None:
-        self.go_back()

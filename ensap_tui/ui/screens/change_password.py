@@ -13,16 +13,14 @@ from textual.widgets import Button, Input, Static
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo
 from ensap_tui.services.errors import NotSignedIn, TooManyAttempts
-from ensap_tui.services.models import Session
-from ensap_tui.ui.screens.base import FormScreen
-from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
-from ensap_tui.ui.widgets.action_bar import action_bar
+from ensap_tui.services.models import Account, Session
+from ensap_tui.ui.screens.signed_in import AccountForm, SignOutReason
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.new_password import NewPassword
 from ensap_tui.ui.widgets.password_field import PasswordField
 
 
-class ChangePasswordScreen(SignedInScreen, FormScreen):
+class ChangePasswordScreen(AccountForm):
     """``#mot-de-passe-actuel``, ``#mot-de-passe`` (with ``#regles`` and ``#niveau-securite``
     live), ``#confirmation-mot-de-passe``, ``#valider``, ``#annuler``.
 
@@ -32,6 +30,7 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     """
 
     HELP_TOPIC = "modifier-mot-de-passe"
+    BUSY_TEXT = "Enregistrement du nouveau mot de passe…"
 
     personal: var[PersonalInfo | None] = var(None, init=False)
     """The signed-in person's name, birth date, NIR and e-mail, for the :class:`NewPassword`
@@ -40,7 +39,7 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
 
-    def compose_body(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         yield Static("Modifier mon mot de passe", classes="titre-page")
         yield PasswordField(
             "Mot de passe actuel *", input_id="mot-de-passe-actuel"
@@ -49,16 +48,8 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         yield NewPassword(
             confirmation_label="Confirmation nouveau mot de passe *"
         ).data_bind(ChangePasswordScreen.personal)
-        yield from action_bar(
-            Button("Annuler", id="annuler"),
-            right=[Button("Valider", id="valider", variant="primary")],
-            busy="Enregistrement du nouveau mot de passe…",
-        )
 
-    def on_mount(self) -> None:
-        account = self.own_account()
-        if account is None:
-            return
+    def fill(self, account: Account) -> None:
         self.personal = PersonalInfo(
             account.nir, account.birth_name, account.birth_date, account.contacts.email
         )
@@ -104,7 +95,3 @@ class ChangePasswordScreen(SignedInScreen, FormScreen):
         passwords (:class:`TooManyAttempts`), else «fin de session»."""
         too_many = isinstance(error, TooManyAttempts)
         self.leave(SignOutReason.ATTEMPTS if too_many else SignOutReason.ENDED)
-
-    @on(Button.Pressed, "#annuler")
-    def _cancel(self) -> None:
-        self.go_back()

@@ -6,13 +6,16 @@ import enum
 import time
 from datetime import timedelta
 from functools import partial
+from typing import ClassVar
 
 from textual import events, on
+from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, DataTable, Input
 
 from ensap_tui.services.errors import NotSignedIn
 from ensap_tui.services.models import Account, Session
-from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.screens.base import EnsapScreen, FormScreen
+from ensap_tui.ui.widgets.action_bar import action_bar
 
 
 class SignOutReason(enum.StrEnum):
@@ -133,3 +136,36 @@ class SignedInScreen(EnsapScreen):
     @on(DataTable.RowHighlighted)
     def _activity(self) -> None:
         self.note_activity()
+
+
+class AccountForm(SignedInScreen, FormScreen):
+    """A form of «Mon espace» that changes the account: :meth:`compose_fields`, then
+    «Annuler» (``#annuler``, back to Mon espace) and «Valider» (``#valider``) under the busy
+    line saying :attr:`BUSY_TEXT`; on mount, :meth:`fill` with the account as it is now (not
+    called when it could not be read: that is said already)."""
+
+    BUSY_TEXT: ClassVar[str]
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_fields()
+        yield from action_bar(
+            Button("Annuler", id="annuler"),
+            right=[Button("Valider", id="valider", variant="primary")],
+            busy=self.BUSY_TEXT,
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        """The form's title and fields."""
+        yield from ()
+
+    def fill(self, account: Account) -> None:
+        """Shows what ``account`` holds now."""
+
+    def on_mount(self) -> None:
+        account = self.own_account()
+        if account is not None:
+            self.fill(account)
+
+    @on(Button.Pressed, "#annuler")
+    def _cancel(self) -> None:
+        self.go_back()
