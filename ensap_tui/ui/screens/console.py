@@ -15,8 +15,6 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from ensap_tui.domain.contact import format_phone
-from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.nir import mask_nir
 from ensap_tui.domain.throttle import MAX_FAILURES
 from ensap_tui.domain.timefmt import format_datetime, format_short
@@ -29,6 +27,7 @@ from ensap_tui.services.models import (
     AgentSession,
     Event,
 )
+from ensap_tui.ui.screens.shown import item_at_cursor, phone_text
 from ensap_tui.ui.screens.sign_in import duration_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
@@ -95,15 +94,6 @@ def _short_mask(nir: str) -> str:
     return f"{masked[:4]} … {masked[-2:]}"
 
 
-def _phone(stored: str) -> str:
-    if not stored:
-        return NONE
-    try:
-        return format_phone(stored)
-    except FieldError:
-        return stored  # a number stored before today's rules: shown as it is
-
-
 def _link_text(summary: AccountSummary) -> str:
     account = summary.account
     if account.status is AccountStatus.ACTIVE:
@@ -126,8 +116,8 @@ def details_lines(row: Row) -> list[tuple[str, str]]:
     return [
         ("Courriel", contacts.email or NONE),
         ("Courriel de secours", contacts.email_backup or NONE),
-        ("Téléphone", _phone(contacts.phone)),
-        ("Second téléphone", _phone(contacts.phone_secondary)),
+        ("Téléphone", phone_text(contacts.phone, NONE)),
+        ("Second téléphone", phone_text(contacts.phone_secondary, NONE)),
         ("État", row.status),
         ("Lien d'activation", _link_text(summary)),
         # The count starts again at 0 once a block starts: the block says how it came.
@@ -392,10 +382,7 @@ class ConsoleScreen(SignedInScreen):
         self._selection_changed()
 
     def _selected(self) -> Row | None:
-        table = self.query_one("#resultats", DataTable)
-        if not self._rows or not 0 <= table.cursor_row < len(self._rows):
-            return None
-        return self._rows[table.cursor_row]
+        return item_at_cursor(self.query_one("#resultats", DataTable), self._rows)
 
     @on(DataTable.RowHighlighted, "#resultats")
     def _highlighted(self) -> None:

@@ -13,13 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
-from ensap_tui.domain.contact import format_phone
-from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.nir import mask_nir
 from ensap_tui.domain.timefmt import format_datetime, local
 from ensap_tui.services.errors import NotSignedIn
 from ensap_tui.services.models import Contacts, Session
 from ensap_tui.ui.screens import navigation as to
+from ensap_tui.ui.screens.shown import phone_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, SignOutReason
 from ensap_tui.ui.widgets.notice import Notice
 
@@ -67,13 +66,6 @@ def fictitious_documents(now: datetime) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _phone(e164: str) -> str:
-    if not e164:
-        return NOT_GIVEN
-    try:
-        return format_phone(e164)
-    except FieldError:
-        return e164
 
 
 def contacts_text(contacts: Contacts) -> Text:
@@ -81,8 +73,8 @@ def contacts_text(contacts: Contacts) -> Text:
     lines = (
         ("Courriel principal : ", contacts.email or NOT_GIVEN),
         ("Courriel de secours : ", contacts.email_backup or NOT_GIVEN),
-        ("Téléphone principal : ", _phone(contacts.phone)),
-        ("Téléphone secondaire : ", _phone(contacts.phone_secondary)),
+        ("Téléphone principal : ", phone_text(contacts.phone, NOT_GIVEN)),
+        ("Téléphone secondaire : ", phone_text(contacts.phone_secondary, NOT_GIVEN)),
     )
     text = Text()
     for index, (label, value) in enumerate(lines):

@@ -16,6 +16,7 @@ from ensap_tui.services import mail_texts
 from ensap_tui.services.models import MailMessage
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.screens.shown import item_at_cursor
 from ensap_tui.ui.widgets.action_bar import action_bar
 
 INTRO = (
@@ -114,10 +115,7 @@ class MailboxScreen(EnsapScreen):
         self._show(self._selected())
 
     def _selected(self) -> MailMessage | None:
-        table = self.query_one("#messages", DataTable)
-        if not self._messages or not 0 <= table.cursor_row < len(self._messages):
-            return None
-        return self._messages[table.cursor_row]
+        return item_at_cursor(self.query_one("#messages", DataTable), self._messages)
 
     @on(DataTable.RowHighlighted, "#messages")
     def _highlighted(self) -> None:
