@@ -90,12 +90,8 @@ class ActivationScreen(FormScreen):
 
     @on(Button.Pressed, "#activer")
     def submit(self) -> None:
-        if self.busy:
+        if not self.begin_attempt("creer-espace", "acceder-espace"):
             return
-        self.clear_errors()
-        self.query_one("#message-activation", Notice).clear()
-        self.query_one("#creer-espace").display = False
-        self.query_one("#acceder-espace").display = False
         self.call_service(
             partial(self.services.activation.activate, self.query_one("#lien", LinkInput).value),
             self._show_outcome,
@@ -123,7 +119,3 @@ class ActivationScreen(FormScreen):
     def _create(self) -> None:
         # Starting over: the creation opens over the home page, with nothing kept.
         self.return_home(to.Registration())
-
-    @on(Button.Pressed, "#retour")
-    def _back(self) -> None:
-        self.go_back()

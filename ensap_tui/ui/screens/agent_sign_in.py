@@ -105,7 +105,3 @@ class AgentSignInScreen(SignInForm):
         else:
             notice.show(SIGNED_OUT, "info")
         self.query_one("#agent-identifiant", Input).focus()
-
-    @on(Button.Pressed, "#retour-accueil")
-    def _home(self) -> None:
-        self.go_back()

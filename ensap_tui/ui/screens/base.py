@@ -20,8 +20,10 @@ from textual.worker import Worker, WorkerState
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.ui.screens.navigation import Mailbox
 from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
     from ensap_tui.services.container import Services
@@ -127,6 +129,20 @@ class EnsapScreen(Screen[object]):
         """What Escape does here: close this screen (the home screen stays)."""
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.dismiss()
+
+    # A button's id says where it leads, the same on every screen: the «Retour» buttons do
+    # what Escape does (each screen's go_back says where that is), «Ouvrir la boîte de
+    # réception» opens the simulated mailbox.
+
+    @on(Button.Pressed, "#retour, #retour-accueil, #retour-etape")
+    def _back_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.go_back()
+
+    @on(Button.Pressed, "#ouvrir-boite")
+    def _mailbox_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.navigator.open(Mailbox())
 
     @property
     def navigator(self) -> Navigator:
@@ -357,6 +373,20 @@ class FormScreen(EnsapScreen):
     def check_fields(self) -> list[FieldError] | None:
         """The current errors of the form, or None when the screen does not check live."""
         return None
+
+    def begin_attempt(self, *follow_ups: str) -> bool:
+        """Starts a new attempt at the form's main action: False while a call runs (nothing
+        changes then); otherwise hides what the last attempt showed (the field errors, the
+        screen's notices, and the follow-up buttons whose ids are ``follow_ups``) and returns
+        True."""
+        if self.busy:
+            return False
+        self.clear_errors()
+        for notice in self.query(Notice):
+            notice.clear()
+        for button_id in follow_ups:
+            self.query_one(f"#{button_id}").display = False
+        return True
 
     def action_submit(self) -> None:
         self.submit()

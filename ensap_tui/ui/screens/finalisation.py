@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
 from ensap_tui.domain.timefmt import format_datetime
 from ensap_tui.services.models import RegistrationReceipt
-from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -79,12 +77,4 @@ class FinalisationScreen(EnsapScreen):
 
     def go_back(self) -> None:
         """The space is created: going back leads home, not to step 3."""
-        self.return_home()
-
-    @on(Button.Pressed, "#ouvrir-boite")
-    def _open_mailbox(self) -> None:
-        self.navigator.open(to.Mailbox())
-
-    @on(Button.Pressed, "#retour-accueil")
-    def _home(self) -> None:
         self.return_home()

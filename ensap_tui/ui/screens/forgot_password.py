@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, Static
 
-from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -58,10 +57,8 @@ class ForgotPasswordScreen(FormScreen):
 
     @on(Button.Pressed, "#envoyer")
     def submit(self) -> None:
-        if self.busy:
+        if not self.begin_attempt():
             return
-        self.clear_errors()
-        self.query_one("#message-oubli", Notice).clear()
         self.call_service(
             partial(
                 self.services.recovery.request_reset, self.query_one("#identifiant", Input).value
@@ -75,11 +72,3 @@ class ForgotPasswordScreen(FormScreen):
         mailbox = self.query_one("#ouvrir-boite", Button)
         mailbox.display = True
         mailbox.focus()
-
-    @on(Button.Pressed, "#ouvrir-boite")
-    def _open_mailbox(self) -> None:
-        self.navigator.open(to.Mailbox())
-
-    @on(Button.Pressed, "#retour")
-    def _back(self) -> None:
-        self.go_back()

@@ -154,7 +154,3 @@ class MailboxScreen(EnsapScreen):
             self.navigator.open(to.ResetPassword(message.link))
         else:
             self.navigator.open(to.Activation(message.link, follow=True))
-
-    @on(Button.Pressed, "#retour")
-    def _back(self) -> None:
-        self.go_back()

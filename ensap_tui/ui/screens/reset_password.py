@@ -132,11 +132,8 @@ class ResetPasswordScreen(FormScreen):
 
     @on(Button.Pressed, "#valider")
     def submit(self) -> None:
-        if self.busy:
+        if not self.begin_attempt("mot-de-passe-oublie"):
             return
-        self.clear_errors()
-        self.query_one("#message-reinitialisation", Notice).clear()
-        self.query_one("#mot-de-passe-oublie").display = False
         self.call_service(
             partial(
                 self.services.recovery.reset_password,
@@ -166,7 +163,3 @@ class ResetPasswordScreen(FormScreen):
     @on(Button.Pressed, "#mot-de-passe-oublie")
     def _ask_again(self) -> None:
         self.navigator.return_to(to.ForgotPassword())
-
-    @on(Button.Pressed, "#retour")
-    def _back(self) -> None:
-        self.go_back()

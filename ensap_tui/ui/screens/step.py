@@ -73,10 +73,6 @@ class RegistrationStep(FormScreen):
     def _continue(self) -> None:
         self.submit()
 
-    @on(Button.Pressed, "#retour-accueil, #retour-etape")
-    def _back(self) -> None:
-        self.go_back()
-
     def save(self) -> None:
         """Copies the fields into the draft."""
 
