@@ -142,7 +142,7 @@ class DemoScreen(EnsapScreen):
 
     DEFAULT_CSS = """
     /* Like the finalisation's address: a tinted band between side bars, not a round frame
-       whose long «────» runs pictures draw narrower than their cells. */
+       whose long "────" runs pictures draw narrower than their cells. */
     DemoScreen #horloge-demo {
         text-style: bold;
         color: $text-primary;
