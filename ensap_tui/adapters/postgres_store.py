@@ -1,0 +1,222 @@
+"""PostgreSQL: connecting to the server, its errors in French, and its schema's versions.
+
+The driver is psycopg 3, imported with this module (never for a SQLite database). Every
+message that names the server shows the URL with its password masked
+(:attr:`~ensap_tui.adapters.database_url.PostgresUrl.masked`), and a driver's message is
+scrubbed of it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import pq
+
+from ensap_tui.adapters.database_url import PostgresUrl
+from ensap_tui.adapters.pg_migrations import LATEST_VERSION, VERSION_TABLE, migrate
+from ensap_tui.services.ports import StoreBusyError, StoreError
+
+#: How long connecting may take before the server counts as unreachable (seconds).
+CONNECT_TIMEOUT_S = 5
+#: The advisory lock every write transaction holds (``pg_advisory_xact_lock(key1, key2)``):
+#: writers take turns as SQLite's ``BEGIN IMMEDIATE`` makes them (see ``docs/ARCHITECTURE.md``).
+#: ``ENSA`` in ASCII, as SQLite's ``application_id``; advisory locks are per database.
+WRITE_LOCK = (0x454E5341, 1)
+
+BUSY_MESSAGE = (
+    "La base de données est occupée par un autre programme. "
+    "Réessayez dans quelques instants."
+)
+
+# What libpq says (in English, or in French when the server speaks French) when connecting
+# fails: connection errors carry no SQLSTATE, so the text is all there is to tell them apart.
+_REFUSED_LOGIN = (
+    "password authentication failed",
+    "authentication failed",
+    "no password supplied",
+    "pg_hba.conf",
+    "authentification",
+)
+_NO_DATABASE = ('database "', "base de données")
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "failed to resolve host",
+    "could not translate host name",
+    "name or service not known",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "server closed the connection",
+    "connexion refusée",
+)
+
+
+def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
+    """The French error for a connection that could not be made: a server that cannot be
+    reached, a refused login, a missing database; else the driver's words, scrubbed."""
+    text = str(error).lower()
+    where = f"le serveur PostgreSQL «\u00a0{url.server}\u00a0»"
+    if "does not exist" in text or "n'existe pas" in text:
+        if any(word in text for word in _NO_DATABASE) and "role" not in text:
+            return StoreError(
+                f"La base «\u00a0{url.dbname}\u00a0» n'existe pas sur {where}. Créez-la "
+                f"(createdb {url.dbname}) ou corrigez l'adresse «\u00a0{url.masked}\u00a0»."
+            )
+        return _refused_login(url, where)
+    if any(word in text for word in _REFUSED_LOGIN):
+        return _refused_login(url, where)
+    if any(word in text for word in _UNREACHABLE):
+        return StoreError(
+            f"Impossible de joindre {where}\u00a0: il ne répond pas à l'adresse "
+            f"«\u00a0{url.masked}\u00a0». Vérifiez qu'il est démarré, que le nom et le port "
+            "sont les bons et que le réseau y mène."
+        )
+    return StoreError(
+        f"Impossible de se connecter à {where} (détail technique\u00a0: "
+        f"{url.scrub(str(error)).strip()})."
+    )
+
+
+def _refused_login(url: PostgresUrl, where: str) -> StoreError:
+    who = f"l'utilisateur «\u00a0{url.user}\u00a0»" if url.user else "cet utilisateur"
+    return StoreError(
+        f"{where[0].upper()}{where[1:]} a refusé la connexion de {who}\u00a0: identifiant ou "
+        "mot de passe incorrect, ou accès non autorisé depuis cette machine. Vérifiez "
+        "l'adresse, le mot de passe (ou le fichier ~/.pgpass) et les droits sur le serveur."
+    )
+
+
+def connect(url: PostgresUrl, *, lock_timeout_ms: int) -> psycopg.Connection[tuple[object, ...]]:
+    """A new connection in autocommit mode (the store says ``BEGIN`` itself), waiting at most
+    ``lock_timeout_ms`` for a lock. Raises :class:`StoreError` in French."""
+    try:
+        conn = psycopg.connect(
+            url.url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="ensap-tui",
+        )
+    except psycopg.Error as error:
+        raise connect_error(url, error) from None
+    try:
+        conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+    except psycopg.Error as error:
+        conn.close()
+        raise store_error(url, error) from None
+    return conn
+
+
+def is_busy(error: psycopg.Error) -> bool:
+    """A lock that stayed taken longer than the lock timeout, or a transaction the server
+    chose to abort for another's sake (a deadlock, a serialization failure)."""
+    return isinstance(
+        error,
+        pg_errors.LockNotAvailable | pg_errors.DeadlockDetected | pg_errors.SerializationFailure,
+    )
+
+
+def store_error(url: PostgresUrl, error: psycopg.Error) -> StoreError | StoreBusyError:
+    """The French error for a failure while using the database."""
+    if is_busy(error):
+        return StoreBusyError(BUSY_MESSAGE)
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return StoreError(
+            f"Le serveur PostgreSQL «\u00a0{url.server}\u00a0» refuse cette opération à "
+            f"l'utilisateur «\u00a0{url.user}\u00a0» (droits insuffisants sur la base "
+            f"«\u00a0{url.dbname}\u00a0»\u00a0; il doit en être le propriétaire pour créer "
+            "ses tables)."
+        )
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return StoreError(
+            f"La connexion au serveur PostgreSQL «\u00a0{url.server}\u00a0» a été perdue\u00a0; "
+            "l'opération n'a pas été enregistrée. Réessayez dans quelques instants."
+        )
+    return StoreError(
+        "La base de données a signalé une erreur\u00a0; l'opération n'a pas été enregistrée "
+        f"(détail technique\u00a0: {url.scrub(str(error)).strip()})."
+    )
+
+
+def rollback(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Ends the transaction open on ``conn``, if any, without raising (a lost connection has
+    no transaction left to end)."""
+    if conn.closed or conn.info.transaction_status == pq.TransactionStatus.IDLE:
+        return
+    with contextlib.suppress(psycopg.Error):
+        conn.execute("ROLLBACK")
+
+
+def _not_ensap(url: PostgresUrl, why: str) -> StoreError:
+    return StoreError(
+        f"La base «\u00a0{url.masked}\u00a0» n'est pas une base ensap-tui ({why}). "
+        "Indiquez une base vide ou une autre base."
+    )
+
+
+def refuse_unknown(url: PostgresUrl, version: int) -> None:
+    """Refuses a schema this version does not know: newer, or a number none ever wrote."""
+    if version < 0:
+        raise StoreError(
+            f"La base «\u00a0{url.masked}\u00a0» porte un numéro de schéma inconnu "
+            f"({version}\u00a0; "
+            f"cette version connaît les schémas jusqu'au {LATEST_VERSION})\u00a0: elle n'est pas "
+            "ouverte. Restaurez une sauvegarde, ou indiquez une autre base."
+        )
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"La base «\u00a0{url.masked}\u00a0» a été créée par une version plus récente "
+            f"d'ensap-tui (schéma {version}\u00a0; cette version connaît le schéma "
+            f"{LATEST_VERSION}). Mettez ensap-tui à jour pour l'ouvrir."
+        )
+
+
+def _schema_state(conn: psycopg.Connection[tuple[object, ...]]) -> tuple[int | None, bool]:
+    """The schema version (None when the version table is absent) and whether the schema
+    holds any table at all."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = %s), "
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema())",
+        (VERSION_TABLE,),
+    ).fetchone()
+    assert row is not None  # an EXISTS query always answers one row
+    has_version, has_tables = bool(row[0]), bool(row[1])
+    if not has_version:
+        return None, has_tables
+    found = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+    return (-1 if found is None else int(str(found[0]))), True
+
+
+def prepare_schema(url: PostgresUrl, conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """Checks that the database is an ensap-tui one (or empty), refuses a schema newer than
+    the code, and migrates an older one under the write lock (two programs starting at once
+    migrate once). Returns True when this call created the schema. Raises
+    :class:`StoreError` / :class:`StoreBusyError` in French."""
+    try:
+        version, has_tables = _schema_state(conn)
+        if version is None and has_tables:
+            raise _not_ensap(url, "elle contient déjà les tables d'un autre programme")
+        if version is not None:
+            refuse_unknown(url, version)
+            if version == LATEST_VERSION:
+                return False
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+            # Read again under the lock: another program may have just migrated.
+            version, has_tables = _schema_state(conn)
+            if version is None and has_tables:
+                raise _not_ensap(url, "elle contient déjà les tables d'un autre programme")
+            if version is not None:
+                refuse_unknown(url, version)
+            migrate(conn, version or 0)
+            conn.execute("COMMIT")
+        except BaseException:
+            rollback(conn)
+            raise
+        return version is None
+    except psycopg.Error as error:
+        raise store_error(url, error) from None

@@ -1,0 +1,130 @@
+"""Connecting to PostgreSQL: French errors for what can go wrong, the schema's versions."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from ensap_tui.adapters import pg_migrations
+from ensap_tui.adapters.database_url import PostgresUrl, parse_postgres_url
+from ensap_tui.adapters.postgres_store import connect, prepare_schema
+from ensap_tui.services.ports import StoreError
+from tests.support.postgres import fresh_database, server_url
+
+PASSWORD_SHOWN = "***"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[PostgresUrl]:
+    with fresh_database(server_url()) as url:
+        yield parse_postgres_url(url)
+
+
+def _with(url: PostgresUrl, *, password: str | None = None, dbname: str | None = None,
+          port: int | None = None) -> PostgresUrl:
+    user = url.user
+    secret = url.password if password is None else password
+    return parse_postgres_url(
+        f"postgresql://{user}:{secret}@{url.host}:{port or url.port}/{dbname or url.dbname}"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _open(url: PostgresUrl) -> bool:
+    conn = connect(url, lock_timeout_ms=1000)
+    try:
+        return prepare_schema(url, conn)
+    finally:
+        conn.close()
+
+
+def test_a_server_that_does_not_answer_is_named_without_the_password() -> None:
+    url = parse_postgres_url(f"postgresql://camille:Secret-42@127.0.0.1:{_free_port()}/ensap")
+    with pytest.raises(StoreError) as caught:
+        connect(url, lock_timeout_ms=1000)
+    message = str(caught.value)
+    assert message.startswith(
+        f"Impossible de joindre le serveur PostgreSQL «\u00a0127.0.0.1:{url.port}\u00a0»"
+    )
+    assert "Vérifiez qu'il est démarré" in message
+    assert "Secret-42" not in message and PASSWORD_SHOWN in message
+
+
+def test_a_wrong_password_is_a_refused_login(pg_url: PostgresUrl) -> None:
+    url = _with(pg_url, password="not-the-password")
+    with pytest.raises(StoreError) as caught:
+        connect(url, lock_timeout_ms=1000)
+    message = str(caught.value)
+    assert message.startswith(
+        f"Le serveur PostgreSQL «\u00a0{url.server}\u00a0» a refusé la connexion de "
+        f"l'utilisateur «\u00a0{url.user}\u00a0»"
+    )
+    assert "not-the-password" not in message
+
+
+def test_a_missing_database_is_named(pg_url: PostgresUrl) -> None:
+    url = _with(pg_url, dbname="ensap_nulle_part")
+    with pytest.raises(StoreError) as caught:
+        connect(url, lock_timeout_ms=1000)
+    message = str(caught.value)
+    assert message.startswith(
+        f"La base «\u00a0ensap_nulle_part\u00a0» n'existe pas sur le serveur PostgreSQL "
+        f"«\u00a0{url.server}\u00a0»"
+    )
+    assert "createdb ensap_nulle_part" in message
+    assert str(url.password) not in message
+
+
+def test_an_empty_database_gets_the_latest_schema_once(pg_url: PostgresUrl) -> None:
+    assert _open(pg_url) is True
+    assert _open(pg_url) is False
+    with psycopg.connect(pg_url.url) as conn:
+        version = conn.execute("SELECT version FROM ensap_schema").fetchone()
+        db_ids = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchall()
+    assert version == (pg_migrations.LATEST_VERSION,)
+    assert len(db_ids) == 1 and len(str(db_ids[0][0])) == 32
+
+
+def test_a_schema_newer_than_the_code_is_refused(pg_url: PostgresUrl) -> None:
+    _open(pg_url)
+    newer = pg_migrations.LATEST_VERSION + 1
+    with psycopg.connect(pg_url.url) as conn:
+        conn.execute("UPDATE ensap_schema SET version = %s", (newer,))
+    with pytest.raises(StoreError) as caught:
+        _open(pg_url)
+    message = str(caught.value)
+    assert "a été créée par une version plus récente d'ensap-tui" in message
+    assert f"(schéma {newer}\u00a0; cette version connaît le schéma" in message
+    assert "Mettez ensap-tui à jour pour l'ouvrir." in message
+    assert str(pg_url.password) not in message
+
+
+def test_another_programs_tables_are_left_untouched(pg_url: PostgresUrl) -> None:
+    with psycopg.connect(pg_url.url) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(StoreError, match="n'est pas une base ensap-tui"):
+        _open(pg_url)
+    with psycopg.connect(pg_url.url) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+    assert tables == [("invoices",)]
+
+
+def test_the_event_log_is_append_only(pg_url: PostgresUrl) -> None:
+    _open(pg_url)
+    with psycopg.connect(pg_url.url, autocommit=True) as conn:
+        conn.execute("INSERT INTO events (at, kind) VALUES ('2026-11-30T10:00:00.000000Z', 'x')")
+        for statement in ("UPDATE events SET kind = 'y'", "DELETE FROM events",
+                          "TRUNCATE events"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(statement)
+        assert conn.execute("SELECT kind FROM events").fetchall() == [("x",)]
