@@ -25,6 +25,7 @@ from ensap_tui.commands.serve import (
     loopback_warning,
     started_text,
 )
+from tests.support.pages import css_without_comments, elsewhere, named_urls
 from tests.support.programs import program_env, stop
 
 HOST = "127.0.0.1"
@@ -86,6 +87,32 @@ async def read_home_page(ws_url: str, expected: str, origin: str | None = None) 
     return screen_text(received)
 
 
+def fetch_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200, url
+        return str(response.read().decode("utf-8"))
+
+
+def assert_fetches_nothing_from_elsewhere(page: str, base: str) -> None:
+    """Every URL the page names, and every URL its stylesheets and scripts name, is on the
+    server (a training room may have no internet); the page loads the bundled font."""
+    urls = named_urls(page, base)
+    assert elsewhere(urls, base) == set()
+    fonts = {url for url in urls if url.endswith(".ttf")}
+    assert any("RobotoMono" in url for url in fonts), urls
+    for url in urls:
+        if url.startswith("ws:"):
+            continue
+        if url.endswith((".css", ".js")):
+            text = fetch_text(url)
+            if url.endswith(".css"):
+                text = css_without_comments(text)
+            assert elsewhere(named_urls(text, url), base) == set(), url
+        else:
+            with urllib.request.urlopen(url, timeout=30) as response:  # fonts, pictures
+                assert response.status == 200, url
+
+
 def test_serve_answers_on_loopback_and_the_home_page_arrives_over_the_websocket(
     tmp_path: Path,
 ) -> None:
@@ -112,6 +139,7 @@ def test_serve_answers_on_loopback_and_the_home_page_arrives_over_the_websocket(
         for english in (">Start<", "Session ended", ">Restart<", "Textual Application"):
             assert english not in page
         assert "fonts.googleapis.com" not in page
+        assert_fetches_nothing_from_elsewhere(page, f"http://{HOST}:{port}/")
         text = asyncio.run(read_home_page(f"{ws_url}?width=100&height=40", "Créer mon espace"))
         assert "Créer mon espace" in text
         assert "Accéder à mon espace" in text
