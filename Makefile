@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test check lint typecheck contracts unit e2e screenshots snapshots-update bench fuzz browser-check clean
+.PHONY: help run demo test test-pg check lint typecheck contracts unit e2e screenshots snapshots-update bench fuzz browser-check clean
 
 help:
 	@echo "make run          installe puis lance ensap-tui sur sa base par défaut"
 	@echo "make demo         lance le mode démonstration (base séparée)"
 	@echo "make test         installe puis passe lint, types, contrats d'import et tous les tests"
+	@echo "make test-pg      les tests PostgreSQL, à côté d'un serveur jetable (Debian, 127.0.0.1)"
 	@echo "make screenshots  régénère les captures SVG de screenshots/"
 	@echo "make bench        mesures de performance (BENCHMARKS.md)"
 	@echo "make fuzz         longues campagnes Hypothesis"
@@ -51,6 +52,12 @@ unit: $(DEV_STAMP)
 check: lint typecheck contracts
 
 test: check unit
+
+# The PostgreSQL half of the suite beside a throw-away server: scripts/pg_test_server.sh installs
+# Debian's postgresql when absent, runs initdb in a temporary folder, listens on 127.0.0.1 only,
+# and stops the server by its process id at the end (.ci/run runs all of `make test` so).
+test-pg: $(DEV_STAMP)
+	bash scripts/pg_test_server.sh run -- $(BIN)/python -m pytest -q -m postgres
 
 screenshots: $(DEV_STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -78,3 +78,32 @@ def make_app(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> A
         )
 
     return build
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks ``postgres`` (what ``make test-pg`` runs) every test that needs the PostgreSQL
+    server: those using its fixtures, and those whose id names it (a ``test_postgres_*`` file,
+    the ``postgresql`` case of an engine-parametrized test)."""
+    for item in items:
+        uses_server = "postgres_server" in getattr(item, "fixturenames", ())
+        if uses_server or "postgres" in item.nodeid.lower():
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of the test PostgreSQL server (``ENSAP_TEST_POSTGRES``, started by
+    ``scripts/pg_test_server.sh``); without one the test skips saying how to get one, and fails
+    under ``CI=true``."""
+    from tests.support.postgres import server_url
+
+    return server_url()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server for this test alone (its URL), dropped after."""
+    from tests.support.postgres import fresh_database
+
+    with fresh_database(postgres_server) as url:
+        yield url
