@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.support.engines import ENGINES
+
 if TYPE_CHECKING:
     from ensap_tui.adapters.clocks import FixedClock
     from ensap_tui.adapters.tokens import SequenceTokenSource
     from ensap_tui.services.container import Services
+    from tests.support.engines import Database
 
 # Times are shown in the user's zone: pin it, and keep the user's own locale/config out.
 os.environ["TZ"] = "Europe/Paris"
@@ -107,3 +110,36 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
     with fresh_database(postgres_server) as url:
         yield url
+
+
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, db_path: Path, tmp_path: Path) -> Iterator[Database]:
+    """A test database of each engine in turn (``tests/support/engines.py``): the SQLite file
+    of ``db_path``, then a fresh database on the test PostgreSQL server (a skip saying how to
+    get one without it, a failure in CI) with its secret in a file of ``tmp_path``. The
+    database itself is made by its first opening, as in the application."""
+    from tests.support.engines import Database
+
+    if request.param == "sqlite":
+        yield Database("sqlite", str(db_path))
+        return
+    from tests.support.postgres import fresh_database, require_postgres_store
+
+    server: str = request.getfixturevalue("postgres_server")
+    require_postgres_store()
+    with fresh_database(server) as url:
+        yield Database("postgresql", url, str(tmp_path / "ensap.secret"))
+
+
+@pytest.fixture
+def make_store(database: Database) -> Iterator[Any]:
+    """Opens the store of ``database`` alone (each call a new one), closed after the test."""
+    opened: list[Any] = []
+
+    def build() -> Any:
+        opened.append(database.open_store())
+        return opened[-1]
+
+    yield build
+    for store in reversed(opened):
+        store.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ensap_tui.services.models import RegistrationRequest
+from tests.support.engines import Database
 from tests.support.programs import ROOT, program_env
 
 WORKER = Path(__file__).with_name("workers.py")
@@ -124,59 +125,62 @@ def scalar(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> An
     return conn.execute(sql, params).fetchone()[0]
 
 
-def consistency_problems(db: Path) -> list[str]:
-    """What is wrong with a database file as a whole (empty when nothing is): integrity,
-    foreign keys, and every invariant that ties accounts, tokens and mails together."""
+def consistency_problems(db: Path | Database) -> list[str]:
+    """What is wrong with a database as a whole (empty when nothing is): for a SQLite file its
+    integrity and foreign keys (a PostgreSQL server enforces both itself), and on each engine
+    every invariant that ties accounts, tokens and mails together."""
     import hashlib
 
+    database = db if isinstance(db, Database) else Database("sqlite", str(db))
     problems: list[str] = []
-    conn = connect(db)
-    try:
-        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            return [f"integrity_check: {integrity[:5]}"]
-        if conn.execute("PRAGMA foreign_key_check").fetchall():
-            problems.append("a token refers to no account")
-        for row in conn.execute(
+    with database.checks() as conn:
+        if not database.is_postgres:
+            integrity = [row[0] for row in conn.rows("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                return [f"integrity_check: {integrity[:5]}"]
+            if conn.rows("PRAGMA foreign_key_check"):
+                problems.append("a token refers to no account")
+        for (nir,) in conn.rows(
             "SELECT nir FROM accounts a WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM "
             "tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
             "AND t.revoked_at IS NULL)"
         ):
-            problems.append(f"pending account {row['nir']} has no live activation token")
-        for row in conn.execute(
+            problems.append(f"pending account {nir} has no live activation token")
+        for (nir,) in conn.rows(
             "SELECT nir FROM accounts a WHERE status = 'active' AND NOT EXISTS (SELECT 1 FROM "
             "tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
             "AND t.used_at IS NOT NULL)"
         ):
-            problems.append(f"active account {row['nir']} was activated by no token")
-        for row in conn.execute(
+            problems.append(f"active account {nir} was activated by no token")
+        for (nir,) in conn.rows(
             "SELECT nir FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM outbox m WHERE "
             "m.nir = a.nir AND m.kind = 'activation')"
         ):
-            problems.append(f"account {row['nir']} exists without its activation mail")
-        for row in conn.execute(
-            "SELECT a.nir, count(*) AS live FROM tokens t JOIN accounts a ON a.id = t.account_id "
-            "WHERE t.used_at IS NULL AND t.revoked_at IS NULL GROUP BY a.id, t.purpose "
-            "HAVING live > 1"
+            problems.append(f"account {nir} exists without its activation mail")
+        for nir, live in conn.rows(
+            "SELECT a.nir, count(*) FROM tokens t JOIN accounts a ON a.id = t.account_id "
+            "WHERE t.used_at IS NULL AND t.revoked_at IS NULL GROUP BY a.id, a.nir, t.purpose "
+            "HAVING count(*) > 1"
         ):
-            problems.append(f"account {row['nir']} has {row['live']} live tokens of one purpose")
+            problems.append(f"account {nir} has {live} live tokens of one purpose")
         tokens = {
-            row["token_hash"]: row
-            for row in conn.execute(
+            token_hash: (purpose, nir, email)
+            for token_hash, purpose, nir, email in conn.rows(
                 "SELECT t.token_hash, t.purpose, a.nir, a.email FROM tokens t "
                 "JOIN accounts a ON a.id = t.account_id"
             )
         }
-        for mail in conn.execute("SELECT nir, recipient, link, kind FROM outbox WHERE link != ''"):
-            token = mail["link"].rsplit("/", 1)[-1]
+        for nir, recipient, link, kind in conn.rows(
+            "SELECT nir, recipient, link, kind FROM outbox WHERE link != ''"
+        ):
+            token = link.rsplit("/", 1)[-1]
             found = tokens.get(hashlib.sha256(token.encode()).hexdigest())
             if found is None:
                 continue  # the account was purged with its tokens
-            if found["nir"] != mail["nir"] or found["email"] != mail["recipient"]:
-                problems.append(f"the {mail['kind']} link mailed for {mail['nir']} opens "
-                                f"the account of {found['nir']}")
-            if found["purpose"] != mail["kind"]:
-                problems.append(f"a {mail['kind']} mail carries a {found['purpose']} token")
-    finally:
-        conn.close()
+            purpose, token_nir, email = found
+            if token_nir != nir or email != recipient:
+                problems.append(f"the {kind} link mailed for {nir} opens "
+                                f"the account of {token_nir}")
+            if purpose != kind:
+                problems.append(f"a {kind} mail carries a {purpose} token")
     return problems

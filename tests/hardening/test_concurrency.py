@@ -1,4 +1,5 @@
-"""Several programs on one database file at the same instant: nothing is counted twice or lost."""
+"""Several programs on one database at the same instant, on each engine (a SQLite file, a
+PostgreSQL server's database): nothing is counted twice or lost."""
 
 from __future__ import annotations
 
@@ -7,26 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
-from tests.hardening.support import PASSWORDS, connect, person, run_together, scalar
+from tests.hardening.support import PASSWORDS, person, run_together
+from tests.support.engines import Database
 
 #: Processes started together in each case (more than the machine's cores is fine).
 WORKERS = 3
 
 
 @pytest.fixture
-def db(db_path: Path) -> Path:
+def db(database: Database) -> Database:
     """A database created (with its secret) before the workers open it."""
-    open_services(db_path, settings=Settings.for_tests()).close()
-    return db_path
+    database.open_services().close()
+    return database
 
 
-def _open(db: Path) -> Services:
-    return open_services(db, settings=Settings.for_tests())
+def _open(db: Database) -> Services:
+    return db.open_services()
 
 
-def _link(db: Path, nir: str, kind: str) -> str:
+def _link(db: Database, nir: str, kind: str) -> str:
     services = _open(db)
     try:
         links = [m.link for m in services.mailbox.messages(limit=1000)
@@ -39,29 +40,26 @@ def _link(db: Path, nir: str, kind: str) -> str:
 
 @pytest.mark.parametrize("round_", range(2))
 def test_one_nir_registered_by_several_programs_at_once_gives_one_space(
-    db: Path, tmp_path: Path, round_: int
+    db: Database, tmp_path: Path, round_: int
 ) -> None:
     who = person(100 + round_)
-    jobs = [("register", {"db": str(db), "number": who.number, "password": PASSWORDS[i]})
+    jobs = [("register", {**db.params(), "number": who.number, "password": PASSWORDS[i]})
             for i in range(WORKERS)]
     assert run_together(jobs, tmp_path) == ["ok"] * WORKERS
 
-    conn = connect(db)
-    try:
-        assert scalar(conn, "SELECT count(*) FROM accounts WHERE nir = ?", (who.nir,)) == 1
-        kinds = Counter(row[0] for row in conn.execute(
+    with db.checks() as conn:
+        assert conn.scalar("SELECT count(*) FROM accounts WHERE nir = ?", (who.nir,)) == 1
+        kinds = Counter(row[0] for row in conn.rows(
             "SELECT kind FROM outbox WHERE nir = ?", (who.nir,)))
         assert kinds == {"activation": 1, "notice": WORKERS - 1}
-        assert scalar(conn, "SELECT count(*) FROM tokens") == 1
-        created = scalar(conn, "SELECT count(*) FROM events WHERE nir = ? AND kind = "
-                               "'registration-created'", (who.nir,))
+        assert conn.scalar("SELECT count(*) FROM tokens") == 1
+        created = conn.scalar("SELECT count(*) FROM events WHERE nir = ? AND kind = "
+                              "'registration-created'", (who.nir,))
         assert created == 1
-    finally:
-        conn.close()
 
 
 def test_one_activation_link_followed_by_several_programs_at_once_works_once(
-    db: Path, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     who = person(7)
     services = _open(db)
@@ -69,19 +67,16 @@ def test_one_activation_link_followed_by_several_programs_at_once_works_once(
     services.close()
     link = _link(db, who.nir, "activation")
 
-    outcomes = run_together([("activate", {"db": str(db), "link": link})] * WORKERS, tmp_path)
+    outcomes = run_together([("activate", {**db.params(), "link": link})] * WORKERS, tmp_path)
 
     assert Counter(outcomes) == {"activated": 1, "already-used": WORKERS - 1}
-    conn = connect(db)
-    try:
-        assert scalar(conn, "SELECT status FROM accounts WHERE nir = ?", (who.nir,)) == "active"
-        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'account-activated'") == 1
-    finally:
-        conn.close()
+    with db.checks() as conn:
+        assert conn.scalar("SELECT status FROM accounts WHERE nir = ?", (who.nir,)) == "active"
+        assert conn.scalar("SELECT count(*) FROM events WHERE kind = 'account-activated'") == 1
 
 
 def test_one_reset_link_used_by_several_programs_at_once_sets_one_password(
-    db: Path, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     who = person(8)
     services = _open(db)
@@ -93,7 +88,7 @@ def test_one_reset_link_used_by_several_programs_at_once_sets_one_password(
     candidates = PASSWORDS[1 : 1 + WORKERS]
 
     outcomes = run_together(
-        [("reset", {"db": str(db), "link": link, "password": p}) for p in candidates], tmp_path
+        [("reset", {**db.params(), "link": link, "password": p}) for p in candidates], tmp_path
     )
 
     assert Counter(outcomes)["done"] == 1, outcomes
@@ -114,7 +109,7 @@ def test_one_reset_link_used_by_several_programs_at_once_sets_one_password(
 
 @pytest.mark.parametrize("registered", [True, False], ids=["wrong-password", "unknown-nir"])
 def test_failures_from_several_programs_block_after_three_in_total(
-    db: Path, tmp_path: Path, registered: bool
+    db: Database, tmp_path: Path, registered: bool
 ) -> None:
     who = person(9)
     if registered:
@@ -125,7 +120,7 @@ def test_failures_from_several_programs_block_after_three_in_total(
     attempts = 2  # per worker: 6 in all, of which only 3 may be counted
 
     answers = run_together(
-        [("fail", {"db": str(db), "nir": who.nir, "attempts": attempts})] * WORKERS, tmp_path
+        [("fail", {**db.params(), "nir": who.nir, "attempts": attempts})] * WORKERS, tmp_path
     )
 
     results = [tuple(r) for answer in answers for r in answer]
@@ -136,12 +131,8 @@ def test_failures_from_several_programs_block_after_three_in_total(
     assert statuses == {"failed": 2, "blocked": WORKERS * attempts - 2}, results
     assert sorted(left for status, left in results if status == "failed") == [1, 2]
     assert [left for status, left in results if status == "blocked"].count(0) == 1
-    conn = connect(db)
-    try:
-        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'sign-in-failed'") == 3
-        assert scalar(conn, "SELECT count(*) FROM events WHERE kind = 'sign-in-blocked'") == 1
-        row = conn.execute("SELECT failures, blocks FROM login_failures WHERE nir = ?",
-                           (who.nir,)).fetchone()
-        assert tuple(row) == (0, 1)
-    finally:
-        conn.close()
+    with db.checks() as conn:
+        assert conn.scalar("SELECT count(*) FROM events WHERE kind = 'sign-in-failed'") == 3
+        assert conn.scalar("SELECT count(*) FROM events WHERE kind = 'sign-in-blocked'") == 1
+        row = conn.rows("SELECT failures, blocks FROM login_failures WHERE nir = ?", (who.nir,))
+        assert row == [(0, 1)]

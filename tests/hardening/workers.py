@@ -1,7 +1,8 @@
 """A separate program for the hardening tests: ``python workers.py ACTION JSON``.
 
-Each action opens the real services on a real database file (cheap argon2, secret in the file
-beside the database, as ``Settings.for_tests()``), and prints its answer as one JSON line.
+Each action opens the real services on a real database (cheap argon2, as ``Settings.for_tests()``):
+a file (secret beside it) or, with ``engine`` "postgresql", a server's database (secret in
+``secret_file``), and prints its answer as one JSON line.
 With ``go`` and ``ready`` paths, it creates ``ready`` once the database is open and waits for
 ``go`` to exist, so that several workers act at the same instant.
 """
@@ -18,10 +19,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import StoreBusyError, StoreError
 from tests.hardening.support import PASSWORDS, WRONG_PASSWORD, person
+from tests.support.engines import Database
 
 
 def _wait_for_go(params: dict[str, Any]) -> None:
@@ -37,7 +38,8 @@ def _wait_for_go(params: dict[str, Any]) -> None:
 
 
 def _open(params: dict[str, Any]) -> Services:
-    return open_services(Path(params["db"]), settings=Settings.for_tests())
+    # ``db`` is a SQLite file's path or, with ``engine`` "postgresql", a server's URL.
+    return Database.from_params(params).open_services()
 
 
 def _latest_link(services: Services, nir: str, kind: str) -> str | None:
