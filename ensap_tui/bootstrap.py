@@ -161,6 +161,7 @@ def open_services(
             idle_timeout=settings.idle_timeout,
             notices=notices,
             demo_agent_password=settings.demo_agent_password,
+            real_clock=base_clock,
         )
         if settings.demo:
             _prepare_demo(services, store)

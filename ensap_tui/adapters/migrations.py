@@ -219,8 +219,55 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM login_failures WHERE nir = ?", (old,))
 
 
+_V6_SCHEMA = (
+    # Training rooms (issue 12). A room's code is unique among the open rooms only: an ended
+    # room keeps its code in the journal, and a later room may draw it again.
+    """CREATE TABLE rooms (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code TEXT NOT NULL CHECK (length(code) = 6),
+        created_at TEXT NOT NULL,
+        ended_at TEXT,
+        clock_offset_seconds INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE UNIQUE INDEX rooms_open_code ON rooms (code) WHERE ended_at IS NULL",
+    # A poste (workstation) is data, not a process: every browser tab's process and the
+    # trainer's board read it here. last_seen_at is real system time (the heartbeat), never
+    # the simulated one. AUTOINCREMENT: a poste id is never given again, so a stale tab of an
+    # old room cannot pass for a new poste.
+    """CREATE TABLE postes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id INTEGER NOT NULL REFERENCES rooms (id),
+        first_name TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        clock_offset_seconds INTEGER NOT NULL DEFAULT 0,
+        generation INTEGER NOT NULL DEFAULT 0,
+        last_seen_at TEXT,
+        screen TEXT,
+        field_errors INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX postes_room ON postes (room_id, joined_at)",
+    # The spaces created from a poste, the mails about them, the events a poste made or that
+    # concern its spaces; NULL outside a room. (The covering index accounts_by_name does not
+    # need the column: a search never reads it.)
+    "ALTER TABLE accounts ADD COLUMN poste_id INTEGER REFERENCES postes (id)",
+    "CREATE INDEX accounts_poste ON accounts (poste_id, created_at) WHERE poste_id IS NOT NULL",
+    "ALTER TABLE outbox ADD COLUMN poste_id INTEGER REFERENCES postes (id)",
+    "CREATE INDEX outbox_poste_sent ON outbox (poste_id, sent_at) WHERE poste_id IS NOT NULL",
+    # The append-only triggers fire on UPDATE and DELETE only: adding columns keeps them.
+    "ALTER TABLE events ADD COLUMN poste_id INTEGER REFERENCES postes (id)",
+    "ALTER TABLE events ADD COLUMN room_id INTEGER REFERENCES rooms (id)",
+    "CREATE INDEX events_poste ON events (poste_id, id) WHERE poste_id IS NOT NULL",
+    "CREATE INDEX events_room ON events (room_id, id) WHERE room_id IS NOT NULL",
+)
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    """Training rooms and their postes (issue 12); existing rows belong to no poste."""
+    _run(conn, _V6_SCHEMA)
+
+
 #: In order; the database's ``user_version`` is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 #: The schema version this code writes.
 LATEST_VERSION = len(MIGRATIONS)

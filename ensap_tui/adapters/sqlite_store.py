@@ -18,7 +18,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
         FailureState,
         MailMessage,
         NewAccount,
+        Poste,
+        Room,
         TokenPurpose,
         TokenRecord,
     )
@@ -403,6 +405,24 @@ class SqliteStore:
             raise _as_store_error(error) from error
         return str(rows[0][0]) if rows else None
 
+    def peek_poste_clock(self, poste_id: int) -> int | None:
+        """The whole clock offset of a poste in seconds (its room's plus its own), read as
+        :meth:`peek_meta` reads (the poste's clock reads it at every ``now()``); None when no
+        such poste."""
+        try:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT r.clock_offset_seconds + p.clock_offset_seconds FROM postes p "
+                    "JOIN rooms r ON r.id = p.room_id WHERE p.id = ?",
+                    (poste_id,),
+                )
+                .fetchall()
+            )
+        except sqlite3.Error as error:
+            raise _as_store_error(error) from error
+        return int(rows[0][0]) if rows else None
+
     @contextmanager
     def write(self) -> Iterator[StoreTx]:
         """One ``BEGIN IMMEDIATE`` transaction: committed at the end of the block, rolled back
@@ -486,8 +506,13 @@ _ACCOUNT_COLUMNS = (
     "phone_secondary, status, created_at, activated_at, last_sign_in_at"
 )
 _TOKEN_COLUMNS = "id, account_id, purpose, token_hash, issued_at, expires_at, used_at, revoked_at"
-_MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at"
-_EVENT_COLUMNS = "id, at, kind, nir, actor, detail"
+_MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at, poste_id"
+_EVENT_COLUMNS = "id, at, kind, nir, actor, detail, poste_id, room_id"
+_ROOM_COLUMNS = "id, code, created_at, ended_at, clock_offset_seconds"
+_POSTE_COLUMNS = (
+    "id, room_id, first_name, joined_at, clock_offset_seconds, generation, last_seen_at, "
+    "screen, field_errors"
+)
 _AGENT_COLUMNS = "id, name, password_hash, created_at"
 _FAILURE_COLUMNS = "nir, failures, blocks, blocked_until, last_failure_at"
 
@@ -674,6 +699,7 @@ def _mail(row: sqlite3.Row) -> MailMessage:
             kind=row["kind"],
             nir=row["nir"],
             sent_at=_dt(row["sent_at"]),
+            poste_id=row["poste_id"],
         )
     except _UNREADABLE as error:
         raise _damaged("outbox", row, _MAIL_COLUMNS) from error
@@ -690,6 +716,8 @@ def _event(row: sqlite3.Row) -> Event:
             nir=row["nir"],
             actor=row["actor"],
             detail=row["detail"],
+            poste_id=row["poste_id"],
+            room_id=row["room_id"],
         )
     except _UNREADABLE as error:
         raise _damaged("events", row, _EVENT_COLUMNS) from error
@@ -707,6 +735,40 @@ def _agent(row: sqlite3.Row) -> Agent:
         )
     except _UNREADABLE as error:
         raise _damaged("agents", row, _AGENT_COLUMNS) from error
+
+
+def _room(row: sqlite3.Row) -> Room:
+    import ensap_tui.services.models as models
+
+    try:
+        return models.Room(
+            id=row["id"],
+            code=row["code"],
+            created_at=_dt(row["created_at"]),
+            ended_at=_opt_dt(row["ended_at"]),
+            clock_offset=timedelta(seconds=int(row["clock_offset_seconds"])),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("rooms", row, _ROOM_COLUMNS) from error
+
+
+def _poste(row: sqlite3.Row) -> Poste:
+    import ensap_tui.services.models as models
+
+    try:
+        return models.Poste(
+            id=row["id"],
+            room_id=row["room_id"],
+            first_name=row["first_name"],
+            joined_at=_dt(row["joined_at"]),
+            clock_offset=timedelta(seconds=int(row["clock_offset_seconds"])),
+            generation=int(row["generation"]),
+            last_seen_at=_opt_dt(row["last_seen_at"]),
+            screen=row["screen"],
+            field_errors=int(row["field_errors"]),
+        )
+    except _UNREADABLE as error:
+        raise _damaged("postes", row, _POSTE_COLUMNS) from error
 
 
 class _Tx:
@@ -756,8 +818,8 @@ class _Tx:
     def insert_account(self, new: NewAccount) -> int:
         cursor = self._w(
             "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
-            "email_backup, phone, phone_secondary, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "email_backup, phone, phone_secondary, status, created_at, poste_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.nir,
                 new.birth_name,
@@ -770,6 +832,7 @@ class _Tx:
                 new.contacts.phone_secondary,
                 _status_value("pending"),
                 _ts(new.created_at),
+                new.poste_id,
             ),
         )
         account_id = int(cursor.lastrowid or 0)
@@ -1035,10 +1098,12 @@ class _Tx:
     # simulated mail
 
     def add_mail(self, message: MailMessage) -> int:
-        """Stores the message (its ``id`` is ignored) and returns the new id."""
+        """Stores the message (its ``id`` is ignored) and returns the new id. Its poste is
+        ``message.poste_id``, else the poste of the space of its NIR (none outside a room)."""
         cursor = self._w(
-            "INSERT INTO outbox (recipient, subject, body, link, kind, nir, sent_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (recipient, subject, body, link, kind, nir, sent_at, poste_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "COALESCE(?, (SELECT poste_id FROM accounts WHERE nir = ?)))",
             (
                 message.recipient,
                 message.subject,
@@ -1047,14 +1112,24 @@ class _Tx:
                 message.kind,
                 message.nir,
                 _ts(message.sent_at),
+                message.poste_id,
+                message.nir,
             ),
         )
         return int(cursor.lastrowid or 0)
 
-    def list_mail(self, limit: int = 100) -> list[MailMessage]:
-        rows = self._q(
-            f"SELECT {_MAIL_COLUMNS} FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?", (limit,)
-        )
+    def list_mail(self, limit: int = 100, poste_id: int | None = None) -> list[MailMessage]:
+        if poste_id is None:
+            rows = self._q(
+                f"SELECT {_MAIL_COLUMNS} FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = self._q(
+                f"SELECT {_MAIL_COLUMNS} FROM outbox WHERE poste_id = ? "
+                "ORDER BY sent_at DESC, id DESC LIMIT ?",
+                (poste_id, limit),
+            )
         return self._readable(rows, _mail)
 
     def count_mail(self, nir: str, kind: str, since: datetime) -> int:
@@ -1068,10 +1143,18 @@ class _Tx:
     # event log
 
     def add_event(self, event: Event) -> int:
-        """Appends the event (its ``id`` is ignored) and returns the new id."""
+        """Appends the event (its ``id`` is ignored) and returns the new id. Its poste is
+        ``event.poste_id``, else the poste of the space of its NIR; its room is
+        ``event.room_id``, else the poste's room (both NULL outside a room)."""
         cursor = self._w(
-            "INSERT INTO events (at, kind, nir, actor, detail) VALUES (?, ?, ?, ?, ?)",
-            (_ts(event.at), event.kind, event.nir, event.actor, event.detail),
+            "INSERT INTO events (at, kind, nir, actor, detail, poste_id, room_id) "
+            "SELECT :at, :kind, :nir, :actor, :detail, p.id, "
+            "COALESCE(:room, (SELECT room_id FROM postes WHERE id = p.id)) FROM (SELECT "
+            "COALESCE(:poste, (SELECT poste_id FROM accounts WHERE nir = :nir)) AS id) p",
+            {
+                "at": _ts(event.at), "kind": event.kind, "nir": event.nir, "actor": event.actor,
+                "detail": event.detail, "poste": event.poste_id, "room": event.room_id,
+            },
         )
         return int(cursor.lastrowid or 0)
 
@@ -1110,3 +1193,121 @@ class _Tx:
         self._w("DELETE FROM agents")
         self._w("DELETE FROM login_failures")
         self._w("DELETE FROM outbox")
+
+    # training rooms and their postes (issue 12)
+
+    def insert_room(self, code: str, created_at: datetime) -> int:
+        """Raises :class:`StoreError` when an open room already has ``code``."""
+        cursor = self._w(
+            "INSERT INTO rooms (code, created_at) VALUES (?, ?)", (code, _ts(created_at))
+        )
+        return int(cursor.lastrowid or 0)
+
+    def room_by_id(self, room_id: int) -> Room | None:
+        row = self._q(f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE id = ?", (room_id,)).fetchone()
+        return None if row is None else _room(row)
+
+    def room_by_code(self, code: str) -> Room | None:
+        """The open room of ``code``, else the room that had it last (ended), else None."""
+        row = self._q(
+            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE code = ? "
+            "ORDER BY ended_at IS NOT NULL, id DESC LIMIT 1",
+            (code,),
+        ).fetchone()
+        return None if row is None else _room(row)
+
+    def end_room(self, room_id: int, at: datetime) -> None:
+        """Ends the room at ``at`` (kept when it had already ended)."""
+        self._w(
+            "UPDATE rooms SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+            (_ts(at), room_id),
+        )
+
+    def set_room_clock_offset(self, room_id: int, seconds: int) -> None:
+        self._w("UPDATE rooms SET clock_offset_seconds = ? WHERE id = ?", (seconds, room_id))
+
+    def insert_poste(self, room_id: int, first_name: str, joined_at: datetime) -> int:
+        cursor = self._w(
+            "INSERT INTO postes (room_id, first_name, joined_at) VALUES (?, ?, ?)",
+            (room_id, first_name, _ts(joined_at)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def poste_by_id(self, poste_id: int) -> Poste | None:
+        row = self._q(
+            f"SELECT {_POSTE_COLUMNS} FROM postes WHERE id = ?", (poste_id,)
+        ).fetchone()
+        return None if row is None else _poste(row)
+
+    def postes_of_room(self, room_id: int) -> list[Poste]:
+        rows = self._q(
+            f"SELECT {_POSTE_COLUMNS} FROM postes WHERE room_id = ? ORDER BY joined_at, id",
+            (room_id,),
+        )
+        return self._readable(rows, _poste)
+
+    def set_poste_clock_offset(self, poste_id: int, seconds: int) -> None:
+        self._w("UPDATE postes SET clock_offset_seconds = ? WHERE id = ?", (seconds, poste_id))
+
+    def set_poste_seen(self, poste_id: int, at: datetime | None, screen: str | None) -> None:
+        """``at`` None: the poste's app closed (its last screen is kept); else its
+        heartbeat, and ``screen`` when not None."""
+        self._w(
+            "UPDATE postes SET last_seen_at = ?, screen = COALESCE(?, screen) WHERE id = ?",
+            (_opt_ts(at), screen, poste_id),
+        )
+
+    def add_poste_field_errors(self, poste_id: int, count: int) -> None:
+        self._w(
+            "UPDATE postes SET field_errors = field_errors + ? WHERE id = ?", (count, poste_id)
+        )
+
+    def next_poste_generation(self, poste_id: int) -> int:
+        """Adds one to the poste's generation and returns the new one (0: no such poste)."""
+        rows = self._w(
+            "UPDATE postes SET generation = generation + 1 WHERE id = ? RETURNING generation",
+            (poste_id,),
+        ).fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def clear_poste(self, poste_id: int) -> int:
+        """Deletes the poste's spaces (their tokens and name keys go with them), the sign-in
+        counters of their NIRs and the poste's mails; its clock offset and field-error count
+        go back to 0. The journal stays (append-only). Returns how many spaces went."""
+        self._w(
+            "DELETE FROM login_failures WHERE nir IN "
+            "(SELECT nir FROM accounts WHERE poste_id = ?)",
+            (poste_id,),
+        )
+        spaces = self._w("DELETE FROM accounts WHERE poste_id = ?", (poste_id,)).rowcount
+        self._w("DELETE FROM outbox WHERE poste_id = ?", (poste_id,))
+        self._w(
+            "UPDATE postes SET clock_offset_seconds = 0, field_errors = 0 WHERE id = ?",
+            (poste_id,),
+        )
+        return int(spaces)
+
+    def newest_account_of_poste(self, poste_id: int) -> Account | None:
+        row = self._q(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE poste_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            (poste_id,),
+        ).fetchone()
+        return None if row is None else _account(row)
+
+    def last_event_of_poste(self, poste_id: int) -> Event | None:
+        """The poste's event written last (the order of writing: each poste has its own
+        clock, so ``at`` does not order the room's events)."""
+        row = self._q(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE poste_id = ? ORDER BY id DESC LIMIT 1",
+            (poste_id,),
+        ).fetchone()
+        return None if row is None else _event(row)
+
+    def room_events(self, room_id: int, limit: int = 100) -> list[Event]:
+        """The room's events (its own and its postes'), the last written first."""
+        rows = self._q(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? ORDER BY id DESC LIMIT ?",
+            (room_id, limit),
+        )
+        return self._readable(rows, _event)

@@ -70,6 +70,13 @@ EVENT_LABELS: dict[str, str] = {
     events.DEMO_SEEDED: "démonstration : comptes fictifs créés",
     events.DEMO_RESET: "démonstration réinitialisée",
     events.DEMO_CLOCK: "démonstration : horloge déplacée",
+    events.ROOM_OPENED: "salle de formation ouverte",
+    events.ROOM_ENDED: "salle de formation terminée",
+    events.ROOM_CLOCK: "salle : horloge de tous les postes déplacée",
+    events.POSTE_JOINED: "stagiaire arrivé dans la salle",
+    events.POSTE_CLOCK: "horloge du poste déplacée",
+    events.POSTE_RESET: "poste réinitialisé par le formateur",
+    events.POSTE_RESTARTED: "poste relancé par le formateur",
 }
 
 #: French wording of each state, as the console and ``accounts list`` show it.

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ensap_tui.services.ports import Clock, DamagedRecord, Hasher, Store, TokenSource
     from ensap_tui.services.recovery import RecoveryService
     from ensap_tui.services.registration import RegistrationService
+    from ensap_tui.services.room import RoomService
     from ensap_tui.services.signin import SignInService
 
 _S = TypeVar("_S")
@@ -27,7 +28,9 @@ class Services:
 
     ``idle_timeout`` is how long the signed-in space waits without a key before signing out;
     ``notices`` are French messages to show once at start (e.g. the secret kept in a file);
-    ``demo_agent_password`` fixes the demo agent's password (tests; drawn otherwise).
+    ``demo_agent_password`` fixes the demo agent's password (tests; drawn otherwise);
+    ``real_clock`` is the real time under any offset (the base of the training room's clocks
+    and of its postes' heartbeats; ``clock`` when not given).
     Each service is made (and its module imported) the first time it is asked for, once, from
     any thread: the home page is drawn before any of them is needed.
     """
@@ -42,8 +45,10 @@ class Services:
         idle_timeout: timedelta = timedelta(minutes=10),
         notices: Iterable[str] = (),
         demo_agent_password: str | None = None,
+        real_clock: Clock | None = None,
     ) -> None:
         self.store = store
+        self.real_clock = real_clock or clock
         self._demo_agent_password = demo_agent_password
         self.clock = clock
         self.idle_timeout = idle_timeout
@@ -69,9 +74,11 @@ class Services:
         idle_timeout: timedelta,
         notices: list[str],
         demo_agent_password: str | None = None,
+        real_clock: Clock | None = None,
     ) -> Services:
         """Wires every service to the same store, hasher, clock and token source."""
         return cls(
+            real_clock=real_clock,
             store=store,
             hasher=hasher,
             clock=clock,
@@ -162,6 +169,14 @@ class Services:
                 self.store, self._hasher, self.clock, self._tokens, agents,
                 agent_password=self._demo_agent_password,
             ),
+        )
+
+    @property
+    def room(self) -> RoomService:
+        from ensap_tui.services.room import RoomService
+
+        return self._service(
+            "room", lambda: RoomService(self.store, self.real_clock, self._tokens)
         )
 
     def close(self) -> None:

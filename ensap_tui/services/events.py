@@ -30,7 +30,16 @@ kind                       when
 ``demo-seeded``            the demo database was filled with its fictitious accounts
 ``demo-reset``             the demo was put back in its starting state
 ``demo-clock``             the trainer moved the demo clock
+``room-opened``            a training room was opened (``detail``: its code)
+``room-ended``             the trainer ended the room
+``room-clock``             the trainer moved every poste's clock (the room's offset)
+``poste-joined``           a trainee joined the room (``detail``: the first name)
+``poste-clock``            a poste's own clock was moved (by the trainee or the trainer)
+``poste-reset``            the trainer reset a poste (its spaces and mails deleted)
+``poste-restarted``        the trainer let a poste start again from the home page
 =========================  ==========================================================
+
+Events of a training room (issue 12) carry ``room_id`` and, for a poste's, ``poste_id``.
 
 An event never holds a password, a token or a link; ``detail`` is short French text for the
 help desk.
@@ -65,3 +74,10 @@ AGENT_UNBLOCKED = "agent-unblocked"
 DEMO_SEEDED = "demo-seeded"
 DEMO_RESET = "demo-reset"
 DEMO_CLOCK = "demo-clock"
+ROOM_OPENED = "room-opened"
+ROOM_ENDED = "room-ended"
+ROOM_CLOCK = "room-clock"
+POSTE_JOINED = "poste-joined"
+POSTE_CLOCK = "poste-clock"
+POSTE_RESET = "poste-reset"
+POSTE_RESTARTED = "poste-restarted"

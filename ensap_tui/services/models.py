@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
@@ -51,6 +51,8 @@ class NewAccount:
     password_hash: str
     contacts: Contacts
     created_at: datetime
+    #: The training-room poste the space is created from (None outside a room).
+    poste_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,9 @@ class MailMessage:
     link: str = ""
     nir: str = ""
     id: int = 0
+    #: The poste whose mailbox shows it: the store sets it to the poste of the space of
+    #: ``nir`` when not given (None outside a room).
+    poste_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,10 @@ class Event:
     actor: str = ""  # "" for the person themself, else the agent's name or "systeme"
     detail: str = ""
     id: int = 0
+    #: The poste that acted, else (set by the store) the poste of the space of ``nir``.
+    poste_id: int | None = None
+    #: The training room (set by the store from the poste when not given).
+    room_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,3 +300,65 @@ class AgentSignInResult:
     session: AgentSession | None = None
     blocked_until: datetime | None = None
     attempts_left: int | None = None
+
+
+# -- training room (issue 12) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A training room. ``code`` is the 6 characters as stored (``K7M4QX``); ``clock_offset``
+    moves every poste's clock («tout le monde + 24 h»)."""
+
+    id: int
+    code: str
+    created_at: datetime
+    ended_at: datetime | None = None
+    clock_offset: timedelta = timedelta(0)
+
+    @property
+    def display_code(self) -> str:
+        """The code as people read and type it: ``K7M-4QX``."""
+        return f"{self.code[:3]}-{self.code[3:]}"
+
+    @property
+    def ended(self) -> bool:
+        """True once the trainer ended the room: no poste joins or opens an app."""
+        return self.ended_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Poste:
+    """A trainee's workstation in a room: data, not a process (every browser tab's process and
+    the board read it from the database). ``clock_offset`` is the poste's own, on top of the
+    room's; ``generation`` grows when the trainer restarts or resets it; ``last_seen_at`` is
+    real system time (None once the app closed); ``screen`` the last screen it reported."""
+
+    id: int
+    room_id: int
+    first_name: str
+    joined_at: datetime
+    clock_offset: timedelta = timedelta(0)
+    generation: int = 0
+    last_seen_at: datetime | None = None
+    screen: str | None = None
+    field_errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PosteRow:
+    """One row of the trainer's board. ``space`` says in French where the poste's newest space
+    stands, judged on the poste's clock («aucun espace», «en attente d'activation», «lien
+    expiré», «actif», «bloqué jusqu'à 14:17»); ``last_event`` is the French label of its last
+    event («» when none), at ``last_event_at`` (the acting clock's time); ``now`` is the
+    poste's clock and ``clock_offset`` its whole offset from real time (room's + poste's)."""
+
+    poste: Poste
+    connected: bool
+    screen: str
+    space: str
+    last_event: str
+    last_event_at: datetime | None
+    field_errors: int
+    now: datetime
+    clock_offset: timedelta

@@ -14,7 +14,9 @@ from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.services.models import Event
 from ensap_tui.services.ports import StoreError
 
-TABLES = {"meta", "accounts", "tokens", "login_failures", "outbox", "events"}
+TABLES = {
+    "meta", "accounts", "tokens", "login_failures", "outbox", "events", "rooms", "postes",
+}
 
 
 def mode(path: Path) -> int:
@@ -92,6 +94,56 @@ def test_a_version_3_database_gets_keys_without_punctuation_and_part_keys(
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert conn.execute("SELECT count(*) FROM account_name_parts").fetchone()[0] == 4
+    conn.close()
+
+
+def test_a_version_5_database_gets_rooms_and_keeps_its_spaces_mails_and_journal(
+    db_path: Path, clock: FixedClock
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN")
+    for version, migration in enumerate(MIGRATIONS[:5], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(
+        "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
+        "email_backup, phone, phone_secondary, status, created_at) VALUES ('185057511512364', "
+        "'LEFÈVRE', 'lefevre', '1985-05-17', '$argon2id$x', 'l@example.fr', '', '', '', "
+        "'active', '2026-11-26T13:02:00.000000Z')"
+    )
+    conn.execute(
+        "INSERT INTO outbox (recipient, subject, body, link, kind, nir, sent_at) VALUES "
+        "('l@example.fr', 'Activez', '…', 'ensap-tui://activer/x', 'activation', "
+        "'185057511512364', '2026-11-26T13:02:00.000000Z')"
+    )
+    conn.execute(
+        "INSERT INTO events (at, kind, nir, actor, detail) VALUES "
+        "('2026-11-26T13:02:00.000000Z', 'account-activated', '185057511512364', '', '')"
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    db_path.chmod(0o600)
+
+    store = SqliteStore(db_path)
+    with store.read() as tx:
+        assert [a.birth_name for a in tx.search_accounts(name_prefix="lefe")] == ["LEFÈVRE"]
+        assert [(m.link, m.poste_id) for m in tx.list_mail()] == [("ensap-tui://activer/x", None)]
+        assert [(e.kind, e.poste_id, e.room_id) for e in tx.list_events()] == [
+            ("account-activated", None, None)
+        ]
+    with store.write() as tx:  # the new tables work at once
+        room = tx.insert_room("K7M4QX", clock.now())
+        tx.insert_poste(room, "Camille", clock.now())
+    store.close()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 6
+    assert conn.execute("SELECT poste_id FROM accounts").fetchall() == [(None,)]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE events SET poste_id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events")
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
 
 

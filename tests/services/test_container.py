@@ -13,7 +13,7 @@ from ensap_tui.services.container import Services
 from tests.support.people import NIR, REQUEST
 
 NAMES = ("registration", "activation", "sign_in", "recovery", "account", "mailbox", "agents",
-         "assistance", "demo")
+         "assistance", "demo", "room")
 
 
 def test_each_service_is_made_once_and_works_on_the_shared_store(services: Services) -> None:
