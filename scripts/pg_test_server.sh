@@ -69,7 +69,9 @@ install_postgresql() {
 # Runs a command as the server's owner: `postgres` when we are root, ourselves otherwise.
 as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    # From / : the postgres user may not enter the folder we were started in (a clone in
+    # root's home), and PostgreSQL's programs warn when they cannot.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
