@@ -145,7 +145,14 @@ class EnsapApp(App[None], inherit_bindings=False):
     #: Ctrl+P: Textual's own commands, and ours (screens, demo page, demo clock).
     COMMANDS = App.COMMANDS | {_ensap_commands}
 
-    def __init__(self, services: Services, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        demo: bool = False,
+        board_room: int | None = None,
+        board_address: str = "",
+    ) -> None:
         super().__init__()
         # Textual's debug log (the TEXTUAL_LOG file, the devtools console) records every key and
         # every Input value, passwords included: this application never feeds it.
@@ -155,6 +162,9 @@ class EnsapApp(App[None], inherit_bindings=False):
         #: Opens the screens the others lead to (``ui/journeys.py``): no screen imports another.
         self.navigator = AppNavigator(self)
         self.demo = demo
+        #: The training room whose board this app is (``ensap-tui salle``), else None.
+        self.board_room = board_room
+        self._board_address = board_address
         self.register_theme(ENSAP_THEME)
         # "ensap" is the theme from the start (the class default below): setting it here would
         # parse the whole stylesheet a second time once running, a tenth of the start-up.
@@ -174,6 +184,10 @@ class EnsapApp(App[None], inherit_bindings=False):
         return themes
 
     def get_default_screen(self) -> Screen[object]:
+        if self.board_room is not None:
+            from ensap_tui.ui.screens.board import BoardScreen
+
+            return BoardScreen(self.board_room, self._board_address)
         return HomeScreen()
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
@@ -188,7 +202,7 @@ class EnsapApp(App[None], inherit_bindings=False):
         # The notices come just after the home page's first frame (a toast would add a fifth
         # to the time the page takes to appear).
         self.call_after_refresh(self._show_notices)
-        if self.demo:
+        if self.demo and self.board_room is None:
             # The demo clock in the header line: on each new screen, and every second.
             self.screen_change_signal.subscribe(self, self._demo_screen_changed)
             self.set_interval(1.0, self._show_demo_clock)
@@ -206,7 +220,8 @@ class EnsapApp(App[None], inherit_bindings=False):
             # Hidden on the home page: there is nowhere to go back to.
             return len(self.screen_stack) > 1
         if action.startswith("demo_"):
-            if not self.demo:
+            if not self.demo or self.board_room is not None:
+                # Outside the demo mode, and on the board (which moves the room's clocks)
                 return False  # the demo keys do not exist outside the demo mode
             if action == "demo_page":
                 from ensap_tui.ui.screens.demo import DemoScreen
@@ -214,6 +229,18 @@ class EnsapApp(App[None], inherit_bindings=False):
                 return not isinstance(self.screen, DemoScreen)  # not when already there
             return True
         return True
+
+    async def action_quit(self) -> None:
+        """Quits; on the board, quitting ends the room, so it asks first (the board's
+        «Terminer la salle»)."""
+        if self.board_room is not None:
+            from ensap_tui.ui.screens.board import BoardScreen
+
+            board = self.screen_stack[0] if self.screen_stack else None
+            if isinstance(board, BoardScreen) and not board.ended:
+                board.confirm_end()
+                return
+        self.exit()
 
     # Textual's own commands and palettes, in French.
 
@@ -298,14 +325,25 @@ def create_app(
     token_source: TokenSource | None = None,
     *,
     settings: Settings | None = None,
+    board_room: int | None = None,
+    board_address: str = "",
 ) -> EnsapApp:
     """Builds the app on the database at ``db_path`` (created if needed).
 
     The one factory of the command line, the tests, the screenshots and the browser server.
     ``clock`` and ``token_source`` are for tests (system clock and random tokens otherwise);
-    ``settings.demo`` marks the demo mode. Raises ``ensap_tui.bootstrap.StartupError`` with a
-    French message when the database or its secret cannot be used.
+    ``settings.demo`` marks the demo mode. With ``board_room`` (an open room's id) the app is
+    the trainer's board of that room (``ensap-tui salle``): its only screen is the board,
+    which shows ``board_address`` as the address the trainees open; Ctrl+Q asks whether to end
+    the room, and the app exits once the room is ended. Raises
+    ``ensap_tui.bootstrap.StartupError`` with a French message when the database or its secret
+    cannot be used.
     """
     keep_non_breaking_spaces()
     services = open_services(db_path, clock=clock, token_source=token_source, settings=settings)
-    return EnsapApp(services, demo=settings.demo if settings is not None else False)
+    return EnsapApp(
+        services,
+        demo=settings.demo if settings is not None else False,
+        board_room=board_room,
+        board_address=board_address,
+    )

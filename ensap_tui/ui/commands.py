@@ -71,7 +71,11 @@ def open_screen(app: App[Any], destination: Destination) -> None:
 
 def palette_commands(app: App[Any]) -> list[PaletteCommand]:
     """The commands offered on ``app``: the home page, the screens of its buttons (the same
-    table, :data:`~ensap_tui.ui.screens.home.HOME_CHOICES`), then the demo ones in demo mode."""
+    table, :data:`~ensap_tui.ui.screens.home.HOME_CHOICES`), then the demo ones in demo mode.
+    None on the trainer's board: its app shows the board only (the palette keeps Textual's
+    own commands: help, theme, quit)."""
+    if getattr(app, "board_room", None) is not None:
+        return []
     commands = [
         PaletteCommand("Accueil", "revenir à la page d'accueil", partial(go_home, app)),
         *(

@@ -1,0 +1,529 @@
+"""The trainer's board («Salle de formation»): every poste of a training room, read again every
+second from the shared database, and the trainer's actions on one poste or on the whole room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Static
+
+from ensap_tui.domain.timefmt import format_datetime, format_short, format_time
+from ensap_tui.services.assistance import event_label
+from ensap_tui.services.demo import ONE_DAY, ONE_HOUR, describe_step
+from ensap_tui.ui.screens.base import EnsapScreen
+
+if TYPE_CHECKING:
+    from ensap_tui.services.models import Event, PosteRow, Room
+
+NONE = "—"
+#: How many of the room's latest events the journal panel shows.
+JOURNAL_LIMIT = 50
+
+#: The postes' columns: label, key, width. The last event's column takes what the terminal has
+#: left (at least :data:`EVENT_MIN_WIDTH`); texts longer than their column end with «…» (the
+#: journal below has them whole), so every poste stays on one line.
+POSTE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Poste", "poste", 10),
+    ("En ligne", "connecte", 8),
+    ("Écran", "ecran", 18),
+    ("Espace", "espace", 23),
+    ("Erreurs", "erreurs", 7),
+)
+EVENT_COLUMN = ("Dernier événement", "evenement")
+EVENT_MIN_WIDTH = 18
+#: The journal's columns, likewise (the detail takes the rest).
+JOURNAL_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Quand", "quand", 11),
+    ("Poste", "poste", 12),
+    ("Événement", "evenement", 30),
+)
+DETAIL_COLUMN = ("Détail", "detail")
+DETAIL_MIN_WIDTH = 16
+#: The columns beside the tables: the body's side padding (2), its scroll bar (2) and the
+#: table's own (1, once it has more postes than lines).
+BODY_MARGINS = 5
+#: The journal panel's border and padding.
+PANEL_FRAME = 4
+
+
+@dataclass(frozen=True, slots=True)
+class BoardView:
+    """One reading of the room, made in a thread worker: the room, the time on its clock, its
+    postes in joining order and its latest events (newest first)."""
+
+    room: Room
+    now: datetime
+    rows: list[PosteRow]
+    events: list[Event]
+
+
+def connected_text(connected: bool) -> Text:
+    """A sign and a word, so that the state never rests on colour alone."""
+    if connected:
+        return Text("● oui", style="bold")
+    return Text("○ non", style="dim")
+
+
+def offset_text(offset: timedelta) -> str:
+    """``"+1 h"``, ``"+25 h 30 min"``: how far a poste's clock runs ahead of the room's."""
+    seconds = int(offset.total_seconds())
+    sign = "+" if seconds >= 0 else "−"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes = rest // 60
+    if hours and minutes:
+        return f"{sign}{hours} h {minutes:02d} min"
+    if hours:
+        return f"{sign}{hours} h"
+    return f"{sign}{minutes} min"
+
+
+def count_text(rows: Sequence[PosteRow]) -> str:
+    """``"12 postes, 11 connectés"``."""
+    joined = len(rows)
+    connected = sum(1 for row in rows if row.connected)
+    if not joined:
+        return "aucun poste pour l'instant"
+    postes = "1 poste" if joined == 1 else f"{joined} postes"
+    online = f"{connected} connecté" + ("s" if connected > 1 else "")
+    return f"{postes}, {online}"
+
+
+def last_event_text(row: PosteRow) -> str:
+    """``"14:07 espace activé"``: the time on the poste's clock, then the help desk's words."""
+    if row.last_event_at is None or not row.last_event:
+        return NONE
+    return f"{format_time(row.last_event_at)} {row.last_event}"
+
+
+def poste_cells(row: PosteRow) -> tuple[Text, ...]:
+    """The cells of one poste's line, in the order of :data:`POSTE_COLUMNS` then the last
+    event."""
+    return (
+        Text(row.poste.first_name, overflow="ellipsis", no_wrap=True),
+        connected_text(row.connected),
+        Text(row.screen or NONE, overflow="ellipsis", no_wrap=True),
+        Text(row.space or NONE, overflow="ellipsis", no_wrap=True),
+        Text(str(row.field_errors)),
+        Text(last_event_text(row), overflow="ellipsis", no_wrap=True),
+    )
+
+
+class BoardScreen(EnsapScreen):
+    """The board of the room ``room_id``, the only screen of the trainer's app.
+
+    - ``#salle-titre`` (the room code), ``#salle-horloge`` (the room's clock), ``#salle-adresse``
+      (``address``, what the trainees open, and the code again), ``#salle-postes`` (postes
+      joined, postes connected).
+    - ``#postes``: one line per poste in joining order (first name, connected or not, screen or
+      wizard step, state of its space, field errors, last event). Read again every
+      :attr:`REFRESH_SECONDS` in a thread worker; the cursor stays on the same poste, and when a
+      reading fails (a busy database) a notice says so and the last table stays.
+    - ``#poste-selectionne``: the selected poste and its clock. Its actions: ``#poste-plus-1h``
+      (F6), ``#poste-plus-24h`` (F7), ``#poste-heure-salle`` (F8), ``#relancer-poste`` (R),
+      ``#reinitialiser-poste`` (Suppr, after a confirmation).
+    - The room's actions: ``#salle-plus-24h``, ``#terminer-salle`` (after a confirmation; then
+      the app exits, the room ended; Ctrl+Q asks the same).
+    - ``#journal-salle`` (``#evenements-salle``): the room's latest events, worded as the help
+      desk's journal.
+
+    Each action runs in a thread worker and says what it did in a notification.
+    """
+
+    HELP_TOPIC: ClassVar[str] = "salle"
+    AUTO_FOCUS: ClassVar[str | None] = "#postes"
+    #: Seconds between two readings of the room.
+    REFRESH_SECONDS: ClassVar[float] = 1.0
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f6", "poste_clock('hour')", "+1 h", key_display="F6"),
+        Binding("f7", "poste_clock('day')", "+24 h", key_display="F7"),
+        Binding("f8", "poste_clock('room')", "Heure salle", key_display="F8"),
+        Binding("r", "restart_poste", "Relancer", key_display="R"),
+        Binding("delete", "reset_poste", "Réinitialiser", key_display="Suppr"),
+    ]
+
+    def __init__(self, room_id: int, address: str) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.address = address
+        self._view: BoardView | None = None
+        self._reading = False
+        self._ending = False
+        self._ended_room = False
+        #: The poste ids of the table's lines, in order (the rows of the last reading shown).
+        self._keys: list[str] = []
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._event_ids: list[int] = []
+        self._width: int | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="salle-ligne"):
+            yield Static("Salle de formation", id="salle-titre", markup=False)
+            yield Static(id="salle-horloge", markup=False)
+        with Horizontal(classes="salle-ligne"):
+            yield Static(id="salle-adresse", markup=False)
+            yield Static(id="salle-postes", markup=False)
+        postes: DataTable[Text] = DataTable(
+            id="postes", cursor_type="row", zebra_stripes=True
+        )
+        yield postes
+        yield Static(id="poste-selectionne", markup=False)
+        with Horizontal(id="actions-poste", classes="actions-salle"):
+            yield Button("+1 h (F6)", id="poste-plus-1h", variant="primary")
+            yield Button("+24 h (F7)", id="poste-plus-24h", variant="primary")
+            yield Button("Heure de la salle (F8)", id="poste-heure-salle")
+            yield Button("Relancer (R)", id="relancer-poste")
+            yield Button("Réinitialiser (Suppr)", id="reinitialiser-poste", variant="error")
+        with Horizontal(id="actions-salle", classes="actions-salle"):
+            yield Static("Toute la salle :", classes="libelle-actions")
+            yield Button("Tout le monde +24 h", id="salle-plus-24h", variant="primary")
+            yield Button("Terminer la salle", id="terminer-salle", variant="error")
+        with Vertical(id="journal-salle"):
+            yield Static("Journal de la salle", id="journal-salle-titre", markup=False)
+            journal: DataTable[Text] = DataTable(id="evenements-salle", cursor_type="none")
+            yield journal
+
+    def on_mount(self) -> None:
+        # Ctrl+P still opens the palette; its place in the footer goes to the board's keys.
+        self.query_one(Footer).show_command_palette = False
+        self._fit_to_width()
+        self._update_actions()
+        self.refresh_board()
+        self.set_interval(self.REFRESH_SECONDS, self._tick)
+
+    def on_resize(self) -> None:
+        self._fit_to_width()
+
+    def go_back(self) -> None:
+        """Nothing is under the board: Escape does nothing here."""
+
+    def _fit_to_width(self) -> None:
+        """Fixed columns, and the last event (and the journal's detail) as wide as what the
+        terminal has left: the postes' lines never scroll sideways."""
+        width = self.app.size.width
+        if width == self._width:
+            return
+        self._width = width
+        room = width - BODY_MARGINS
+        selected = self._selected_key()  # before the table is emptied
+        postes: DataTable[Text] = self.query_one("#postes", DataTable)
+        fixed = sum(w + 2 for _, _, w in POSTE_COLUMNS)
+        postes.clear(columns=True)
+        for label, key, column_width in POSTE_COLUMNS:
+            postes.add_column(label, width=column_width, key=key)
+        label, key = EVENT_COLUMN
+        postes.add_column(label, width=max(EVENT_MIN_WIDTH, room - fixed - 2), key=key)
+        journal: DataTable[Text] = self.query_one("#evenements-salle", DataTable)
+        fixed = sum(w + 2 for _, _, w in JOURNAL_COLUMNS)
+        journal.clear(columns=True)
+        for label, key, column_width in JOURNAL_COLUMNS:
+            journal.add_column(label, width=column_width, key=key)
+        label, key = DETAIL_COLUMN
+        journal.add_column(
+            label, width=max(DETAIL_MIN_WIDTH, room - PANEL_FRAME - fixed - 2), key=key
+        )
+        self._keys, self._cells, self._event_ids = [], {}, []
+        if self._view is not None:
+            self._show(self._view, keep=selected)
+
+    # -- reading the room --------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        # One reading at a time: on a busy database a reading may wait, and the next second's
+        # must not pile up behind it.
+        if not self._reading and not self._ending:
+            self.refresh_board()
+
+    def refresh_board(self) -> None:
+        """Reads the room again (in a thread worker) and shows it; a newer reading (after an
+        action) replaces one still running."""
+        service = self.services.room
+        real_clock = self.services.real_clock
+        room_id = self.room_id
+
+        def read() -> BoardView:
+            room = service.room(room_id)
+            return BoardView(
+                room=room,
+                now=real_clock.now() + room.clock_offset,
+                rows=service.board(room_id),
+                events=service.room_events(room_id, limit=JOURNAL_LIMIT),
+            )
+
+        self._reading = True
+        self.call_service(
+            read, self._show, group="lecture-salle", busy=False, after=self._read_done
+        )
+
+    def _read_done(self) -> None:
+        self._reading = False
+
+    def _show(self, view: BoardView, keep: str | None = None) -> None:
+        self._view = view
+        room = view.room
+        self.query_one("#salle-titre", Static).update(
+            # Each space ends a run: a picture (SVG) drops the space a run starts with.
+            Text.assemble(
+                ("Salle de formation ", "bold"), "— code ", (f"{room.display_code} ", "bold"),
+                ("— salle terminée", "bold") if room.ended else "",
+            )
+        )
+        self.query_one("#salle-horloge", Static).update(
+            f"Horloge de la salle : {format_datetime(view.now)}"
+        )
+        self.query_one("#salle-adresse", Static).update(
+            Text.assemble("Adresse à donner aux stagiaires : ", (self.address, "bold"))
+        )
+        self.query_one("#salle-postes", Static).update(count_text(view.rows))
+        self._show_rows(view.rows, keep)
+        self._show_journal(view)
+        self._selection_changed()
+
+    def _show_rows(self, rows: Sequence[PosteRow], keep: str | None) -> None:
+        """Changes only the cells that differ and adds the postes that joined: the cursor
+        stays where it is and nothing is drawn for nothing. When the table is new (first
+        reading, new columns) or a poste left the list, it is built again and the cursor
+        put back on ``keep`` (else the poste it was on), if that poste is still there."""
+        table: DataTable[Text] = self.query_one("#postes", DataTable)
+        keys = [str(row.poste.id) for row in rows]
+        cells = {str(row.poste.id): poste_cells(row) for row in rows}
+        columns = [key for _, key, _ in POSTE_COLUMNS] + [EVENT_COLUMN[1]]
+        if self._keys and keys[: len(self._keys)] == self._keys:
+            for key in self._keys:
+                for column, old, new in zip(columns, self._cells[key], cells[key], strict=True):
+                    if old != new:
+                        table.update_cell(key, column, new)
+            for key in keys[len(self._keys):]:
+                table.add_row(*cells[key], key=key)
+        else:
+            keep = keep or self._selected_key()
+            table.clear()
+            for key in keys:
+                table.add_row(*cells[key], key=key)
+            if keep in keys:
+                table.move_cursor(row=keys.index(keep), animate=False)
+        self._keys, self._cells = keys, cells
+
+    def _show_journal(self, view: BoardView) -> None:
+        ids = [event.id for event in view.events]
+        if ids == self._event_ids:
+            return
+        self._event_ids = ids
+        names = {row.poste.id: row.poste.first_name for row in view.rows}
+        table: DataTable[Text] = self.query_one("#evenements-salle", DataTable)
+        table.clear()
+        for event in view.events:
+            table.add_row(
+                Text(format_short(event.at)),
+                Text(names.get(event.poste_id or 0, NONE), overflow="ellipsis", no_wrap=True),
+                Text(event_label(event.kind), overflow="ellipsis", no_wrap=True),
+                Text(event.detail or NONE, overflow="ellipsis", no_wrap=True),
+            )
+        count = len(view.events)
+        title = "Journal de la salle" + (
+            f" (les {count} derniers événements)" if count >= JOURNAL_LIMIT
+            else f" ({count} événement{'s' if count > 1 else ''})"
+        )
+        self.query_one("#journal-salle-titre", Static).update(Text(title, style="bold"))
+
+    # -- the selected poste ------------------------------------------------------------------
+
+    def _selected_key(self) -> str | None:
+        table: DataTable[Text] = self.query_one("#postes", DataTable)
+        if not self._keys or not 0 <= table.cursor_row < len(self._keys):
+            return None
+        return self._keys[table.cursor_row]
+
+    def selected(self) -> PosteRow | None:
+        """The poste under the table's cursor, as last read (None when the room has none)."""
+        key = self._selected_key()
+        if key is None or self._view is None:
+            return None
+        return next((row for row in self._view.rows if str(row.poste.id) == key), None)
+
+    @on(DataTable.RowHighlighted, "#postes")
+    def _highlighted(self) -> None:
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        line = self.query_one("#poste-selectionne", Static)
+        row = self.selected()
+        if row is None or self._view is None:
+            line.update("Aucun poste sélectionné.")
+            return
+        offset = row.poste.clock_offset
+        if offset:
+            clock = f"{offset_text(offset)} sur la salle ({format_short(row.now)})"
+        else:
+            clock = "heure de la salle"
+        line.update(Text.assemble(
+            "Poste sélectionné : ", (f"{row.poste.first_name} ", "bold"), f"— horloge : {clock}"
+        ))
+
+    def _update_actions(self) -> None:
+        none = self.selected() is None
+        for button in self.query("#actions-poste Button").results(Button):
+            button.disabled = self.busy or none
+        for button in self.query("#actions-salle Button").results(Button):
+            button.disabled = self.busy
+        self.refresh_bindings()
+
+    def set_busy(self, busy: bool) -> None:
+        """While an action runs, the actions are off (the readings go on)."""
+        self.busy = busy
+        self._update_actions()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("poste_clock", "restart_poste", "reset_poste"):
+            # Shown dimmed while no poste is selected or an action runs.
+            return None if self.busy or self.selected() is None else True
+        return super().check_action(action, parameters)
+
+    # -- actions on the selected poste -------------------------------------------------------
+
+    @on(Button.Pressed, "#poste-plus-1h")
+    def _plus_hour(self) -> None:
+        self.action_poste_clock("hour")
+
+    @on(Button.Pressed, "#poste-plus-24h")
+    def _plus_day(self) -> None:
+        self.action_poste_clock("day")
+
+    @on(Button.Pressed, "#poste-heure-salle")
+    def _room_time(self) -> None:
+        self.action_poste_clock("room")
+
+    @on(Button.Pressed, "#relancer-poste")
+    def _restart_pressed(self) -> None:
+        self.action_restart_poste()
+
+    @on(Button.Pressed, "#reinitialiser-poste")
+    def _reset_pressed(self) -> None:
+        self.action_reset_poste()
+
+    def action_poste_clock(self, step: str) -> None:
+        """Moves the selected poste's clock: ``hour`` +1 h, ``day`` +24 h, ``room`` back to
+        the room's time."""
+        row = self.selected()
+        if row is None:
+            return
+        name = row.poste.first_name
+        by = {"hour": ONE_HOUR, "day": ONE_DAY}.get(step)
+        if by is None:
+            said = f"Poste de {name} : horloge remise à l'heure de la salle."
+        else:
+            said = f"Poste de {name} : horloge avancée {describe_step(by)}."
+        self._act(partial(self.services.room.move_poste_clock, row.poste.id, by), said)
+
+    def action_restart_poste(self) -> None:
+        """Sends the selected poste's app back to its home page."""
+        row = self.selected()
+        if row is None:
+            return
+        self._act(
+            partial(self.services.room.restart_poste, row.poste.id),
+            f"Poste de {row.poste.first_name} relancé : son application revient à l'accueil.",
+        )
+
+    def action_reset_poste(self) -> None:
+        """Asks, then erases the selected poste's spaces, mails and clock and restarts it."""
+        from ensap_tui.ui.screens.confirm import ConfirmScreen
+
+        row = self.selected()
+        if row is None or self.busy:
+            return
+        poste_id, name = row.poste.id, row.poste.first_name
+        question = (
+            f"Les espaces créés depuis le poste de {name}, ses courriels simulés et l'avance de "
+            "son horloge seront effacés, et son application reviendra à l'accueil. "
+            "Le journal de la salle est conservé."
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._act(
+                    partial(self.services.room.reset_poste, poste_id),
+                    f"Poste de {name} réinitialisé : il repart de l'accueil, sans espace.",
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Réinitialiser le poste de {name} ?", question, confirm_label="Réinitialiser"
+            ),
+            confirmed,
+        )
+
+    # -- actions on the room -----------------------------------------------------------------
+
+    @on(Button.Pressed, "#salle-plus-24h")
+    def _everyone_day(self) -> None:
+        self._act(
+            partial(self.services.room.move_room_clock, self.room_id, ONE_DAY),
+            "Horloge de la salle avancée de 24 heures, pour tous les postes.",
+        )
+
+    @on(Button.Pressed, "#terminer-salle")
+    def _end_pressed(self) -> None:
+        self.confirm_end()
+
+    def confirm_end(self) -> None:
+        """Asks whether to end the room; once it is ended, the app exits."""
+        from ensap_tui.ui.screens.confirm import ConfirmScreen
+
+        if self._ending or not self.is_current:
+            return
+        question = (
+            "Les stagiaires ne pourront plus rejoindre la salle ni rouvrir le simulateur ; "
+            "ce tableau se ferme. Les espaces créés et le journal restent dans la base."
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._ending = True
+                self.call_service(
+                    partial(self.services.room.end_room, self.room_id),
+                    self._ended,
+                    group="terminer-salle",
+                    after=self._after_end,
+                )
+
+        self.app.push_screen(
+            ConfirmScreen("Terminer la salle ?", question, confirm_label="Terminer la salle"),
+            confirmed,
+        )
+
+    @property
+    def ended(self) -> bool:
+        """True once the room is ended (the app is exiting)."""
+        return self._ended_room
+
+    def _ended(self, _: object) -> None:
+        self._ended_room = True
+        self.app.exit()
+
+    def _after_end(self) -> None:
+        if not self._ended_room:
+            self._ending = False  # it failed (said): the trainer may try again
+
+    # -- running an action -------------------------------------------------------------------
+
+    def _act(self, call: Callable[[], Any], said: str) -> None:
+        if self.busy:
+            return
+        self.call_service(call, partial(self._acted, said), group="action-salle", exclusive=False)
+
+    def _acted(self, said: str, _: object) -> None:
+        self.notify(said, title="Salle de formation", markup=False)
+        self.refresh_board()

@@ -1,0 +1,347 @@
+"""The trainer's board (issue 12, point 4): the postes of a room read from the shared database
+every second, the trainer's actions on one poste and on the room, and a board that stays up
+when the database does not answer. Real SQLite files; the postes join through the service, as
+the browser server makes them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.services.container import Services
+from ensap_tui.services.models import Contacts, NewAccount, Poste, Room, TokenPurpose
+from ensap_tui.ui.app import create_app
+from ensap_tui.ui.commands import palette_commands
+from ensap_tui.ui.failures import BUSY
+from ensap_tui.ui.screens.board import BoardScreen, offset_text
+from ensap_tui.ui.screens.confirm import ConfirmScreen
+from tests.support.people import NIR, REQUEST
+
+from .fault_support import impatient_settings, notices, set_column, write_lock_held
+from .session_support import click, settle, shown, wait_until
+
+SIZE = (100, 30)
+ADDRESS = "http://192.0.2.10:8000"
+
+
+@pytest.fixture
+def room(services: Services) -> Room:
+    return services.room.open_room()
+
+
+def join(services: Services, room: Room, first_name: str) -> Poste:
+    return services.room.join(room.code, first_name)
+
+
+def register_from(services: Services, poste: Poste) -> None:
+    """A space created from ``poste``, as its registration leaves it: pending, its activation
+    link valid 24 hours on the poste's clock."""
+    now = services.room.poste_now(poste.id)
+    with services.store.write() as tx:
+        account_id = tx.insert_account(NewAccount(
+            nir=NIR, birth_name="DUPONT", birth_date=date(1985, 5, 14), password_hash="$x",
+            contacts=Contacts(email=REQUEST.email), created_at=now, poste_id=poste.id,
+        ))
+        tx.insert_token(account_id, TokenPurpose.ACTIVATION, "0" * 64, now,
+                        now + timedelta(hours=24))
+
+
+def rows(app: Any) -> list[list[str]]:
+    table = app.screen.query_one("#postes", DataTable)
+    return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(index)]
+            for index in range(table.row_count)]
+
+
+def cell(app: Any, poste: Poste, column: str) -> str:
+    table = app.screen.query_one("#postes", DataTable)
+    return str(getattr(value := table.get_cell(str(poste.id), column), "plain", value))
+
+
+def cursor_name(app: Any) -> str:
+    table = app.screen.query_one("#postes", DataTable)
+    return rows(app)[table.cursor_row][0]
+
+
+async def on_row(pilot: Pilot[Any], index: int) -> None:
+    table = pilot.app.screen.query_one("#postes", DataTable)
+    await wait_until(pilot, lambda: table.row_count > index)
+    table.focus()
+    table.move_cursor(row=index, animate=False)
+    await settle(pilot)
+
+
+async def test_the_board_is_the_only_screen_of_the_app_built_for_a_room(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: bool(shown(app, "#salle-postes")))
+        assert isinstance(app.screen, BoardScreen)
+        assert len(app.screen_stack) == 1
+        assert room.display_code in shown(app, "#salle-titre")
+        assert ADDRESS in shown(app, "#salle-adresse")
+        assert shown(app, "#salle-horloge") == "Horloge de la salle : 26/11/2026 à 14:02"
+        assert shown(app, "#salle-postes") == "aucun poste pour l'instant"
+        # Neither the demo keys nor the home page's screens exist on the board.
+        assert app.check_action("demo_page", ()) is False
+        assert palette_commands(app) == []
+
+
+async def test_a_room_that_does_not_exist_is_said_in_french(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    app = make_app(board_room=room.id + 1, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: bool(notices(app)))
+        assert notices(app) == [f"La salle {room.id + 1} n'existe pas."]
+
+
+async def test_a_room_ended_elsewhere_says_so_and_refuses_the_actions(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        services.room.end_room(room.id)
+        await wait_until(pilot, lambda: "salle terminée" in shown(app, "#salle-titre"))
+        await pilot.press("f6")
+        await settle(pilot)
+        assert notices(app)[-1] == f"La salle {room.display_code} est terminée."
+
+
+async def test_postes_joined_through_the_service_appear_in_joining_order(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    services.room.seen(camille.id, "2. Mot de passe")
+    join(services, room, "Karim")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 2)
+        camille_row, karim_row = rows(app)
+        assert camille_row[:5] == ["Camille", "● oui", "2. Mot de passe", "aucun espace", "0"]
+        assert karim_row[:5] == ["Karim", "○ non", "—", "aucun espace", "0"]
+        assert karim_row[5].startswith("14:02 ")
+        assert shown(app, "#salle-postes") == "2 postes, 1 connecté"
+        # A poste joining while the board is open shows at the next reading.
+        join(services, room, "Léa")
+        await wait_until(pilot, lambda: len(rows(app)) == 3)
+        assert rows(app)[2][0] == "Léa"
+        assert shown(app, "#salle-postes") == "3 postes, 1 connecté"
+        journal = app.screen.query_one("#evenements-salle", DataTable)
+        await wait_until(pilot, lambda: journal.row_count == 4)  # opened, three joined
+        newest = [str(getattr(c, "plain", c)) for c in journal.get_row_at(0)]
+        assert newest[1] == "Léa"
+
+
+async def test_a_poste_shows_its_step_then_the_state_of_its_space(
+    make_app: Any, services: Services, room: Room, clock: FixedClock
+) -> None:
+    camille = join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 1)
+        services.room.seen(camille.id, "1. Identité")
+        await wait_until(pilot, lambda: cell(app, camille, "ecran") == "1. Identité")
+        services.room.count_field_errors(camille.id, 2)
+        services.room.seen(camille.id, "3. Coordonnées")
+        await wait_until(pilot, lambda: cell(app, camille, "ecran") == "3. Coordonnées")
+        assert cell(app, camille, "erreurs") == "2"
+        assert cell(app, camille, "espace") == "aucun espace"
+        register_from(services, camille)
+        await wait_until(pilot, lambda: cell(app, camille, "espace") == "en attente d'activation")
+        # Judged on the poste's own clock: 24 hours later on it, the link has expired.
+        services.room.move_poste_clock(camille.id, timedelta(hours=24))
+        await wait_until(pilot, lambda: cell(app, camille, "espace") == "lien expiré")
+
+
+async def test_the_clock_keys_move_the_selected_postes_clock_only(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    karim = join(services, room, "Karim")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 1)
+        assert "Karim" in shown(app, "#poste-selectionne")
+        assert "heure de la salle" in shown(app, "#poste-selectionne")
+        await pilot.press("f6")
+        await settle(pilot)
+        assert services.room.poste(karim.id).clock_offset == timedelta(hours=1)
+        assert services.room.poste(camille.id).clock_offset == timedelta(0)
+        assert notices(app)[-1] == "Poste de Karim : horloge avancée d'1 heure."
+        await wait_until(pilot, lambda: "+1 h sur la salle" in shown(app, "#poste-selectionne"))
+        await click(pilot, "#poste-plus-24h")
+        assert services.room.poste(karim.id).clock_offset == timedelta(hours=25)
+        assert notices(app)[-1] == "Poste de Karim : horloge avancée de 24 heures."
+        await wait_until(
+            pilot, lambda: "+25 h sur la salle (27/11 15:02)" in shown(app, "#poste-selectionne")
+        )
+        await pilot.press("f8")
+        await settle(pilot)
+        assert services.room.poste(karim.id).clock_offset == timedelta(0)
+        assert notices(app)[-1] == "Poste de Karim : horloge remise à l'heure de la salle."
+        await wait_until(pilot, lambda: "heure de la salle" in shown(app, "#poste-selectionne"))
+
+
+async def test_relancer_lets_the_poste_start_again(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        await pilot.press("r")
+        await settle(pilot)
+        assert services.room.poste(camille.id).generation == 1
+        assert notices(app)[-1] == (
+            "Poste de Camille relancé : son application revient à l'accueil."
+        )
+        await click(pilot, "#relancer-poste")
+        assert services.room.poste(camille.id).generation == 2
+
+
+async def test_reinitialiser_asks_first_then_erases_the_postes_space(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    register_from(services, camille)
+    services.room.count_field_errors(camille.id, 4)
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        await wait_until(pilot, lambda: cell(app, camille, "espace") == "en attente d'activation")
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Camille" in shown(app, "#confirmation-titre")
+        await click(pilot, "#annuler")
+        assert services.room.poste(camille.id).generation == 0
+        await click(pilot, "#reinitialiser-poste")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await click(pilot, "#confirmer")
+        poste = services.room.poste(camille.id)
+        assert (poste.generation, poste.field_errors) == (1, 0)
+        assert notices(app)[-1] == (
+            "Poste de Camille réinitialisé : il repart de l'accueil, sans espace."
+        )
+        await wait_until(pilot, lambda: cell(app, camille, "espace") == "aucun espace")
+        assert cell(app, camille, "erreurs") == "0"
+
+
+async def test_everyone_plus_24_hours_moves_the_rooms_clock(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 1)
+        await settle(pilot)
+        await click(pilot, "#salle-plus-24h")
+        assert services.room.room(room.id).clock_offset == timedelta(hours=24)
+        assert notices(app)[-1] == (
+            "Horloge de la salle avancée de 24 heures, pour tous les postes."
+        )
+        await wait_until(
+            pilot,
+            lambda: shown(app, "#salle-horloge") == "Horloge de la salle : 27/11/2026 à 14:02",
+        )
+
+
+async def test_ending_the_room_asks_first_then_exits(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Ctrl+Q asks the same question: quitting the board ends the room.
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert shown(app, "#confirmation-titre") == "Terminer la salle ?"
+        await click(pilot, "#annuler")
+        assert app.is_running and not services.room.room(room.id).ended
+        await click(pilot, "#terminer-salle")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirmer")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert services.room.room(room.id).ended
+
+
+async def test_the_refresh_keeps_the_cursor_on_the_same_poste(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    join(services, room, "Karim")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 1)
+        services.room.seen(camille.id, "Mon espace")
+        join(services, room, "Léa")
+        await wait_until(pilot, lambda: len(rows(app)) == 3)
+        await wait_until(pilot, lambda: cell(app, camille, "ecran") == "Mon espace")
+        assert cursor_name(app) == "Karim"
+        # A new width lays the columns out again: the cursor stays on Karim.
+        await pilot.resize_terminal(120, 30)
+        await wait_until(pilot, lambda: app.size.width == 120)
+        await settle(pilot)
+        assert cursor_name(app) == "Karim"
+        assert "Karim" in shown(app, "#poste-selectionne")
+
+
+async def test_a_reading_that_fails_keeps_the_last_table_and_says_so(
+    make_app: Any, services: Services, room: Room, db_path: Path
+) -> None:
+    join(services, room, "Camille")
+    join(services, room, "Karim")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 2)
+        set_column(db_path, "rooms", "created_at", "pas une date", f"id = {room.id}")
+        await wait_until(pilot, lambda: any("rooms" in text for text in notices(app)))
+        assert [row[0] for row in rows(app)] == ["Camille", "Karim"]
+        assert isinstance(app.screen, BoardScreen)
+        set_column(db_path, "rooms", "created_at", "2026-11-26T13:02:00.000000+00:00",
+                   f"id = {room.id}")
+        join(services, room, "Léa")
+        await wait_until(pilot, lambda: len(rows(app)) == 3)
+
+
+async def test_a_busy_database_keeps_the_board_up(
+    db_path: Path, clock: FixedClock, tokens: Any, services: Services, room: Room
+) -> None:
+    karim = join(services, room, "Karim")
+    app = create_app(
+        db_path, clock=clock, token_source=tokens, settings=impatient_settings(),
+        board_room=room.id, board_address=ADDRESS,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        with write_lock_held(db_path):
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: BUSY in notices(app))
+            # The readings go on: the table is still there and the keys answer.
+            await pilot.pause(0.05)
+            assert rows(app)[0][0] == "Karim"
+            assert services.room.poste(karim.id).clock_offset == timedelta(0)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert services.room.poste(karim.id).clock_offset == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("offset", "text"),
+    [
+        (timedelta(hours=1), "+1 h"),
+        (timedelta(hours=25), "+25 h"),
+        (timedelta(hours=1, minutes=30), "+1 h 30 min"),
+        (timedelta(minutes=5), "+5 min"),
+    ],
+)
+def test_offset_text(offset: timedelta, text: str) -> None:
+    assert offset_text(offset) == text

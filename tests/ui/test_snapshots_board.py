@@ -1,0 +1,51 @@
+"""A picture of the trainer's board at 100×30, for review.
+
+Deterministic: fixed clock (26/11/2026 14:02, Paris) and tokens from ``tests/conftest.py`` (so
+the room code is always the same), the postes' heartbeats on that clock. Regenerate with
+``--snapshot-update`` and look at the picture before committing it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from ensap_tui.services.container import Services
+
+from .session_support import settle, wait_until
+from .test_board import ADDRESS, register_from
+
+SIZE = (100, 30)
+
+
+def test_board_of_a_room(snap_compare: Any, make_app: Any, services: Services) -> None:
+    """«Salle de formation — code …» with the room's clock (26/11/2026 à 14:02) on the right;
+    the address to give and «3 postes, 2 connectés»; the table: Camille «● oui» on «2. Mot de
+    passe» with 3 errors, Karim «● oui» on «Boîte de réception» (cut with «…») whose space is
+    «lien expiré» (his clock runs 25 h ahead: judged on it), selected; Léa «○ non»; each last
+    event's time on its poste's clock, its words cut with «…». «Poste sélectionné : Karim —
+    horloge : +25 h sur la salle (27/11 15:02)»; the five poste buttons, then «Toute la salle :»
+    and its two; the journal panel, newest first, in the help desk's words, Karim's clock
+    move on top; the footer: F6 to F8, R, Suppr, F1, Ctrl+Q."""
+    room = services.room.open_room()
+    camille = services.room.join(room.code, "Camille")
+    karim = services.room.join(room.code, "Karim")
+    services.room.join(room.code, "Léa")
+    services.room.seen(camille.id, "2. Mot de passe")
+    services.room.count_field_errors(camille.id, 3)
+    register_from(services, karim)
+    services.room.seen(karim.id, "Boîte de réception")
+    services.room.move_poste_clock(karim.id, timedelta(hours=25))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#postes", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 3)
+        table.move_cursor(row=1, animate=False)
+        await settle(pilot)
+
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
