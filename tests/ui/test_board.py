@@ -19,7 +19,13 @@ from ensap_tui.services.models import Contacts, NewAccount, Poste, Room, TokenPu
 from ensap_tui.ui.app import create_app
 from ensap_tui.ui.commands import palette_commands
 from ensap_tui.ui.failures import BUSY
-from ensap_tui.ui.screens.board import BoardScreen, offset_text
+from ensap_tui.ui.screens.board import (
+    JOURNAL_COLUMNS,
+    POSTE_COLUMNS,
+    BoardScreen,
+    column_widths,
+    offset_text,
+)
 from ensap_tui.ui.screens.confirm import ConfirmScreen
 from tests.support.people import NIR, REQUEST
 
@@ -345,3 +351,37 @@ async def test_a_busy_database_keeps_the_board_up(
 )
 def test_offset_text(offset: timedelta, text: str) -> None:
     assert offset_text(offset) == text
+
+
+@pytest.mark.parametrize(
+    ("columns", "available", "widths"),
+    [
+        # 100 columns: every column as wide as it wants, the last event has the rest.
+        (POSTE_COLUMNS, 95, [10, 8, 18, 23, 7, 17]),
+        (POSTE_COLUMNS, 115, [10, 8, 18, 23, 7, 37]),
+        # 80 columns: the screen and the space give up most, the last event has its least.
+        (POSTE_COLUMNS, 75, [9, 8, 12, 15, 7, 12]),
+        (JOURNAL_COLUMNS, 71, [11, 12, 28, 12]),
+        # Narrower than every least: the least widths, the table scrolls sideways.
+        (POSTE_COLUMNS, 40, [8, 8, 10, 12, 7, 12]),
+    ],
+)
+def test_column_widths(
+    columns: tuple[tuple[str, str, int, int], ...], available: int, widths: list[int]
+) -> None:
+    assert column_widths(columns, available) == widths
+    if available >= 75:
+        assert sum(widths) + 2 * len(widths) == available
+
+
+async def test_at_80_columns_the_postes_do_not_scroll_sideways(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 1)
+        await settle(pilot)
+        for selector in ("#postes", "#evenements-salle"):
+            table = app.screen.query_one(selector, DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, selector

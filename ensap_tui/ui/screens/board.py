@@ -28,26 +28,36 @@ NONE = "—"
 #: How many of the room's latest events the journal panel shows.
 JOURNAL_LIMIT = 50
 
-#: The postes' columns: label, key, width. The last event's column takes what the terminal has
-#: left (at least :data:`EVENT_MIN_WIDTH`); texts longer than their column end with «…» (the
-#: journal below has them whole), so every poste stays on one line.
-POSTE_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("Poste", "poste", 10),
-    ("En ligne", "connecte", 8),
-    ("Écran", "ecran", 18),
-    ("Espace", "espace", 23),
-    ("Erreurs", "erreurs", 7),
+#: The postes' columns: label, key, width, and the narrowest it may get. The last one (the
+#: last event) takes what the terminal has left; below 100 columns the others give up width,
+#: in proportion to what they can spare, until it has its least. Texts longer than their
+#: column end with «…» (the journal below has them whole): every poste stays on one line.
+POSTE_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("Poste", "poste", 10, 8),
+    ("En ligne", "connecte", 8, 8),
+    ("Écran", "ecran", 18, 10),
+    ("Espace", "espace", 23, 12),
+    ("Erreurs", "erreurs", 7, 7),
+    ("Dernier événement", "evenement", 18, 12),
 )
-EVENT_COLUMN = ("Dernier événement", "evenement")
-EVENT_MIN_WIDTH = 18
 #: The journal's columns, likewise (the detail takes the rest).
-JOURNAL_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("Quand", "quand", 11),
-    ("Poste", "poste", 12),
-    ("Événement", "evenement", 30),
+JOURNAL_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("Quand", "quand", 11, 11),
+    ("Poste", "poste", 12, 8),
+    ("Événement", "evenement", 30, 16),
+    ("Détail", "detail", 16, 12),
 )
-DETAIL_COLUMN = ("Détail", "detail")
-DETAIL_MIN_WIDTH = 16
+#: The buttons of the selected poste: label and key (shown in the label from :data:`WIDE`
+#: columns).
+POSTE_BUTTONS: dict[str, tuple[str, str]] = {
+    "poste-plus-1h": ("+1 h", "F6"),
+    "poste-plus-24h": ("+24 h", "F7"),
+    "poste-heure-salle": ("Heure de la salle", "F8"),
+    "relancer-poste": ("Relancer", "R"),
+    "reinitialiser-poste": ("Réinitialiser", "Suppr"),
+}
+#: Terminal width (columns) from which the buttons name their keys.
+WIDE = 100
 #: The columns beside the tables: the body's side padding (2), its scroll bar (2) and the
 #: table's own (1, once it has more postes than lines).
 BODY_MARGINS = 5
@@ -64,6 +74,30 @@ class BoardView:
     now: datetime
     rows: list[PosteRow]
     events: list[Event]
+
+
+def column_widths(columns: Sequence[tuple[str, str, int, int]], available: int) -> list[int]:
+    """The widths of ``columns`` (label, key, width, least width) in ``available`` cells, each
+    column with one cell of padding on either side: the last column takes what the others
+    leave; when that is less than its least, the others give up width in proportion to what
+    they can spare (never below their least; the table scrolls sideways only then)."""
+    widths = [width for _, _, width, _ in columns[:-1]]
+    least_last = columns[-1][3]
+    space = available - 2 * len(columns)
+    deficit = least_last - (space - sum(widths))
+    spare = [width - least for _, _, width, least in columns[:-1]]
+    total: int = sum(spare)
+    if deficit > 0 and total:
+        take = min(deficit, total)
+        cuts = [room * take // total for room in spare]
+        # What the rounding left: one cell at a time from those that can spare the most.
+        for index in sorted(range(len(cuts)), key=lambda i: cuts[i] - spare[i]):
+            if sum(cuts) == take:
+                break
+            if cuts[index] < spare[index]:
+                cuts[index] += 1
+        widths = [width - cut for width, cut in zip(widths, cuts, strict=True)]
+    return [*widths, max(least_last, space - sum(widths))]
 
 
 def connected_text(connected: bool) -> Text:
@@ -105,8 +139,7 @@ def last_event_text(row: PosteRow) -> str:
 
 
 def poste_cells(row: PosteRow) -> tuple[Text, ...]:
-    """The cells of one poste's line, in the order of :data:`POSTE_COLUMNS` then the last
-    event."""
+    """The cells of one poste's line, in the order of :data:`POSTE_COLUMNS`."""
     return (
         Text(row.poste.first_name, overflow="ellipsis", no_wrap=True),
         connected_text(row.connected),
@@ -180,11 +213,11 @@ class BoardScreen(EnsapScreen):
         yield postes
         yield Static(id="poste-selectionne", markup=False)
         with Horizontal(id="actions-poste", classes="actions-salle"):
-            yield Button("+1 h (F6)", id="poste-plus-1h", variant="primary")
-            yield Button("+24 h (F7)", id="poste-plus-24h", variant="primary")
-            yield Button("Heure de la salle (F8)", id="poste-heure-salle")
-            yield Button("Relancer (R)", id="relancer-poste")
-            yield Button("Réinitialiser (Suppr)", id="reinitialiser-poste", variant="error")
+            yield Button("+1 h", id="poste-plus-1h", variant="primary")
+            yield Button("+24 h", id="poste-plus-24h", variant="primary")
+            yield Button("Heure de la salle", id="poste-heure-salle")
+            yield Button("Relancer", id="relancer-poste")
+            yield Button("Réinitialiser", id="reinitialiser-poste", variant="error")
         with Horizontal(id="actions-salle", classes="actions-salle"):
             yield Static("Toute la salle :", classes="libelle-actions")
             yield Button("Tout le monde +24 h", id="salle-plus-24h", variant="primary")
@@ -209,30 +242,29 @@ class BoardScreen(EnsapScreen):
         """Nothing is under the board: Escape does nothing here."""
 
     def _fit_to_width(self) -> None:
-        """Fixed columns, and the last event (and the journal's detail) as wide as what the
-        terminal has left: the postes' lines never scroll sideways."""
+        """The columns for the terminal's width (:func:`column_widths`): the postes' lines do
+        not scroll sideways down to 80 columns."""
         width = self.app.size.width
         if width == self._width:
             return
         self._width = width
         room = width - BODY_MARGINS
+        # The keys are in the footer too: below 100 columns the buttons leave them out, so
+        # that the five fit in a row.
+        for button_id, (label, key) in POSTE_BUTTONS.items():
+            self.query_one(f"#{button_id}", Button).label = (
+                label if width < WIDE else f"{label} ({key})"
+            )
         selected = self._selected_key()  # before the table is emptied
-        postes: DataTable[Text] = self.query_one("#postes", DataTable)
-        fixed = sum(w + 2 for _, _, w in POSTE_COLUMNS)
-        postes.clear(columns=True)
-        for label, key, column_width in POSTE_COLUMNS:
-            postes.add_column(label, width=column_width, key=key)
-        label, key = EVENT_COLUMN
-        postes.add_column(label, width=max(EVENT_MIN_WIDTH, room - fixed - 2), key=key)
-        journal: DataTable[Text] = self.query_one("#evenements-salle", DataTable)
-        fixed = sum(w + 2 for _, _, w in JOURNAL_COLUMNS)
-        journal.clear(columns=True)
-        for label, key, column_width in JOURNAL_COLUMNS:
-            journal.add_column(label, width=column_width, key=key)
-        label, key = DETAIL_COLUMN
-        journal.add_column(
-            label, width=max(DETAIL_MIN_WIDTH, room - PANEL_FRAME - fixed - 2), key=key
-        )
+        for selector, columns, available in (
+            ("#postes", POSTE_COLUMNS, room),
+            ("#evenements-salle", JOURNAL_COLUMNS, room - PANEL_FRAME),
+        ):
+            table: DataTable[Text] = self.query_one(selector, DataTable)
+            table.clear(columns=True)
+            widths = column_widths(columns, available)
+            for (label, key, _, _), column_width in zip(columns, widths, strict=True):
+                table.add_column(label, width=column_width, key=key)
         self._keys, self._cells, self._event_ids = [], {}, []
         if self._view is not None:
             self._show(self._view, keep=selected)
@@ -298,7 +330,7 @@ class BoardScreen(EnsapScreen):
         table: DataTable[Text] = self.query_one("#postes", DataTable)
         keys = [str(row.poste.id) for row in rows]
         cells = {str(row.poste.id): poste_cells(row) for row in rows}
-        columns = [key for _, key, _ in POSTE_COLUMNS] + [EVENT_COLUMN[1]]
+        columns = [key for _, key, _, _ in POSTE_COLUMNS]
         if self._keys and keys[: len(self._keys)] == self._keys:
             for key in self._keys:
                 for column, old, new in zip(columns, self._cells[key], cells[key], strict=True):
