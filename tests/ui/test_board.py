@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.services.container import Services
@@ -298,6 +298,30 @@ async def test_the_refresh_keeps_the_cursor_on_the_same_poste(
         await settle(pilot)
         assert cursor_name(app) == "Karim"
         assert "Karim" in shown(app, "#poste-selectionne")
+
+
+async def test_a_reading_that_changes_nothing_redraws_nothing(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    camille = join(services, room, "Camille")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        shown_before = {
+            selector: board.query_one(selector, Static).content
+            for selector in ("#salle-titre", "#salle-horloge", "#salle-postes",
+                             "#poste-selectionne", "#journal-salle-titre")
+        }
+        table = board.query_one("#postes", DataTable)
+        cell_before = table.get_cell(str(camille.id), "ecran")
+        for _ in range(2):  # two more readings
+            last = board.view
+            await wait_until(pilot, lambda last=last: board.view is not last)
+        for selector, content in shown_before.items():
+            assert board.query_one(selector, Static).content is content, selector
+        assert table.get_cell(str(camille.id), "ecran") is cell_before
 
 
 async def test_a_reading_that_fails_keeps_the_last_table_and_says_so(

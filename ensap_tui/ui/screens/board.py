@@ -100,6 +100,13 @@ def column_widths(columns: Sequence[tuple[str, str, int, int]], available: int) 
     return [*widths, max(least_last, space - sum(widths))]
 
 
+def _update(static: Static, content: str | Text) -> None:
+    """Gives ``static`` its new content only when it differs: a new content lays the screen
+    out again, and the board is read every second."""
+    if static.content != content:
+        static.update(content)
+
+
 def connected_text(connected: bool) -> Text:
     """A sign and a word, so that the state never rests on colour alone."""
     if connected:
@@ -197,6 +204,8 @@ class BoardScreen(EnsapScreen):
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._event_ids: list[int] = []
         self._width: int | None = None
+        #: (busy, no poste selected) as the buttons and keys last showed it.
+        self._actions_state: tuple[bool, bool] | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -304,20 +313,23 @@ class BoardScreen(EnsapScreen):
     def _show(self, view: BoardView, keep: str | None = None) -> None:
         self._view = view
         room = view.room
-        self.query_one("#salle-titre", Static).update(
+        _update(
+            self.query_one("#salle-titre", Static),
             # Each space ends a run: a picture (SVG) drops the space a run starts with.
             Text.assemble(
                 ("Salle de formation ", "bold"), "— code ", (f"{room.display_code} ", "bold"),
                 ("— salle terminée", "bold") if room.ended else "",
             )
         )
-        self.query_one("#salle-horloge", Static).update(
+        _update(
+            self.query_one("#salle-horloge", Static),
             f"Horloge de la salle : {format_datetime(view.now)}"
         )
-        self.query_one("#salle-adresse", Static).update(
+        _update(
+            self.query_one("#salle-adresse", Static),
             Text.assemble("Adresse à donner aux stagiaires : ", (self.address, "bold"))
         )
-        self.query_one("#salle-postes", Static).update(count_text(view.rows))
+        _update(self.query_one("#salle-postes", Static), count_text(view.rows))
         self._show_rows(view.rows, keep)
         self._show_journal(view)
         self._selection_changed()
@@ -367,7 +379,12 @@ class BoardScreen(EnsapScreen):
             f" (les {count} derniers événements)" if count >= JOURNAL_LIMIT
             else f" ({count} événement{'s' if count > 1 else ''})"
         )
-        self.query_one("#journal-salle-titre", Static).update(Text(title, style="bold"))
+        _update(self.query_one("#journal-salle-titre", Static), Text(title, style="bold"))
+
+    @property
+    def view(self) -> BoardView | None:
+        """The last reading shown (None before the first one)."""
+        return self._view
 
     # -- the selected poste ------------------------------------------------------------------
 
@@ -393,23 +410,27 @@ class BoardScreen(EnsapScreen):
         line = self.query_one("#poste-selectionne", Static)
         row = self.selected()
         if row is None or self._view is None:
-            line.update("Aucun poste sélectionné.")
+            _update(line, "Aucun poste sélectionné.")
             return
         offset = row.poste.clock_offset
         if offset:
             clock = f"{offset_text(offset)} sur la salle ({format_short(row.now)})"
         else:
             clock = "heure de la salle"
-        line.update(Text.assemble(
+        _update(line, Text.assemble(
             "Poste sélectionné : ", (f"{row.poste.first_name} ", "bold"), f"— horloge : {clock}"
         ))
 
     def _update_actions(self) -> None:
-        none = self.selected() is None
+        state = (self.busy, self.selected() is None)
+        if state == self._actions_state:
+            return  # every second's reading: nothing to redraw, the footer least of all
+        self._actions_state = state
+        busy, none = state
         for button in self.query("#actions-poste Button").results(Button):
-            button.disabled = self.busy or none
+            button.disabled = busy or none
         for button in self.query("#actions-salle Button").results(Button):
-            button.disabled = self.busy
+            button.disabled = busy
         self.refresh_bindings()
 
     def set_busy(self, busy: bool) -> None:
