@@ -268,90 +268,14 @@ def _check_can_listen(host: str, port: int) -> None:
 def _server(
     command: str, host: str, port: int, *, db: Path, demo: bool, max_sessions: int
 ) -> Any:
-    import asyncio
-    import logging
+    from ensap_tui.commands._web import GuardedServer, french_response
 
-    from aiohttp import web
-    from textual_serve.server import Server
+    def full() -> Any:
+        return french_response(503, "Trop de sessions ouvertes", sessions_full_text(max_sessions))
 
-    guard = AddressGuard(host, port)
+    def started() -> None:
+        print(started_text(host, port, db, demo=demo), flush=True)
 
-    def refused(status: int, title: str, text: str) -> web.Response:
-        # No app process is started for a refused request: it never reaches textual-serve.
-        return web.Response(
-            status=status, text=french_page(title, text), content_type="text/html",
-            charset="utf-8", headers={"Retry-After": "30"} if status == 503 else None,
-        )
-
-    @web.middleware
-    async def check_address(request: web.Request, handler: Any) -> web.StreamResponse:
-        reason = guard.refusal(
-            request.headers.get("Host"), request.headers.get("Origin"),
-            websocket=request.path == "/ws",
-        )
-        if reason is not None:
-            return refused(403, "Connexion refusée", reason)
-        response: web.StreamResponse = await handler(request)
-        return response
-
-    class FrenchServer(Server):  # type: ignore[misc]
-        """textual-serve, with our start-up lines and page in French, its logs kept to warnings, the
-        open tabs closed at once on Ctrl+C (rather than after aiohttp's long wait), every
-        request checked against the served address, and at most ``max_sessions`` tabs."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._tabs: set[asyncio.Task[Any]] = set()
-            self._sessions = 0
-
-        async def _make_app(self) -> web.Application:
-            app: web.Application = await super()._make_app()
-            app.middlewares.append(check_address)
-            return app
-
-        def _full(self) -> web.Response:
-            return refused(503, "Trop de sessions ouvertes", sessions_full_text(max_sessions))
-
-        async def handle_index(self, request: web.Request) -> Any:
-            if self._sessions >= max_sessions:
-                return self._full()
-            # The page's script and websocket at the address the browser used (check_address
-            # has accepted it): textual-serve would write the listening one, and with --host
-            # 0.0.0.0 a browser of the room opening http://<IP of this machine>:PORT got a page
-            # pointing at ws://0.0.0.0:PORT, its own machine. Nothing is awaited between this
-            # line and the page's rendering, so two requests cannot mix their addresses.
-            self.public_url = f"http://{request.host}"
-            return await super().handle_index(request)
-
-        async def handle_websocket(self, request: web.Request) -> Any:
-            # Counted before the first await: two tabs cannot both take the last place.
-            if self._sessions >= max_sessions:
-                return self._full()
-            self._sessions += 1
-            task = asyncio.current_task()
-            if task is not None:
-                self._tabs.add(task)
-            try:
-                return await super().handle_websocket(request)
-            finally:
-                self._sessions -= 1
-                if task is not None:
-                    self._tabs.discard(task)
-
-        async def on_shutdown(self, app: Any) -> None:
-            # Each tab's handler then closes its websocket and asks its app to quit.
-            for task in list(self._tabs):
-                task.cancel()
-
-        def initialize_logging(self) -> None:
-            super().initialize_logging()
-            # Each request would otherwise be logged (in English).
-            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-            logging.getLogger("textual-serve").setLevel(logging.WARNING)
-
-        async def on_startup(self, app: Any) -> None:
-            print(started_text(host, port, db, demo=demo), flush=True)
-
-    # The page in French and without its web font (nothing fetched from the network).
-    page = Path(__file__).with_name("serve_page")
-    return FrenchServer(command, host=host, port=port, title=PAGE_TITLE, templates_path=page)
+    return GuardedServer(
+        command, host, port, max_sessions=max_sessions, full_page=full, started=started
+    )
