@@ -65,10 +65,15 @@ def screen_text(data: bytes) -> str:
     return _ANSI.sub("", data.decode("utf-8", "ignore"))
 
 
-async def read_home_page(ws_url: str, expected: str, origin: str | None = None) -> str:
+async def read_home_page(
+    ws_url: str, expected: str, origin: str | None = None, *, focus: bool = False
+) -> str:
     """Opens the websocket as the page's script does (a browser says the page's origin) and
-    reads the terminal output until ``expected`` shows; returns the text seen."""
+    reads the terminal output until ``expected`` shows; returns the text seen. With ``focus``,
+    once the home page is drawn, says that the terminal has the focus, as the page's script
+    does when the person clicks in it (Textual's footer waits for it)."""
     received = b""
+    focused = False
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=10)
     origin = origin or "http://" + ws_url.split("/")[2]
     async with (
@@ -83,6 +88,9 @@ async def read_home_page(ws_url: str, expected: str, origin: str | None = None) 
                 break
             if expected in screen_text(received):
                 break
+            if focus and not focused and "Créer mon espace" in screen_text(received):
+                await websocket.send_str('["focus"]')
+                focused = True
         await websocket.close()
     return screen_text(received)
 
@@ -140,9 +148,16 @@ def test_serve_answers_on_loopback_and_the_home_page_arrives_over_the_websocket(
             assert english not in page
         assert "fonts.googleapis.com" not in page
         assert_fetches_nothing_from_elsewhere(page, f"http://{HOST}:{port}/")
-        text = asyncio.run(read_home_page(f"{ws_url}?width=100&height=40", "Créer mon espace"))
+        text = asyncio.run(read_home_page(
+            f"{ws_url}?width=100&height=40", "Commandes", focus=True
+        ))
         assert "Créer mon espace" in text
         assert "Accéder à mon espace" in text
+        # The app knows it runs in a browser (textual-serve's web driver): its footer shows the
+        # keys a browser leaves to the page (tests/ui/test_browser_keys.py).
+        footer = [line for line in text.splitlines() if "Commandes" in line][-1]
+        assert "Ctrl+G Aide" in footer and "Ctrl+S Quitter" in footer and "Ctrl+O" in footer
+        assert "F1" not in footer and "Ctrl+Q" not in footer
         assert "aucune donnée n'est transmise à l'ENSAP" in text
     finally:
         stop(process)

@@ -22,6 +22,7 @@ from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
 from ensap_tui.typography import keep_non_breaking_spaces
+from ensap_tui.ui.browser_keys import BROWSER_KEYMAP, key_label, shown_key
 from ensap_tui.ui.journeys import AppNavigator
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
@@ -118,25 +119,25 @@ class EnsapApp(App[None], inherit_bindings=False):
     #: Screens get ``-court`` below 32 rows (80×24 and the like): the stylesheet tightens them.
     VERTICAL_BREAKPOINTS = [(0, "-court"), (32, "-haut")]  # noqa: RUF012 - Textual's own type
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Aide", key_display="F1"),
+        Binding("f1", "help", "Aide", id="aide"),
         Binding("escape", "back", "Retour", key_display="Échap"),
         Binding(
             "ctrl+p",
             "command_palette",
             "Commandes",
-            key_display="Ctrl+P",
+            id="commandes",
             show=False,  # the footer shows it on its right
             priority=True,
             tooltip="Ouvrir la palette de commandes",
         ),
-        Binding("ctrl+q", "quit", "Quitter", key_display="Ctrl+Q", priority=True),
+        Binding("ctrl+q", "quit", "Quitter", priority=True, id="quitter"),
         # Textual's own: Ctrl+C explains how to quit (App.BINDINGS is not inherited, for order).
         Binding("ctrl+c", "help_quit", show=False, system=True),
         # Demo mode only (check_action hides them otherwise); F6-F8 are listed on the demo page,
         # in its help and in the palette, to keep the footer short.
         Binding("f2", "demo_page", "Page démo", key_display="F2"),
-        Binding("f6", "demo_advance_hour", "+1 h", key_display="F6", show=False),
-        Binding("f7", "demo_advance_day", "+24 h", key_display="F7", show=False),
+        Binding("f6", "demo_advance_hour", "+1 h", show=False, id="horloge-plus-1h"),
+        Binding("f7", "demo_advance_day", "+24 h", show=False, id="horloge-plus-24h"),
         Binding("f8", "demo_real_time", "Heure réelle", key_display="F8", show=False),
     ]
     theme: Reactive[str] = Reactive(ENSAP_THEME.name)
@@ -152,8 +153,10 @@ class EnsapApp(App[None], inherit_bindings=False):
         demo: bool = False,
         board_room: int | None = None,
         board_address: str = "",
+        browser: bool | None = None,
     ) -> None:
         super().__init__()
+        self._browser = browser
         # Textual's debug log (the TEXTUAL_LOG file, the devtools console) records every key and
         # every Input value, passwords included: this application never feeds it.
         textual_constants.LOG_FILE = None  # type: ignore[misc]
@@ -172,6 +175,30 @@ class EnsapApp(App[None], inherit_bindings=False):
         # The demo mode's F2 key does not fit the footer below 100 columns with Textual's
         # spacing: the stylesheet tightens the footer keys there (see on_resize).
         self.set_class(demo, "-demo")
+
+    @property
+    def in_browser(self) -> bool:
+        """Whether the app runs in a browser page (textual-serve's web driver), or was built
+        as if it did (``create_app(..., browser=True)``: tests, pictures)."""
+        return self.is_web if self._browser is None else self._browser
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the simulator writes it (``Ctrl+G``, ``F3``) when the binding does not say
+        how; Textual would write ``^g``."""
+        if binding.key_display:
+            return binding.key_display
+        return key_label(binding.key)
+
+    def _use_browser_keys(self) -> None:
+        # The keys a browser may keep get another one (ui/browser_keys.py), shown in the
+        # footer; the palette's place on the right of the footer follows its new key.
+        self.update_keymap(BROWSER_KEYMAP)
+        self.COMMAND_PALETTE_BINDING = BROWSER_KEYMAP["commandes"].split(",")[0]  # type: ignore[misc]
+        self.add_class("-navigateur")
+
+    def shown_key(self, key: str) -> str:
+        """The label of the key that does what the terminal key ``key`` does, here."""
+        return shown_key(key, in_browser=self.in_browser)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_FOOTER_BELOW, "-etroit")
@@ -198,6 +225,8 @@ class EnsapApp(App[None], inherit_bindings=False):
             super().update_styles(node, animate)
 
     def on_mount(self) -> None:
+        if self.in_browser:
+            self._use_browser_keys()
         self.call_after_refresh(_after_first_frame, self.services)
         # The notices come just after the home page's first frame (a toast would add a fifth
         # to the time the page takes to appear).
@@ -260,11 +289,16 @@ class EnsapApp(App[None], inherit_bindings=False):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand("Aide", "Ouvrir l'aide de l'écran en cours (F1)", self.action_help)
+        yield SystemCommand(
+            "Aide", f"Ouvrir l'aide de l'écran en cours ({self.shown_key('f1')})",
+            self.action_help,
+        )
         yield SystemCommand(
             "Thème", "Changer les couleurs de l'application", self.action_change_theme
         )
-        yield SystemCommand("Quitter", "Fermer le simulateur (Ctrl+Q)", self.action_quit)
+        yield SystemCommand(
+            "Quitter", f"Fermer le simulateur ({self.shown_key('ctrl+q')})", self.action_quit
+        )
 
     def action_help(self) -> None:
         """Opens the help page of the current screen."""
@@ -327,6 +361,7 @@ def create_app(
     settings: Settings | None = None,
     board_room: int | None = None,
     board_address: str = "",
+    browser: bool | None = None,
 ) -> EnsapApp:
     """Builds the app on the database at ``db_path`` (created if needed).
 
@@ -335,9 +370,10 @@ def create_app(
     ``settings.demo`` marks the demo mode. With ``board_room`` (an open room's id) the app is
     the trainer's board of that room (``ensap-tui salle``): its only screen is the board,
     which shows ``board_address`` as the address the trainees open; Ctrl+Q asks whether to end
-    the room, and the app exits once the room is ended. Raises
-    ``ensap_tui.bootstrap.StartupError`` with a French message when the database or its secret
-    cannot be used.
+    the room, and the app exits once the room is ended. ``browser`` forces the keys of a
+    browser page (:mod:`ensap_tui.ui.browser_keys`) on or off; by default the app knows from
+    its driver (textual-serve's web driver). Raises ``ensap_tui.bootstrap.StartupError`` with
+    a French message when the database or its secret cannot be used.
     """
     keep_non_breaking_spaces()
     services = open_services(db_path, clock=clock, token_source=token_source, settings=settings)
@@ -346,4 +382,5 @@ def create_app(
         demo=settings.demo if settings is not None else False,
         board_room=board_room,
         board_address=board_address,
+        browser=browser,
     )

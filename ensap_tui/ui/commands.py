@@ -12,6 +12,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ensap_tui.services.demo import ONE_DAY, ONE_HOUR
+from ensap_tui.ui.browser_keys import shown_key
 from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.demo import move_demo_clock, open_demo_page
 from ensap_tui.ui.screens.home import HOME_CHOICES
@@ -86,6 +87,11 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
         ),
     ]
     if getattr(app, "demo", False):
+        in_browser = bool(getattr(app, "in_browser", False))
+
+        def key(terminal_key: str) -> str:
+            return shown_key(terminal_key, in_browser=in_browser)
+
         commands += [
             PaletteCommand(
                 "Page démo",
@@ -94,17 +100,17 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
             ),
             PaletteCommand(
                 "Horloge de démonstration : avancer d'1 heure",
-                "les blocages de 15 minutes prennent fin (F6)",
+                f"les blocages de 15 minutes prennent fin ({key('f6')})",
                 partial(move_demo_clock, app, ONE_HOUR),
             ),
             PaletteCommand(
                 "Horloge de démonstration : avancer de 24 heures",
-                "les liens d'activation expirent, les blocages prennent fin (F7)",
+                f"les liens d'activation expirent, les blocages prennent fin ({key('f7')})",
                 partial(move_demo_clock, app, ONE_DAY),
             ),
             PaletteCommand(
                 "Horloge de démonstration : revenir à l'heure réelle",
-                "annule les avances de l'horloge (F8)",
+                f"annule les avances de l'horloge ({key('f8')})",
                 partial(move_demo_clock, app, None),
             ),
         ]

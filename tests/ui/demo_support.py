@@ -14,7 +14,12 @@ if TYPE_CHECKING:
     from ensap_tui.adapters.tokens import SequenceTokenSource
 
 
-def build_demo_app(db_path: Path, clock: FixedClock, tokens: SequenceTokenSource) -> EnsapApp:
-    """A new demo-mode app on ``db_path`` (seeded on first opening)."""
+def build_demo_app(
+    db_path: Path, clock: FixedClock, tokens: SequenceTokenSource, *, browser: bool | None = None
+) -> EnsapApp:
+    """A new demo-mode app on ``db_path`` (seeded on first opening); ``browser`` as
+    ``create_app``'s."""
     settings = demo_settings()
-    return create_app(db_path, clock=clock, token_source=tokens, settings=settings)
+    return create_app(
+        db_path, clock=clock, token_source=tokens, settings=settings, browser=browser
+    )

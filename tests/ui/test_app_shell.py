@@ -77,7 +77,7 @@ async def test_every_screen_shows_the_header_the_simulator_banner_and_the_keys(
         assert_frame(app.screen)
         assert isinstance(app.screen, IdentityScreen)
         keys = {
-            binding.key_display: binding.description
+            app.get_key_display(binding): binding.description
             for _, binding, enabled, _ in app.screen.active_bindings.values()
             if enabled and binding.show
         }

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.errors import NotSignedIn, ValidationFailed
+from ensap_tui.ui.browser_keys import shown_key
 from ensap_tui.ui.screens.navigation import Mailbox
 from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
@@ -119,6 +120,11 @@ class EnsapScreen(Screen[object]):
     @property
     def _demo(self) -> bool:
         return bool(getattr(self.app, "demo", False))
+
+    def key(self, key: str) -> str:
+        """The label of the key that does what the terminal key ``key`` does here: ``F1`` in
+        a terminal, ``Ctrl+G`` in a browser (see ``ui/browser_keys.py``)."""
+        return shown_key(key, in_browser=bool(getattr(self.app, "in_browser", False)))
 
     @property
     def services(self) -> Services:

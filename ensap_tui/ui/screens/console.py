@@ -158,7 +158,7 @@ class ConsoleScreen(SignedInScreen):
     DEBOUNCE: ClassVar[float] = 0.25
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "refresh", "Actualiser", key_display="F5"),
+        Binding("f5", "refresh", "Actualiser", id="actualiser"),
         # Named in the search label rather than the footer, which keeps to 80 columns.
         Binding("ctrl+f", "focus_search", "Rechercher", key_display="Ctrl+F", show=False),
         Binding("down", "to_results", "Résultats", show=False),

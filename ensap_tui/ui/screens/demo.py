@@ -183,9 +183,9 @@ class DemoScreen(EnsapScreen):
         yield Static(INTRO, classes="introduction", markup=False)
         yield Static(id="horloge-demo", markup=False)
         with Horizontal(classes="actions"):
-            yield Button("+1 heure (F6)", id="avancer-1h", variant="primary")
-            yield Button("+24 heures (F7)", id="avancer-24h", variant="primary")
-            yield Button("Heure réelle (F8)", id="heure-reelle")
+            yield Button(f"+1 heure ({self.key('f6')})", id="avancer-1h", variant="primary")
+            yield Button(f"+24 heures ({self.key('f7')})", id="avancer-24h", variant="primary")
+            yield Button(f"Heure réelle ({self.key('f8')})", id="heure-reelle")
             yield Button("Réinitialiser la démo", id="reinitialiser-demo", variant="error")
         yield Notice(id="message-demo")
         table: DataTable[Text] = DataTable(

@@ -68,7 +68,8 @@ class HomeScreen(EnsapScreen):
         )
         yield Static(
             "Ce simulateur de formation reproduit la création de l'espace, son activation par "
-            "courriel et la connexion. Appuyez sur F1 à tout moment pour obtenir de l'aide.",
+            f"courriel et la connexion. Appuyez sur {self.key('f1')} à tout moment pour obtenir "
+            "de l'aide.",
             classes="introduction",
         )
         with Grid(id="choix-accueil"):

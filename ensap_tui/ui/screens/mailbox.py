@@ -45,7 +45,7 @@ class MailboxScreen(EnsapScreen):
     HELP_TOPIC = "boite"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "refresh", "Actualiser", key_display="F5"),
+        Binding("f5", "refresh", "Actualiser", id="actualiser"),
     ]
 
     def __init__(self) -> None:
