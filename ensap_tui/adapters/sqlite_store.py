@@ -2,8 +2,9 @@
 
 WAL journal, ``synchronous=FULL``, foreign keys on, a 5-second busy timeout, every write in
 ``BEGIN IMMEDIATE`` (retried a bounded number of times when another program holds the lock),
-reads in a deferred transaction, one connection per thread. Times are stored as fixed-width UTC
-text (``2026-11-26T13:02:00.000000Z``) so that text order is time order.
+reads in a deferred transaction, one connection per thread (``sql_store.SqlStore``), the SQL of
+the operations shared with PostgreSQL (``sql_store.SqlTx``). What is SQLite's own is here: the
+file (its location, rights and checks), the pragmas, the busy retry, the backup.
 """
 
 from __future__ import annotations
@@ -13,18 +14,11 @@ import errno
 import os
 import sqlite3
 import stat
-import threading
 import time
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from ensap_tui.adapters.migrations import APPLICATION_ID, LATEST_VERSION, migrate
-from ensap_tui.adapters.name_keys import name_key, part_keys
+from ensap_tui.adapters.name_keys import name_key
 from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.adapters.private_files import (
     PRIVATE_MODE,
@@ -32,26 +26,10 @@ from ensap_tui.adapters.private_files import (
     resolved,
     special_file_reason,
 )
-from ensap_tui.services.ports import DamagedRecord, StoreBusyError, StoreError, StoreTx
+from ensap_tui.adapters.sql_store import SqlStore, agent_key
+from ensap_tui.services.ports import StoreBusyError, StoreError
 
-# The records are imported by the functions that build them, on first use (``import ... as``,
-# four times cheaper per call than ``from ... import``): their dataclasses cost a twentieth of
-# the start-up, and opening a database builds none of them.
-if TYPE_CHECKING:
-    from ensap_tui.services.models import (
-        Account,
-        AccountStatus,
-        Agent,
-        Contacts,
-        Event,
-        FailureState,
-        MailMessage,
-        NewAccount,
-        Poste,
-        Room,
-        TokenPurpose,
-        TokenRecord,
-    )
+__all__ = ["BUSY_MESSAGE", "SqliteStore", "agent_key", "name_key"]
 
 BUSY_MESSAGE = (
     "La base de données est occupée par un autre programme. "
@@ -70,44 +48,6 @@ _SQLITE_REASONS = {
     sqlite3.SQLITE_FULL: "le disque est plein",
     sqlite3.SQLITE_IOERR: "erreur de lecture ou d'écriture sur le disque",
 }
-
-def agent_key(name: str) -> str:
-    """The key that makes agent names unique ignoring case: NFKC, then case-folded."""
-    return unicodedata.normalize("NFKC", name).casefold()
-
-
-def _prefix_upper(prefix: str) -> str | None:
-    """The smallest string greater than every string starting with ``prefix`` (UTF-8 byte
-    order is code point order), or None when there is none."""
-    while prefix and prefix[-1] == "\U0010ffff":
-        prefix = prefix[:-1]
-    if not prefix:
-        return None
-    last = ord(prefix[-1]) + 1
-    if 0xD800 <= last <= 0xDFFF:  # surrogates cannot be encoded; jump past them
-        last = 0xE000
-    return prefix[:-1] + chr(last)
-
-
-def _ts(at: datetime) -> str:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("the store needs timezone-aware datetimes")
-    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def _dt(text: str) -> datetime:
-    at = datetime.fromisoformat(text)
-    # Stored text ends with "Z", which gives UTC itself: no conversion needed (hot path).
-    return at if at.tzinfo is UTC else at.astimezone(UTC)
-
-
-def _opt_dt(text: str | None) -> datetime | None:
-    return None if text is None else _dt(text)
-
-
-def _opt_ts(at: datetime | None) -> str | None:
-    return None if at is None else _ts(at)
-
 
 def _error_code(error: sqlite3.Error) -> int | None:
     code = getattr(error, "sqlite_errorcode", None)
@@ -202,7 +142,7 @@ def _prepare_location(path: Path) -> bool:
     return _create_private_file(path)
 
 
-class SqliteStore:
+class SqliteStore(SqlStore[sqlite3.Connection]):
     """A SQLite database file, opened (created and migrated if needed) at construction.
 
     Raises :class:`StoreError` (French message) when the file cannot be opened, is not an
@@ -217,20 +157,14 @@ class SqliteStore:
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         busy_attempts: int = BUSY_ATTEMPTS,
     ) -> None:
+        super().__init__()
         #: Where the database really is: symbolic links followed (even a dangling one), so that
         #: its -wal, -shm and .secret sit beside it and get its 0600 mode.
         self.path = resolved(Path(path))
-        #: French notices for the user (a file whose rights were restricted).
-        self.notices: list[str] = []
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._busy_attempts = max(1, int(busy_attempts))
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self._closed = False
-        #: True when this opening created the database: its file, or its schema in an empty
-        #: file another program had just made (a demo database is one created as such).
-        self.created = False
+        # ``created``: True when this opening created the database: its file, or its schema in
+        # an empty file another program had just made (a demo database is one created as such).
         try:
             created = _prepare_location(self.path)
             notice = None if created else _check_existing(self.path)
@@ -255,6 +189,11 @@ class SqliteStore:
         except BaseException:
             self.close()
             raise
+
+    @property
+    def location(self) -> str:
+        """The database as shown to the user: its path."""
+        return str(self.path)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -286,7 +225,7 @@ class SqliteStore:
                 "peut pas être activé (disque réseau ou en lecture seule ?)."
             )
         if version < LATEST_VERSION:
-            self._begin(conn, "BEGIN IMMEDIATE")
+            self._begin(conn, writable=True)
             try:
                 # Read again under the write lock: another program may have just migrated.
                 current = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -350,26 +289,14 @@ class SqliteStore:
             raise
         return conn
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._closed:
-            raise StoreError("La base de données est fermée.")
-        conn: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if conn is None:
-            conn = self._connect()
-            with self._lock:
-                # Thread workers come and go: close the connections of finished threads.
-                alive = []
-                for thread, other in self._connections:
-                    if thread.is_alive():
-                        alive.append((thread, other))
-                    else:
-                        other.close()
-                alive.append((threading.current_thread(), conn))
-                self._connections = alive
-            self._local.connection = conn
-        return conn
+    def _close_connection(self, conn: sqlite3.Connection) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
 
-    def _begin(self, conn: sqlite3.Connection, statement: str) -> None:
+    def _begin(self, conn: sqlite3.Connection, *, writable: bool) -> None:
+        """``BEGIN IMMEDIATE`` for a write (the write lock at once, so that nothing it reads can
+        change before it writes), a deferred ``BEGIN`` for a read."""
+        statement = "BEGIN IMMEDIATE" if writable else "BEGIN"
         if conn.in_transaction:
             raise RuntimeError("a store transaction is already open on this thread")
         # SQLite's busy handler already waits up to the busy timeout for a lock; the retries are
@@ -387,93 +314,16 @@ class SqliteStore:
                     raise StoreBusyError(BUSY_MESSAGE) from error
                 time.sleep(0.05 * attempt)
 
-    # -- Store -----------------------------------------------------------------------------
+    def _commit(self, conn: sqlite3.Connection) -> None:
+        conn.execute("COMMIT")
 
-    def peek_meta(self, key: str) -> str | None:
-        """One meta value, read on this thread's connection without opening a store
-        transaction: inside one it sees that transaction's state, outside it is a one-statement
-        read. For a value read at any moment, even from inside a transaction (the demo clock
-        reads its offset at every ``now()``)."""
-        try:
-            # fetchall() ends the statement at once, so no read snapshot stays open.
-            rows = (
-                self._connection()
-                .execute("SELECT value FROM meta WHERE key = ?", (key,))
-                .fetchall()
-            )
-        except sqlite3.Error as error:
-            raise _as_store_error(error) from error
-        return str(rows[0][0]) if rows else None
+    def _rollback(self, conn: sqlite3.Connection) -> None:
+        _rollback(conn)
 
-    def peek_poste_clock(self, poste_id: int) -> int | None:
-        """The whole clock offset of a poste in seconds (its room's plus its own), read as
-        :meth:`peek_meta` reads (the poste's clock reads it at every ``now()``); None when no
-        such poste."""
-        try:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT r.clock_offset_seconds + p.clock_offset_seconds FROM postes p "
-                    "JOIN rooms r ON r.id = p.room_id WHERE p.id = ?",
-                    (poste_id,),
-                )
-                .fetchall()
-            )
-        except sqlite3.Error as error:
-            raise _as_store_error(error) from error
-        return int(rows[0][0]) if rows else None
+    def _store_error(self, error: Exception) -> StoreError | StoreBusyError | None:
+        return _as_store_error(error) if isinstance(error, sqlite3.Error) else None
 
-    @contextmanager
-    def write(self) -> Iterator[StoreTx]:
-        """One ``BEGIN IMMEDIATE`` transaction: committed at the end of the block, rolled back
-        on any exception. SQLite errors come out as :class:`StoreError`."""
-        yield from self._transaction("BEGIN IMMEDIATE", writable=True)
-
-    @contextmanager
-    def read(self) -> Iterator[StoreTx]:
-        """One deferred transaction (a consistent snapshot); writing in it is refused."""
-        yield from self._transaction("BEGIN", writable=False)
-
-    def _transaction(self, begin: str, *, writable: bool) -> Iterator[StoreTx]:
-        try:
-            conn = self._connection()
-            self._begin(conn, begin)
-        except sqlite3.Error as error:
-            raise _as_store_error(error) from error
-        tx = _Tx(conn, writable=writable, damaged=self._damaged())
-        try:
-            yield tx
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            _rollback(conn)
-            raise _as_store_error(error) from error
-        except BaseException:
-            _rollback(conn)
-            raise
-        finally:
-            tx.finished = True
-
-    def _damaged(self) -> list[DamagedRecord]:
-        damaged: list[DamagedRecord] | None = getattr(self._local, "damaged", None)
-        if damaged is None:
-            damaged = self._local.damaged = []
-        return damaged
-
-    def take_damaged(self) -> list[DamagedRecord]:
-        """The damaged rows the lists read on this thread left out since the last call."""
-        damaged = self._damaged()
-        taken = list(damaged)
-        damaged.clear()
-        return taken
-
-    def close(self) -> None:
-        """Closes every thread's connection. The store cannot be used afterwards."""
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for _thread, conn in connections:
-            with contextlib.suppress(sqlite3.Error):  # best effort: the data is committed
-                conn.close()
+    # -- SQLite's own ----------------------------------------------------------------------
 
     def backup_to(self, path: Path) -> None:
         """Copies the whole database, consistently, to a new file ``path`` (mode 0600) with
@@ -497,817 +347,3 @@ class SqliteStore:
             if isinstance(error, sqlite3.Error):
                 raise _as_store_error(error) from error
             raise
-
-
-# -- rows ----------------------------------------------------------------------------------
-
-_ACCOUNT_COLUMNS = (
-    "id, nir, birth_name, birth_date, password_hash, email, email_backup, phone, "
-    "phone_secondary, status, created_at, activated_at, last_sign_in_at"
-)
-_TOKEN_COLUMNS = "id, account_id, purpose, token_hash, issued_at, expires_at, used_at, revoked_at"
-_MAIL_COLUMNS = "id, recipient, subject, body, link, kind, nir, sent_at, poste_id"
-_EVENT_COLUMNS = "id, at, kind, nir, actor, detail, poste_id, room_id"
-_ROOM_COLUMNS = "id, code, created_at, ended_at, clock_offset_seconds"
-_POSTE_COLUMNS = (
-    "id, room_id, first_name, joined_at, clock_offset_seconds, generation, last_seen_at, "
-    "screen, field_errors"
-)
-_AGENT_COLUMNS = "id, name, password_hash, created_at"
-_FAILURE_COLUMNS = "nir, failures, blocks, blocked_until, last_failure_at"
-
-
-_ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
-
-
-def _prefix_range(key: str, column: str) -> tuple[list[str], list[Any]]:
-    """The conditions (and their parameters) of ``column`` starting with ``key``: an index
-    range scan."""
-    where, params = [f"{column} >= ?"], [key]
-    upper = _prefix_upper(key)
-    if upper is not None:
-        where.append(f"{column} < ?")
-        params.append(upper)
-    return where, params
-
-
-def _search_filter(
-    nir: str | None, name_prefix: str | None, table: str
-) -> tuple[str, list[Any], str]:
-    """The WHERE clause, its parameters and the ORDER BY of an account search (columns
-    prefixed with ``table``): the start of the whole name, as its key."""
-    where: list[str] = []
-    params: list[Any] = []
-    order = f"{table}created_at DESC, {table}id DESC"
-    if nir is not None:
-        where.append(f"{table}nir = ?")
-        params.append(nir)
-    if name_prefix is not None:
-        key = name_key(name_prefix)
-        order = f"{table}name_key, {table}nir"  # the order of the covering index (v3)
-        if key:
-            conditions, values = _prefix_range(key, f"{table}name_key")
-            where += conditions
-            params += values
-    return (" WHERE " + " AND ".join(where) if where else ""), params, order
-
-
-@cache
-def _statuses() -> dict[str, AccountStatus]:
-    import ensap_tui.services.models as models
-
-    return {status.value: status for status in models.AccountStatus}
-
-
-def _status_value(status: str) -> str:
-    """The stored form of an account status (ValueError for an unknown one)."""
-    import ensap_tui.services.models as models
-
-    return models.AccountStatus(status).value
-
-
-def _purpose_value(purpose: str) -> str:
-    """The stored form of a token purpose (ValueError for an unknown one)."""
-    import ensap_tui.services.models as models
-
-    return models.TokenPurpose(purpose).value
-
-
-_T = TypeVar("_T")
-
-#: What reading a damaged value raises (a text that is not ISO, an unknown status...).
-_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
-
-
-def _bad_column(values: Iterable[tuple[str, Any]]) -> str:
-    """The first of ``values`` (column, stored value) that is not a readable time or date."""
-    for column, value in values:
-        if value is None:
-            continue
-        try:
-            (date.fromisoformat if column == "birth_date" else _dt)(value)
-        except _UNREADABLE:
-            return column
-    return ""
-
-
-def _damaged(table: str, row: Any, columns: str, key: str = "id") -> DamagedRecord:
-    """The error for ``row`` of ``table`` (its values in the order of ``columns``)."""
-    names = [name.strip() for name in columns.split(",")]
-    values = dict(zip(names, tuple(row), strict=False))
-    column = _bad_column(
-        (name, value) for name, value in values.items()
-        if name.endswith(("_at", "_until", "birth_date")) or name == "at"
-    )
-    nir = values.get("nir")
-    return DamagedRecord(
-        table, values.get(key, "?"), column, nir if isinstance(nir, str) else None
-    )
-
-
-def _failure(
-    nir: str, failures: int, blocks: int, blocked_until: str | None, last_failure_at: str | None
-) -> FailureState:
-    """The throttling state of ``nir`` from its stored columns."""
-    import ensap_tui.services.models as models
-
-    try:
-        return models.FailureState(
-            nir=nir,
-            failures=int(failures),
-            blocks=int(blocks),
-            blocked_until=_opt_dt(blocked_until),
-            last_failure_at=_opt_dt(last_failure_at),
-        )
-    except _UNREADABLE as error:
-        raise _damaged(
-            "login_failures", (nir, failures, blocks, blocked_until, last_failure_at),
-            _FAILURE_COLUMNS, key="nir",
-        ) from error
-
-
-def _account(row: sqlite3.Row) -> Account:
-    import ensap_tui.services.models as models
-
-    # Unpacked by position (the order of _ACCOUNT_COLUMNS), and built with positional
-    # arguments: searches build 50 accounts at a time, and names cost a third more.
-    (
-        account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
-        phone_secondary, status, created_at, activated_at, last_sign_in_at,
-    ) = row
-    try:
-        return models.Account(
-            account_id,
-            nir,
-            birth_name,
-            date.fromisoformat(birth_date),
-            password_hash,
-            models.Contacts(email, email_backup, phone, phone_secondary),
-            _statuses()[status],
-            _dt(created_at),
-            None if activated_at is None else _dt(activated_at),
-            None if last_sign_in_at is None else _dt(last_sign_in_at),
-        )
-    except _UNREADABLE as error:
-        raise _damaged("accounts", row, _ACCOUNT_COLUMNS) from error
-
-
-def _with_state(row: Any) -> tuple[Account, FailureState | None, datetime | None]:
-    """An account of :meth:`_Tx.search_with_state` with its throttling state and link expiry."""
-    account = _account(row[:13])
-    failures, blocks, blocked, last_failure, link_expiry = row[13:]
-    state = None if failures is None else _failure(
-        account.nir, failures, blocks, blocked, last_failure
-    )
-    try:
-        expiry = _opt_dt(link_expiry)
-    except _UNREADABLE as error:
-        raise DamagedRecord(
-            "tokens", f"du compte {account.id}", "expires_at", account.nir
-        ) from error
-    return account, state, expiry
-
-
-def _token(row: sqlite3.Row) -> TokenRecord:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.TokenRecord(
-            id=row["id"],
-            account_id=row["account_id"],
-            purpose=models.TokenPurpose(row["purpose"]),
-            token_hash=row["token_hash"],
-            issued_at=_dt(row["issued_at"]),
-            expires_at=_dt(row["expires_at"]),
-            used_at=_opt_dt(row["used_at"]),
-            revoked_at=_opt_dt(row["revoked_at"]),
-        )
-    except _UNREADABLE as error:
-        raise _damaged("tokens", row, _TOKEN_COLUMNS) from error
-
-
-def _mail(row: sqlite3.Row) -> MailMessage:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.MailMessage(
-            id=row["id"],
-            recipient=row["recipient"],
-            subject=row["subject"],
-            body=row["body"],
-            link=row["link"],
-            kind=row["kind"],
-            nir=row["nir"],
-            sent_at=_dt(row["sent_at"]),
-            poste_id=row["poste_id"],
-        )
-    except _UNREADABLE as error:
-        raise _damaged("outbox", row, _MAIL_COLUMNS) from error
-
-
-def _event(row: sqlite3.Row) -> Event:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.Event(
-            id=row["id"],
-            at=_dt(row["at"]),
-            kind=row["kind"],
-            nir=row["nir"],
-            actor=row["actor"],
-            detail=row["detail"],
-            poste_id=row["poste_id"],
-            room_id=row["room_id"],
-        )
-    except _UNREADABLE as error:
-        raise _damaged("events", row, _EVENT_COLUMNS) from error
-
-
-def _agent(row: sqlite3.Row) -> Agent:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.Agent(
-            id=row["id"],
-            name=row["name"],
-            password_hash=row["password_hash"],
-            created_at=_dt(row["created_at"]),
-        )
-    except _UNREADABLE as error:
-        raise _damaged("agents", row, _AGENT_COLUMNS) from error
-
-
-def _room(row: sqlite3.Row) -> Room:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.Room(
-            id=row["id"],
-            code=row["code"],
-            created_at=_dt(row["created_at"]),
-            ended_at=_opt_dt(row["ended_at"]),
-            clock_offset=timedelta(seconds=int(row["clock_offset_seconds"])),
-        )
-    except _UNREADABLE as error:
-        raise _damaged("rooms", row, _ROOM_COLUMNS) from error
-
-
-def _poste(row: sqlite3.Row) -> Poste:
-    import ensap_tui.services.models as models
-
-    try:
-        return models.Poste(
-            id=row["id"],
-            room_id=row["room_id"],
-            first_name=row["first_name"],
-            joined_at=_dt(row["joined_at"]),
-            clock_offset=timedelta(seconds=int(row["clock_offset_seconds"])),
-            generation=int(row["generation"]),
-            last_seen_at=_opt_dt(row["last_seen_at"]),
-            screen=row["screen"],
-            field_errors=int(row["field_errors"]),
-        )
-    except _UNREADABLE as error:
-        raise _damaged("postes", row, _POSTE_COLUMNS) from error
-
-
-class _Tx:
-    """The :class:`StoreTx` of one transaction; usable only inside its ``with`` block."""
-
-    def __init__(
-        self, conn: sqlite3.Connection, *, writable: bool, damaged: list[DamagedRecord]
-    ) -> None:
-        self._conn = conn
-        self._writable = writable
-        self._damaged = damaged
-        self.finished = False
-
-    def _readable(self, rows: Iterable[Any], build: Callable[[Any], _T]) -> list[_T]:
-        """``build`` of each row, leaving out (and noting, see ``take_damaged``) the rows it
-        cannot read: one damaged row does not hide the others."""
-        built: list[_T] = []
-        for row in rows:
-            try:
-                built.append(build(row))
-            except DamagedRecord as error:
-                self._damaged.append(error)
-        return built
-
-    def _q(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        if self.finished:
-            raise RuntimeError("this store transaction has ended")
-        return self._conn.execute(sql, params)
-
-    def _w(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        if not self._writable:
-            raise RuntimeError("writing inside Store.read() is not allowed: use Store.write()")
-        return self._q(sql, params)
-
-    # accounts
-
-    def account_by_nir(self, nir: str) -> Account | None:
-        row = self._q(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE nir = ?", (nir,)).fetchone()
-        return None if row is None else _account(row)
-
-    def account_by_id(self, account_id: int) -> Account | None:
-        row = self._q(
-            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE id = ?", (account_id,)
-        ).fetchone()
-        return None if row is None else _account(row)
-
-    def insert_account(self, new: NewAccount) -> int:
-        cursor = self._w(
-            "INSERT INTO accounts (nir, birth_name, name_key, birth_date, password_hash, email, "
-            "email_backup, phone, phone_secondary, status, created_at, poste_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.nir,
-                new.birth_name,
-                name_key(new.birth_name),
-                new.birth_date.isoformat(),
-                new.password_hash,
-                new.contacts.email,
-                new.contacts.email_backup,
-                new.contacts.phone,
-                new.contacts.phone_secondary,
-                _status_value("pending"),
-                _ts(new.created_at),
-                new.poste_id,
-            ),
-        )
-        account_id = int(cursor.lastrowid or 0)
-        for part in part_keys(new.birth_name):  # a birth name is never changed afterwards
-            self._w(
-                "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)",
-                (part, new.nir, account_id),
-            )
-        return account_id
-
-    def delete_account(self, account_id: int) -> None:
-        """Deletes the account; its tokens go with it (foreign key ON DELETE CASCADE)."""
-        self._w("DELETE FROM accounts WHERE id = ?", (account_id,))
-
-    def set_status(self, account_id: int, status: AccountStatus, at: datetime) -> None:
-        """``activated_at`` becomes ``at`` when a non-active account becomes active (kept
-        when it already was), and is cleared when the account goes back to pending."""
-        # Every right-hand side reads the row as it was before this UPDATE.
-        self._w(
-            "UPDATE accounts SET status = :status, activated_at = CASE "
-            "WHEN :status = 'active' THEN "
-            "(CASE WHEN status = 'active' THEN activated_at ELSE :at END) "
-            "ELSE NULL END WHERE id = :id",
-            {"status": _status_value(status), "at": _ts(at), "id": account_id},
-        )
-
-    def set_password_hash(self, account_id: int, password_hash: str) -> None:
-        self._w("UPDATE accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id))
-
-    def set_contacts(self, account_id: int, contacts: Contacts) -> None:
-        self._w(
-            "UPDATE accounts SET email = ?, email_backup = ?, phone = ?, phone_secondary = ? "
-            "WHERE id = ?",
-            (
-                contacts.email,
-                contacts.email_backup,
-                contacts.phone,
-                contacts.phone_secondary,
-                account_id,
-            ),
-        )
-
-    def set_last_sign_in(self, account_id: int, at: datetime) -> None:
-        self._w("UPDATE accounts SET last_sign_in_at = ? WHERE id = ?", (_ts(at), account_id))
-
-    def list_accounts(
-        self, status: AccountStatus | None = None, limit: int = 1000
-    ) -> list[Account]:
-        if status is None:
-            rows = self._q(
-                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts "
-                "ORDER BY created_at DESC, id DESC LIMIT ?",
-                (limit,),
-            )
-        else:
-            rows = self._q(
-                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE status = ? "
-                "ORDER BY created_at DESC, id DESC LIMIT ?",
-                (_status_value(status), limit),
-            )
-        return self._readable(rows, _account)
-
-    def search_accounts(
-        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
-    ) -> list[Account]:
-        """By exact NIR and/or the start of the birth name or of one of its later parts
-        (ignoring case, accents, ligatures, apostrophes, hyphens and spaces: «lefevre» finds
-        LEFÈVRE and d'Artagnan-Lefèvre, «ndiaye» N'Diaye). With a name: the names that start
-        with it first, in name order, then those where a later part does, in that part's
-        order; else newest first. Each is an index range scan (see :meth:`_search`)."""
-        rows = self._search(_ACCOUNT_COLUMNS_A, "", nir, name_prefix, limit)
-        return self._readable(rows, _account)
-
-    def search_with_state(
-        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
-    ) -> list[tuple[Account, FailureState | None, datetime | None]]:
-        """As :meth:`search_accounts`, in one query (the help desk's search of 50 among a
-        million): each account with its kept throttling state (None when none is kept) and,
-        when pending, the expiry of its newest activation link (None otherwise)."""
-        columns = (
-            f"{_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, "
-            "f.last_failure_at, CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at "
-            "FROM tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
-            "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END"
-        )
-        joins = " LEFT JOIN login_failures f ON f.nir = a.nir"
-        return self._readable(self._search(columns, joins, nir, name_prefix, limit), _with_state)
-
-    def _search(
-        self, columns: str, joins: str, nir: str | None, name_prefix: str | None, limit: int
-    ) -> list[Any]:
-        """The rows of ``columns`` (the account's first, as ``a``) of a search. By name: the
-        covering index ``accounts_by_name`` first, alone when it gives ``limit`` rows (nearly
-        every search of a big base); then ``account_name_parts``, each account once."""
-        where, params, order = _search_filter(nir, name_prefix, "a.")
-        rows = self._q(
-            f"SELECT {columns} FROM accounts a{joins}{where} ORDER BY {order} LIMIT ?",
-            [*params, limit],
-        ).fetchall()
-        key = "" if name_prefix is None else name_key(name_prefix)
-        if not key or len(rows) >= limit:
-            return rows
-        conditions, values = _prefix_range(key, "p.part_key")
-        if nir is not None:
-            conditions.append("a.nir = ?")
-            values.append(nir)
-        seen = {row[0] for row in rows}
-        cursor = self._q(
-            f"SELECT {columns} FROM account_name_parts p JOIN accounts a ON a.id = p.account_id"
-            f"{joins} WHERE {' AND '.join(conditions)} ORDER BY p.part_key, p.nir",
-            values,
-        )
-        try:
-            # Read as needed: an account may match by two of its parts.
-            for row in cursor:
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    rows.append(row)
-                    if len(rows) >= limit:
-                        break
-        finally:
-            cursor.close()
-        return rows
-
-    # tokens
-
-    def insert_token(
-        self,
-        account_id: int,
-        purpose: TokenPurpose,
-        token_hash: str,
-        issued_at: datetime,
-        expires_at: datetime,
-    ) -> int:
-        cursor = self._w(
-            "INSERT INTO tokens (account_id, purpose, token_hash, issued_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                account_id,
-                _purpose_value(purpose),
-                token_hash,
-                _ts(issued_at),
-                _ts(expires_at),
-            ),
-        )
-        return int(cursor.lastrowid or 0)
-
-    def revoke_tokens(self, account_id: int, purpose: TokenPurpose, at: datetime) -> None:
-        self._w(
-            "UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND purpose = ? "
-            "AND used_at IS NULL AND revoked_at IS NULL",
-            (_ts(at), account_id, _purpose_value(purpose)),
-        )
-
-    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
-        row = self._q(
-            f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
-        return None if row is None else _token(row)
-
-    def consume_token(self, token_hash: str, purpose: TokenPurpose, now: datetime) -> int | None:
-        rows = self._w(
-            "UPDATE tokens SET used_at = :now WHERE token_hash = :hash AND purpose = :purpose "
-            "AND used_at IS NULL AND revoked_at IS NULL AND :now < expires_at "
-            "RETURNING account_id",
-            {"now": _ts(now), "hash": token_hash, "purpose": _purpose_value(purpose)},
-        ).fetchall()  # read to the end so that the UPDATE completes
-        return int(rows[0][0]) if rows else None
-
-    def latest_token(self, account_id: int, purpose: TokenPurpose) -> TokenRecord | None:
-        row = self._q(
-            f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE account_id = ? AND purpose = ? "
-            "ORDER BY issued_at DESC, id DESC LIMIT 1",
-            (account_id, _purpose_value(purpose)),
-        ).fetchone()
-        return None if row is None else _token(row)
-
-    # throttling
-
-    def failure_state(self, nir: str) -> FailureState:
-        row = self._q(
-            "SELECT failures, blocks, blocked_until, last_failure_at FROM login_failures "
-            "WHERE nir = ?",
-            (nir,),
-        ).fetchone()
-        if row is None:
-            return _failure(nir, 0, 0, None, None)
-        return _failure(nir, *row)
-
-    def save_failure_state(self, state: FailureState) -> None:
-        self._w(
-            "INSERT INTO login_failures (nir, failures, blocks, blocked_until, last_failure_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (nir) DO UPDATE SET "
-            "failures = excluded.failures, blocks = excluded.blocks, "
-            "blocked_until = excluded.blocked_until, last_failure_at = excluded.last_failure_at",
-            (
-                state.nir,
-                state.failures,
-                state.blocks,
-                _opt_ts(state.blocked_until),
-                _opt_ts(state.last_failure_at),
-            ),
-        )
-
-    def clear_failure_state(self, nir: str) -> None:
-        self._w("DELETE FROM login_failures WHERE nir = ?", (nir,))
-
-    def blocked_states(self, now: datetime, limit: int = 1000) -> list[FailureState]:
-        rows = self._q(
-            "SELECT nir, failures, blocks, blocked_until, last_failure_at FROM login_failures "
-            "WHERE blocked_until > ? ORDER BY blocked_until DESC LIMIT ?",
-            (_ts(now), limit),
-        )
-        return self._readable(rows, lambda row: _failure(*row))
-
-    # help-desk agents
-
-    def agent_by_name(self, name: str) -> Agent | None:
-        row = self._q(
-            f"SELECT {_AGENT_COLUMNS} FROM agents WHERE name_key = ?", (agent_key(name),)
-        ).fetchone()
-        return None if row is None else _agent(row)
-
-    def insert_agent(self, name: str, password_hash: str, created_at: datetime) -> int:
-        """Raises :class:`StoreError` when an agent already has that name (ignoring case)."""
-        cursor = self._w(
-            "INSERT INTO agents (name, name_key, password_hash, created_at) VALUES (?, ?, ?, ?)",
-            (name, agent_key(name), password_hash, _ts(created_at)),
-        )
-        return int(cursor.lastrowid or 0)
-
-    def delete_agent(self, agent_id: int) -> None:
-        self._w("DELETE FROM agents WHERE id = ?", (agent_id,))
-
-    def list_agents(self) -> list[Agent]:
-        rows = self._q(f"SELECT {_AGENT_COLUMNS} FROM agents ORDER BY name_key, id")
-        return self._readable(rows, _agent)
-
-    def set_agent_password_hash(self, agent_id: int, password_hash: str) -> None:
-        self._w("UPDATE agents SET password_hash = ? WHERE id = ?", (password_hash, agent_id))
-
-    def agent_failure_state(self, agent_id: int) -> FailureState:
-        row = self._q(
-            "SELECT failures, blocks, blocked_until, last_failure_at FROM agents WHERE id = ?",
-            (agent_id,),
-        ).fetchone()
-        key = f"agent#{agent_id}"
-        return _failure(key, 0, 0, None, None) if row is None else _failure(key, *row)
-
-    def save_agent_failure_state(self, agent_id: int, state: FailureState) -> None:
-        self._w(
-            "UPDATE agents SET failures = ?, blocks = ?, blocked_until = ?, last_failure_at = ? "
-            "WHERE id = ?",
-            (
-                state.failures,
-                state.blocks,
-                _opt_ts(state.blocked_until),
-                _opt_ts(state.last_failure_at),
-                agent_id,
-            ),
-        )
-
-    # simulated mail
-
-    def add_mail(self, message: MailMessage) -> int:
-        """Stores the message (its ``id`` is ignored) and returns the new id. Its poste is
-        ``message.poste_id``, else the poste of the space of its NIR (none outside a room)."""
-        cursor = self._w(
-            "INSERT INTO outbox (recipient, subject, body, link, kind, nir, sent_at, poste_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, "
-            "COALESCE(?, (SELECT poste_id FROM accounts WHERE nir = ?)))",
-            (
-                message.recipient,
-                message.subject,
-                message.body,
-                message.link,
-                message.kind,
-                message.nir,
-                _ts(message.sent_at),
-                message.poste_id,
-                message.nir,
-            ),
-        )
-        return int(cursor.lastrowid or 0)
-
-    def list_mail(self, limit: int = 100, poste_id: int | None = None) -> list[MailMessage]:
-        if poste_id is None:
-            rows = self._q(
-                f"SELECT {_MAIL_COLUMNS} FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?",
-                (limit,),
-            )
-        else:
-            rows = self._q(
-                f"SELECT {_MAIL_COLUMNS} FROM outbox WHERE poste_id = ? "
-                "ORDER BY sent_at DESC, id DESC LIMIT ?",
-                (poste_id, limit),
-            )
-        return self._readable(rows, _mail)
-
-    def count_mail(self, nir: str, kind: str, since: datetime) -> int:
-        """Messages of ``kind`` for ``nir`` sent at or after ``since``."""
-        row = self._q(
-            "SELECT count(*) FROM outbox WHERE nir = ? AND kind = ? AND sent_at >= ?",
-            (nir, kind, _ts(since)),
-        ).fetchone()
-        return int(row[0])
-
-    # event log
-
-    def add_event(self, event: Event) -> int:
-        """Appends the event (its ``id`` is ignored) and returns the new id. Its poste is
-        ``event.poste_id``, else the poste of the space of its NIR; its room is
-        ``event.room_id``, else the poste's room (both NULL outside a room)."""
-        cursor = self._w(
-            "INSERT INTO events (at, kind, nir, actor, detail, poste_id, room_id) "
-            "SELECT :at, :kind, :nir, :actor, :detail, p.id, "
-            "COALESCE(:room, (SELECT room_id FROM postes WHERE id = p.id)) FROM (SELECT "
-            "COALESCE(:poste, (SELECT poste_id FROM accounts WHERE nir = :nir)) AS id) p",
-            {
-                "at": _ts(event.at), "kind": event.kind, "nir": event.nir, "actor": event.actor,
-                "detail": event.detail, "poste": event.poste_id, "room": event.room_id,
-            },
-        )
-        return int(cursor.lastrowid or 0)
-
-    def list_events(self, nir: str | None = None, limit: int = 100) -> list[Event]:
-        if nir is None:
-            rows = self._q(
-                f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY at DESC, id DESC LIMIT ?", (limit,)
-            )
-        else:
-            rows = self._q(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE nir = ? "
-                "ORDER BY at DESC, id DESC LIMIT ?",
-                (nir, limit),
-            )
-        return self._readable(rows, _event)
-
-    # meta
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._q("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._w(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    # demo mode (issue 4)
-
-    def reset_demo_data(self) -> None:
-        """Deletes every account (tokens go with them), help-desk agent, throttling state and
-        mail; the event log and the meta stay."""
-        self._w("DELETE FROM accounts")
-        self._w("DELETE FROM agents")
-        self._w("DELETE FROM login_failures")
-        self._w("DELETE FROM outbox")
-
-    # training rooms and their postes (issue 12)
-
-    def insert_room(self, code: str, created_at: datetime) -> int:
-        """Raises :class:`StoreError` when an open room already has ``code``."""
-        cursor = self._w(
-            "INSERT INTO rooms (code, created_at) VALUES (?, ?)", (code, _ts(created_at))
-        )
-        return int(cursor.lastrowid or 0)
-
-    def room_by_id(self, room_id: int) -> Room | None:
-        row = self._q(f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE id = ?", (room_id,)).fetchone()
-        return None if row is None else _room(row)
-
-    def room_by_code(self, code: str) -> Room | None:
-        """The open room of ``code``, else the room that had it last (ended), else None."""
-        row = self._q(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE code = ? "
-            "ORDER BY ended_at IS NOT NULL, id DESC LIMIT 1",
-            (code,),
-        ).fetchone()
-        return None if row is None else _room(row)
-
-    def end_room(self, room_id: int, at: datetime) -> None:
-        """Ends the room at ``at`` (kept when it had already ended)."""
-        self._w(
-            "UPDATE rooms SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-            (_ts(at), room_id),
-        )
-
-    def set_room_clock_offset(self, room_id: int, seconds: int) -> None:
-        self._w("UPDATE rooms SET clock_offset_seconds = ? WHERE id = ?", (seconds, room_id))
-
-    def insert_poste(self, room_id: int, first_name: str, joined_at: datetime) -> int:
-        cursor = self._w(
-            "INSERT INTO postes (room_id, first_name, joined_at) VALUES (?, ?, ?)",
-            (room_id, first_name, _ts(joined_at)),
-        )
-        return int(cursor.lastrowid or 0)
-
-    def poste_by_id(self, poste_id: int) -> Poste | None:
-        row = self._q(
-            f"SELECT {_POSTE_COLUMNS} FROM postes WHERE id = ?", (poste_id,)
-        ).fetchone()
-        return None if row is None else _poste(row)
-
-    def postes_of_room(self, room_id: int) -> list[Poste]:
-        rows = self._q(
-            f"SELECT {_POSTE_COLUMNS} FROM postes WHERE room_id = ? ORDER BY joined_at, id",
-            (room_id,),
-        )
-        return self._readable(rows, _poste)
-
-    def set_poste_clock_offset(self, poste_id: int, seconds: int) -> None:
-        self._w("UPDATE postes SET clock_offset_seconds = ? WHERE id = ?", (seconds, poste_id))
-
-    def set_poste_seen(self, poste_id: int, at: datetime | None, screen: str | None) -> None:
-        """``at`` None: the poste's app closed (its last screen is kept); else its
-        heartbeat, and ``screen`` when not None."""
-        self._w(
-            "UPDATE postes SET last_seen_at = ?, screen = COALESCE(?, screen) WHERE id = ?",
-            (_opt_ts(at), screen, poste_id),
-        )
-
-    def add_poste_field_errors(self, poste_id: int, count: int) -> None:
-        self._w(
-            "UPDATE postes SET field_errors = field_errors + ? WHERE id = ?", (count, poste_id)
-        )
-
-    def next_poste_generation(self, poste_id: int) -> int:
-        """Adds one to the poste's generation and returns the new one (0: no such poste)."""
-        rows = self._w(
-            "UPDATE postes SET generation = generation + 1 WHERE id = ? RETURNING generation",
-            (poste_id,),
-        ).fetchall()
-        return int(rows[0][0]) if rows else 0
-
-    def clear_poste(self, poste_id: int) -> int:
-        """Deletes the poste's spaces (their tokens and name keys go with them), the sign-in
-        counters of their NIRs and the poste's mails; its clock offset and field-error count
-        go back to 0. The journal stays (append-only). Returns how many spaces went."""
-        self._w(
-            "DELETE FROM login_failures WHERE nir IN "
-            "(SELECT nir FROM accounts WHERE poste_id = ?)",
-            (poste_id,),
-        )
-        spaces = self._w("DELETE FROM accounts WHERE poste_id = ?", (poste_id,)).rowcount
-        self._w("DELETE FROM outbox WHERE poste_id = ?", (poste_id,))
-        self._w(
-            "UPDATE postes SET clock_offset_seconds = 0, field_errors = 0 WHERE id = ?",
-            (poste_id,),
-        )
-        return int(spaces)
-
-    def newest_account_of_poste(self, poste_id: int) -> Account | None:
-        row = self._q(
-            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE poste_id = ? "
-            "ORDER BY created_at DESC, id DESC LIMIT 1",
-            (poste_id,),
-        ).fetchone()
-        return None if row is None else _account(row)
-
-    def last_event_of_poste(self, poste_id: int) -> Event | None:
-        """The poste's event written last (the order of writing: each poste has its own
-        clock, so ``at`` does not order the room's events)."""
-        row = self._q(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE poste_id = ? ORDER BY id DESC LIMIT 1",
-            (poste_id,),
-        ).fetchone()
-        return None if row is None else _event(row)
-
-    def room_events(self, room_id: int, limit: int = 100) -> list[Event]:
-        """The room's events (its own and its postes'), the last written first."""
-        rows = self._q(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? ORDER BY id DESC LIMIT ?",
-            (room_id, limit),
-        )
-        return self._readable(rows, _event)
