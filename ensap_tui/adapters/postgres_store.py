@@ -1,4 +1,6 @@
-"""PostgreSQL: connecting to the server, its errors in French, and its schema's versions.
+"""The PostgreSQL implementation of :class:`~ensap_tui.services.ports.Store`: connecting to
+the server, its errors in French, its schema's versions, and its transactions (the SQL of the
+operations is shared with SQLite, in ``sql_store.py``).
 
 The driver is psycopg 3, imported with this module (never for a SQLite database). Every
 message that names the server shows the URL with its password masked
@@ -9,13 +11,16 @@ scrubbed of it too.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg import pq
 
-from ensap_tui.adapters.database_url import PostgresUrl
+from ensap_tui.adapters.database_url import DatabaseUrlError, PostgresUrl, parse_postgres_url
 from ensap_tui.adapters.pg_migrations import LATEST_VERSION, VERSION_TABLE, migrate
+from ensap_tui.adapters.sql_store import SqlStore, to_pyformat
 from ensap_tui.services.ports import StoreBusyError, StoreError
 
 #: How long connecting may take before the server counts as unreachable (seconds).
@@ -220,3 +225,93 @@ def prepare_schema(url: PostgresUrl, conn: psycopg.Connection[tuple[object, ...]
         return version is None
     except psycopg.Error as error:
         raise store_error(url, error) from None
+
+
+#: How long a write waits for another writer before «réessayez» (milliseconds), as SQLite's
+#: busy timeout.
+BUSY_TIMEOUT_MS = 5000
+
+_Connection = psycopg.Connection[tuple[Any, ...]]
+
+_COMMIT_LOST = (
+    "La connexion au serveur PostgreSQL «\u00a0{server}\u00a0» a été perdue au moment "
+    "d'enregistrer\u00a0: l'opération a peut-être été enregistrée. Vérifiez avant de la refaire."
+)
+
+
+class PostgresStore(SqlStore[_Connection]):
+    """A database on a PostgreSQL server, opened (its schema made or migrated if needed) at
+    construction.
+
+    One connection per thread, in autocommit mode: the store says ``BEGIN`` itself. A write
+    transaction first takes the advisory lock :data:`WRITE_LOCK`, so writers take turns as
+    SQLite's ``BEGIN IMMEDIATE`` makes them, and each of its statements (READ COMMITTED) sees
+    every write committed before it: no read-modify-write of one writer can be lost to
+    another's. A writer that waits longer than the busy timeout gets
+    :class:`StoreBusyError`. A read transaction is one REPEATABLE READ snapshot.
+
+    Raises :class:`StoreError` (French, the URL's password masked) when the server cannot be
+    reached, refuses the login, has no such database, or holds a schema newer than the code
+    or another program's tables.
+    """
+
+    #: A server's database has no file (its secret has none beside it).
+    path: Path | None = None
+
+    def __init__(self, url: PostgresUrl | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        super().__init__()
+        try:
+            self.url = url if isinstance(url, PostgresUrl) else parse_postgres_url(url)
+        except DatabaseUrlError as error:
+            raise StoreError(str(error)) from None
+        self._busy_timeout_ms = int(busy_timeout_ms)
+        try:
+            self.created = prepare_schema(self.url, self._connection())
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        """The server's URL, its password masked."""
+        return self.url.masked
+
+    def _connect(self) -> _Connection:
+        return connect(self.url, lock_timeout_ms=self._busy_timeout_ms)
+
+    def _close_connection(self, conn: _Connection) -> None:
+        with contextlib.suppress(psycopg.Error):
+            conn.close()
+
+    def _usable(self, conn: _Connection) -> bool:
+        return not (conn.closed or conn.broken)
+
+    def _begin(self, conn: _Connection, *, writable: bool) -> None:
+        if conn.info.transaction_status != pq.TransactionStatus.IDLE:
+            raise RuntimeError("a store transaction is already open on this thread")
+        if not writable:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+        except BaseException:
+            rollback(conn)
+            raise
+
+    def _commit(self, conn: _Connection) -> None:
+        try:
+            conn.execute("COMMIT")
+        except psycopg.OperationalError as error:
+            if self._usable(conn):
+                raise
+            raise StoreError(_COMMIT_LOST.format(server=self.url.server)) from error
+
+    def _rollback(self, conn: _Connection) -> None:
+        rollback(conn)
+
+    def _store_error(self, error: Exception) -> StoreError | StoreBusyError | None:
+        return store_error(self.url, error) if isinstance(error, psycopg.Error) else None
+
+    #: psycopg's placeholders for the shared SQL.
+    _convert = staticmethod(to_pyformat)

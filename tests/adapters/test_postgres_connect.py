@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -12,15 +11,13 @@ from ensap_tui.adapters import pg_migrations
 from ensap_tui.adapters.database_url import PostgresUrl, parse_postgres_url
 from ensap_tui.adapters.postgres_store import connect, prepare_schema
 from ensap_tui.services.ports import StoreError
-from tests.support.postgres import fresh_database, server_url
 
 PASSWORD_SHOWN = "***"
 
 
 @pytest.fixture
-def pg_url() -> Iterator[PostgresUrl]:
-    with fresh_database(server_url()) as url:
-        yield parse_postgres_url(url)
+def pg_url(postgres_url: str) -> PostgresUrl:
+    return parse_postgres_url(postgres_url)
 
 
 def _with(url: PostgresUrl, *, password: str | None = None, dbname: str | None = None,

@@ -1,0 +1,132 @@
+"""The PostgreSQL store on the real test server: what differs from SQLite (connections, the
+write lock, a server that drops connections), the shared operations being in the contract
+tests of ``test_sqlite_store.py``, run over both engines."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from ensap_tui.adapters.postgres_store import BUSY_MESSAGE, WRITE_LOCK, PostgresStore
+from ensap_tui.services.ports import StoreBusyError, StoreError
+
+
+@pytest.fixture
+def store(postgres_url: str) -> Iterator[PostgresStore]:
+    opened = PostgresStore(postgres_url)
+    yield opened
+    opened.close()
+
+
+def _terminate_store_connections(url: str) -> int:
+    """Ends every connection ensap-tui has open to the database of ``url``, as a server
+    restart or an administrator would."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = 'ensap-tui'"
+        ).fetchall()
+    return len(rows)
+
+
+def test_a_writer_waits_its_turn_then_says_busy(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url, busy_timeout_ms=50)
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as holder:
+            holder.execute("BEGIN")
+            holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+            with pytest.raises(StoreBusyError) as caught, store.write() as tx:
+                tx.set_meta("k", "v")
+            assert str(caught.value) == BUSY_MESSAGE
+            with store.read() as tx:  # readers are not held up by a writer
+                assert tx.get_meta("db_id")
+            holder.execute("ROLLBACK")
+        with store.write() as tx:
+            tx.set_meta("k", "v")
+        with store.read() as tx:
+            assert tx.get_meta("k") == "v"
+    finally:
+        store.close()
+
+
+def test_concurrent_writers_do_not_lose_updates(postgres_url: str) -> None:
+    first = PostgresStore(postgres_url)
+    second = PostgresStore(postgres_url)
+
+    def bump(target: PostgresStore) -> None:
+        for _ in range(25):
+            with target.write() as tx:
+                tx.set_meta("counter", str(int(tx.get_meta("counter") or "0") + 1))
+
+    threads = [threading.Thread(target=bump, args=(s,)) for s in (first, first, second, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with first.read() as tx:
+        assert tx.get_meta("counter") == "100"
+    first.close()
+    second.close()
+
+
+def test_a_connection_the_server_ended_is_replaced(store: PostgresStore,
+                                                   postgres_url: str) -> None:
+    with store.write() as tx:
+        tx.set_meta("avant", "1")
+    assert _terminate_store_connections(postgres_url) >= 1
+    with store.read() as tx:  # a new connection, transparently: nothing was pending
+        assert tx.get_meta("avant") == "1"
+    with store.write() as tx:
+        tx.set_meta("après", "2")
+    assert store.peek_meta("après") == "2"
+
+
+def test_a_connection_lost_inside_a_transaction_loses_only_that_transaction(
+        store: PostgresStore, postgres_url: str) -> None:
+    with pytest.raises(StoreError) as caught, store.write() as tx:
+        tx.set_meta("perdu", "1")
+        _terminate_store_connections(postgres_url)
+        tx.set_meta("perdu", "2")
+    assert "La connexion au serveur PostgreSQL" in str(caught.value)
+    assert "n'a pas été enregistrée" in str(caught.value)
+    with store.read() as tx:
+        assert tx.get_meta("perdu") is None
+
+
+def test_the_location_and_every_error_hide_the_password(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url)
+    try:
+        password = psycopg.conninfo.conninfo_to_dict(postgres_url).get("password")
+        assert password
+        assert str(password) not in store.location
+        assert "***" in store.location
+    finally:
+        store.close()
+
+
+def test_a_closed_store_refuses_work(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url)
+    store.close()
+    with pytest.raises(StoreError), store.read():
+        pass
+
+
+def test_a_bad_url_is_a_store_error_in_french() -> None:
+    with pytest.raises(StoreError, match="n'est pas valable"):
+        PostgresStore("postgresql://u:pw@h:99999/db")
+
+
+def test_connections_of_finished_threads_are_closed(store: PostgresStore) -> None:
+    def read_once() -> None:
+        with store.read() as tx:
+            tx.get_meta("db_id")
+
+    for _ in range(5):
+        t = threading.Thread(target=read_once)
+        t.start()
+        t.join()
+    read_once()
+    assert len(store._connections) <= 2
