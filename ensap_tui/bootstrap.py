@@ -12,10 +12,16 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from ensap_tui.adapters.argon2_hasher import PepperedArgon2Hasher
 from ensap_tui.adapters.clocks import OffsetClock, SystemClock
+from ensap_tui.adapters.database_url import (
+    DatabaseUrlError,
+    PostgresUrl,
+    is_postgres_url,
+    parse_postgres_url,
+)
 from ensap_tui.adapters.oserrors import french_reason
 from ensap_tui.adapters.secret_store import (
     FILE_SECRET_NOTICE,
@@ -28,10 +34,10 @@ from ensap_tui.adapters.secret_store import (
 from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SecretsTokenSource
 from ensap_tui.services.container import Services
-from ensap_tui.services.ports import StoreBusyError, StoreError
+from ensap_tui.services.ports import StoreBusyError, StoreError, StoreTx
 
 if TYPE_CHECKING:
-    from ensap_tui.services.ports import Clock, TokenSource
+    from ensap_tui.services.ports import Clock, Store, TokenSource
 
 #: Meta keys this module owns.
 META_DB_ID = "db_id"
@@ -42,6 +48,14 @@ _SECRET_REMEDY = (
     " Restaurez le fichier du secret (« .secret » à côté de la base) ou l'entrée « ensap-tui » "
     "du trousseau système, ou ouvrez une autre base."
 )
+_SHARED_SECRET_REMEDY = (
+    " Indiquez le fichier du secret de cette base (--secret-file FICHIER ou "
+    "ENSAP_TUI_SECRET_FILE, le même sur chaque poste) ou restaurez l'entrée « ensap-tui » du "
+    "trousseau système, ou ouvrez une autre base."
+)
+
+#: Where a database is: a SQLite file, or a PostgreSQL server (see ``adapters/database_url``).
+Database = Path | PostgresUrl
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,10 @@ class Settings:
     #: The demo agent's password (tests give one, for pictures that do not change); None: a
     #: new one is drawn at each seeding of a demo database.
     demo_agent_password: str | None = None
+    #: The secret file given by the user (``--secret-file`` / ``ENSAP_TUI_SECRET_FILE``): the
+    #: secret is read from it (made in it for a new database), never from the keyring. The
+    #: way to give every machine of one PostgreSQL database the same secret.
+    secret_file: Path | None = None
 
     @classmethod
     def for_tests(cls) -> Settings:
@@ -83,6 +101,66 @@ class StartupError(Exception):
     """The services cannot start; ``str()`` is a French message for the user."""
 
 
+class OpenedStore(Protocol):
+    """What the composition root needs of either engine's store."""
+
+    #: True when this opening created the database (its schema).
+    created: bool
+    #: French notices for the user (a file whose rights were restricted...).
+    notices: list[str]
+
+    @property
+    def location(self) -> str:
+        """The database as shown to the user: a path, or a URL with its password masked."""
+        ...
+
+    @property
+    def path(self) -> Path | None:
+        """The database file (its secret file may sit beside it); None for a server."""
+        ...
+
+    def peek_meta(self, key: str) -> str | None: ...
+    def write(self) -> contextlib.AbstractContextManager[StoreTx]: ...
+    def read(self) -> contextlib.AbstractContextManager[StoreTx]: ...
+    def close(self) -> None: ...
+
+
+def database(text: str | Path | PostgresUrl) -> Database:
+    """``text`` as a database: a server when it starts with ``postgresql://`` (checked,
+    :class:`StartupError` in French otherwise), else a path."""
+    if isinstance(text, Path | PostgresUrl):
+        return text
+    if is_postgres_url(text):
+        try:
+            return parse_postgres_url(text)
+        except DatabaseUrlError as error:
+            raise StartupError(str(error)) from None
+    return Path(text)
+
+
+def shown(db: Database) -> str:
+    """The database as the user may see it (a server's password masked)."""
+    return db.masked if isinstance(db, PostgresUrl) else str(db)
+
+
+def open_store(db: Database, settings: Settings) -> OpenedStore:
+    """The store of ``db``, opened (created and migrated if needed): SQLite for a path,
+    PostgreSQL for a server URL (psycopg is imported only then). Raises
+    :class:`StartupError` in French."""
+    try:
+        if isinstance(db, PostgresUrl):
+            from ensap_tui.adapters.postgres_store import PostgresStore
+
+            return PostgresStore(db, busy_timeout_ms=settings.store_busy_timeout_ms)
+        return SqliteStore(db, busy_timeout_ms=settings.store_busy_timeout_ms)
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
+    except OSError as error:
+        raise StartupError(
+            f"Impossible d'ouvrir la base de données « {shown(db)} » : {french_reason(error)}."
+        ) from error
+
+
 def default_db_path() -> Path:
     """``ensap.sqlite3`` in the user's data folder for ensap-tui (platformdirs)."""
     import platformdirs  # only when no --db is given
@@ -103,7 +181,7 @@ class _StoredOffset:
     program on the database agrees; the last value read stands in when the database cannot
     be read (closed, busy)."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: OpenedStore) -> None:
         self._store = store
         self._last = timedelta(0)
 
@@ -116,13 +194,14 @@ class _StoredOffset:
 
 
 def open_services(
-    db_path: Path,
+    db_path: Path | PostgresUrl | str,
     *,
     clock: Clock | None = None,
     token_source: TokenSource | None = None,
     settings: Settings | None = None,
 ) -> Services:
-    """Opens the database at ``db_path`` (created 0600 in a 0700 folder if missing), loads its
+    """Opens the database at ``db_path`` (created 0600 in a 0700 folder if missing; a
+    ``postgresql://`` URL opens a server's database, its schema made if it has none), loads its
     secret, checks it against the database's check value (stored on first use), and builds
     the services. Raises :class:`StartupError` with a French message when anything fails.
     The caller closes the result with ``Services.close()``.
@@ -131,20 +210,13 @@ def open_services(
     plus the offset kept in the database, and an empty database is seeded with the demo
     accounts; a database with accounts that is not a demo one is refused."""
     settings = settings or Settings()
-    try:
-        store = SqliteStore(db_path, busy_timeout_ms=settings.store_busy_timeout_ms)
-    except (StoreError, StoreBusyError) as error:
-        raise StartupError(str(error)) from error
-    except OSError as error:
-        raise StartupError(
-            f"Impossible d'ouvrir la base de données « {db_path} » : {french_reason(error)}."
-        ) from error
+    store = open_store(database(db_path), settings)
     try:
         if settings.demo:
             # Before the secret is looked for or made: a database that is not a demo one is
             # refused without anything written to it or beside it.
             _refuse_if_not_demo(store)
-        secret, notices = _secret(store, settings)
+        secret, notices = database_secret(store, settings)
         notices = [*store.notices, *notices]
         hasher = PepperedArgon2Hasher(
             secret,
@@ -154,7 +226,7 @@ def open_services(
         )
         base_clock = clock or SystemClock()
         services = Services.build(
-            store=store,
+            store=cast("Store", store),
             hasher=hasher,
             clock=OffsetClock(base_clock, _StoredOffset(store)) if settings.demo else base_clock,
             tokens=token_source or SecretsTokenSource(),
@@ -171,7 +243,7 @@ def open_services(
         raise
 
 
-def _refuse_if_not_demo(store: SqliteStore) -> None:
+def _refuse_if_not_demo(store: OpenedStore) -> None:
     from ensap_tui.services.demo import META_DEMO, MSG_NOT_DEMO
 
     if store.created:
@@ -182,37 +254,42 @@ def _refuse_if_not_demo(store: SqliteStore) -> None:
     except (StoreError, StoreBusyError) as error:
         raise StartupError(str(error)) from error
     if not is_demo:
-        raise StartupError(f"La base « {store.path} » : {MSG_NOT_DEMO}")
+        raise StartupError(f"La base « {store.location} » : {MSG_NOT_DEMO}")
 
 
-def _prepare_demo(services: Services, store: SqliteStore) -> None:
+def _prepare_demo(services: Services, store: OpenedStore) -> None:
     from ensap_tui.services.demo import NotDemoDatabase
 
     try:
         services.demo.prepare(created=store.created)
     except NotDemoDatabase as error:
-        raise StartupError(f"La base « {store.path} » : {error}") from error
+        raise StartupError(f"La base « {store.location} » : {error}") from error
     except (StoreError, StoreBusyError) as error:
         raise StartupError(str(error)) from error
 
 
-def _secret_from_file(db_path: Path, expected: str) -> SecretResult | None:
+def _secret_from_file(beside: Path, expected: str) -> SecretResult | None:
     """The secret in the file beside the database when it matches the check value, else None.
 
     Such a database got its secret when no keyring worked (or in demo mode): asking the
     keyring first would cost its import and round trip at every start (its whole timeout when
     it hangs) for an entry it does not have. Anything else goes the usual way.
     """
-    if not secret_file_path(db_path).exists():
+    if not beside.exists():
         return None
     try:
-        found = load_secret(db_path, "", use_keyring=False, create=False)
+        found = load_secret(None, "", use_keyring=False, create=False, file=beside)
     except SecretError:
         return None
     return found if hmac.compare_digest(expected, secret_check(found.secret)) else None
 
 
-def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
+def database_secret(store: OpenedStore, settings: Settings) -> tuple[bytes, list[str]]:
+    """The secret of the database ``store`` opened, and the French notices about it: the one
+    place that finds it (``settings.secret_file`` when given; else the system keyring, or the
+    file beside a database file), checks it against the check value kept in the database, and
+    stores that check value on first use. Raises :class:`StartupError` in French; a database
+    that already has a check value never gets a new secret."""
     try:
         with store.read() as tx:
             db_id = tx.get_meta(META_DB_ID)
@@ -221,10 +298,14 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         raise StartupError(str(error)) from error
     if not db_id:
         raise StartupError(
-            f"La base « {store.path} » n'a pas d'identifiant : elle n'est pas utilisable."
+            f"La base « {store.location} » n'a pas d'identifiant : elle n'est pas utilisable."
         )
-    if settings.use_keyring and expected is not None:
-        kept = _secret_from_file(store.path, expected)
+    beside = None if store.path is None else secret_file_path(store.path)
+    remedy = _SECRET_REMEDY if beside is not None else _SHARED_SECRET_REMEDY
+    if settings.secret_file is None and beside is not None and (
+        settings.use_keyring and expected is not None
+    ):
+        kept = _secret_from_file(beside, expected)
         if kept is not None:
             return kept.secret, [FILE_SECRET_NOTICE, *kept.notices]
     try:
@@ -236,11 +317,12 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
             use_keyring=settings.use_keyring,
             timeout=settings.keyring_timeout,
             create=expected is None,
+            file=settings.secret_file,
         )
     except SecretError as error:
         if expected is None:
             raise StartupError(f"Impossible de créer le secret de cette base : {error}.") from error
-        raise StartupError(f"{_SECRET_MISMATCH}{error}.{_SECRET_REMEDY}") from error
+        raise StartupError(f"{_SECRET_MISMATCH}{error}.{remedy}") from error
     check = secret_check(result.secret)
     if expected is None:
         try:
@@ -253,7 +335,10 @@ def _secret(store: SqliteStore, settings: Settings) -> tuple[bytes, list[str]]:
         except (StoreError, StoreBusyError) as error:
             raise StartupError(str(error)) from error
     if not hmac.compare_digest(expected, check):
-        raise StartupError(
-            f"{_SECRET_MISMATCH}le secret trouvé n'est pas celui de cette base.{_SECRET_REMEDY}"
+        found = (
+            f"le fichier «\u00a0{settings.secret_file}\u00a0» ne contient pas celui de cette base"
+            if settings.secret_file is not None
+            else "le secret trouvé n'est pas celui de cette base"
         )
+        raise StartupError(f"{_SECRET_MISMATCH}{found}.{remedy}")
     return result.secret, result.notices

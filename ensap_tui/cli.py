@@ -23,6 +23,7 @@ from ensap_tui.commands import (
     SUB_COMMANDS,
     CommandError,
     add_sub_command,
+    database_argument,
     take_left_out,
 )
 from ensap_tui.commands.parser import FrenchArgumentParser
@@ -38,11 +39,26 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     common = FrenchArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        type=Path,
-        metavar="CHEMIN",
+        type=database_argument,
+        metavar="BASE",
         # SUPPRESS: a sub-command's own --db must not reset one given before the sub-command.
         default=argparse.SUPPRESS,
-        help="fichier de la base SQLite (par défaut : le dossier de données de l'utilisateur)",
+        help=(
+            "fichier de la base SQLite, ou adresse d'une base PostgreSQL "
+            "(postgresql://utilisateur@serveur:port/base)\u00a0; par défaut\u00a0: la variable "
+            "ENSAP_TUI_DB, sinon le dossier de données de l'utilisateur"
+        ),
+    )
+    common.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="FICHIER",
+        default=argparse.SUPPRESS,
+        help=(
+            "fichier du secret de la base, le même sur chaque poste d'une base partagée (créé "
+            "avec la base s'il n'existe pas)\u00a0; par défaut\u00a0: la variable "
+            "ENSAP_TUI_SECRET_FILE, sinon le trousseau système"
+        ),
     )
     common.add_argument(
         "--demo",
@@ -106,14 +122,15 @@ def idle_minutes(text: str) -> int:
 
 
 def _opens_the_app_only(argv: Sequence[str]) -> bool:
-    """True when ``argv`` holds nothing but ``--db``, ``--inactivite`` (each with its value)
-    and ``--demo``."""
+    """True when ``argv`` holds nothing but ``--db``, ``--secret-file``, ``--inactivite``
+    (each with its value) and ``--demo``."""
+    with_value = ("--db", "--secret-file", "--inactivite")
     tokens = iter(argv)
     for token in tokens:
-        if token in ("--db", "--inactivite"):
+        if token in with_value:
             if next(tokens, None) is None:
                 return False
-        elif not (token == "--demo" or token.startswith(("--db=", "--inactivite="))):
+        elif not (token == "--demo" or token.startswith(tuple(f"{o}=" for o in with_value))):
             return False
     return True
 
@@ -127,10 +144,11 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def app_settings(args: argparse.Namespace, in_demo: bool) -> Settings:
-    """The settings the application opens with: demo mode, and ``--inactivite``."""
-    from ensap_tui.bootstrap import Settings
+    """The settings the application opens with: demo mode, the secret file, and
+    ``--inactivite``."""
+    from ensap_tui.commands import chosen_settings
 
-    settings = Settings().demo_mode() if in_demo else Settings()
+    settings = chosen_settings(args, in_demo)
     minutes: int | None = getattr(args, "inactivite", None)
     if minutes is not None:
         settings = dataclasses.replace(settings, idle_timeout=timedelta(minutes=minutes))

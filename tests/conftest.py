@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 os.environ["TZ"] = "Europe/Paris"
 time.tzset()
 os.environ.pop("NO_COLOR", None)
+# The user's own database and secret file stay out (a test that needs them sets them).
+os.environ.pop("ENSAP_TUI_DB", None)
+os.environ.pop("ENSAP_TUI_SECRET_FILE", None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
 settings.register_profile("default", max_examples=200, deadline=None)

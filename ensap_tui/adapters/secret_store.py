@@ -59,7 +59,7 @@ class SecretResult:
 
 class SecretError(Exception):
     """The secret cannot be found or read; ``str()`` is a French clause saying why, written
-    to follow «Le secret de cette base est introuvable ou ne correspond pas : »."""
+    to follow «Le secret de cette base est introuvable ou ne correspond pas : »."""
 
 
 class _KeyringUnavailable(Exception):
@@ -202,33 +202,46 @@ def _exists(path: Path) -> bool:
     return os.path.lexists(path)
 
 
+#: Said when a database has no file beside it (a server's) and no secret file was given.
+NO_SECRET_FILE = (
+    "aucun fichier de secret n'est indiqué (option --secret-file FICHIER ou variable "
+    "ENSAP_TUI_SECRET_FILE)"
+)
+
+
 def load_secret(
-    db_path: Path,
+    db_path: Path | None,
     db_id: str,
     *,
     use_keyring: bool,
     timeout: float = 3.0,
     create: bool = True,
+    file: Path | None = None,
 ) -> SecretResult:
     """The database's 32-byte secret.
 
+    ``file`` (a secret file the user gave, shared by every machine of a server database) is
+    the secret, whatever ``use_keyring`` says: read from it, or made in it (0600) when
+    ``create``. Else the fallback file is ``<db_path>.secret`` beside a database file, and
+    there is none for a server (``db_path`` None).
+
     With ``use_keyring``: from the system keyring (service ``ensap-tui``, username ``db_id``),
     reached in a daemon thread for at most ``timeout`` seconds per call; when the keyring has
-    nothing but the file ``<db>.secret`` exists, from that file (a regular file of at most
+    nothing but the fallback file exists, from that file (a regular file of at most
     :data:`SECRET_FILE_MAX_BYTES`, restricted to 0600 with a notice in ``tightened`` if others
     could read it); when no backend works, a new secret goes to that 0600 file, with a French
     notice. Without ``use_keyring``: the file only, no notice but ``tightened``.
     ``create=False`` (the database already has a check value) never makes a new secret: nothing
-    found raises :class:`SecretError`.
+    found raises :class:`SecretError`, as does a server database with neither a working
+    keyring nor a file.
     """
-    file = secret_file_path(db_path)
+    if file is not None:
+        return _from_file(file, create)
+    fallback = None if db_path is None else secret_file_path(db_path)
     if not use_keyring:
-        if _exists(file):
-            secret, tightened = _read_file(file)
-            return SecretResult(secret, tightened=tightened)
-        if not create:
-            raise SecretError(f"le fichier « {file} » n'existe pas")
-        return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))
+        if fallback is None:
+            raise SecretError(NO_SECRET_FILE)
+        return _from_file(fallback, create)
 
     keyring_works = True
     try:
@@ -237,13 +250,17 @@ def load_secret(
         keyring_works, stored = False, None
     if stored is not None:
         return SecretResult(_decode(stored, "dans le trousseau système"))
-    if _exists(file):
+    if fallback is not None and _exists(fallback):
         notice = FILE_SECRET_NOTICE if keyring_works else KEYRING_UNAVAILABLE_NOTICE
-        secret, tightened = _read_file(file)
+        secret, tightened = _read_file(fallback)
         return SecretResult(secret, notice, tightened)
     if not create:
+        if fallback is None:
+            if keyring_works:
+                raise SecretError(f"le trousseau système ne le contient pas et {NO_SECRET_FILE}")
+            raise SecretError(f"le trousseau système est indisponible et {NO_SECRET_FILE}")
         raise SecretError(
-            f"ni le trousseau système ni un fichier « {file} » ne le contiennent"
+            f"ni le trousseau système ni un fichier « {fallback} » ne le contiennent"
         )
     secret = secrets.token_bytes(SECRET_BYTES)
     if keyring_works:
@@ -254,4 +271,16 @@ def load_secret(
             pass
         else:
             return SecretResult(_decode(kept, "dans le trousseau système"))
-    return SecretResult(_write_file(file, secret), KEYRING_UNAVAILABLE_NOTICE)
+    if fallback is None:
+        raise SecretError(f"le trousseau système est indisponible et {NO_SECRET_FILE}")
+    return SecretResult(_write_file(fallback, secret), KEYRING_UNAVAILABLE_NOTICE)
+
+
+def _from_file(file: Path, create: bool) -> SecretResult:
+    """The secret in ``file`` (no notice but ``tightened``), or a new one written there."""
+    if _exists(file):
+        secret, tightened = _read_file(file)
+        return SecretResult(secret, tightened=tightened)
+    if not create:
+        raise SecretError(f"le fichier « {file} » n'existe pas")
+    return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ensap_tui.adapters.database_url import PostgresUrl
+    from ensap_tui.bootstrap import Settings
     from ensap_tui.services.container import Services
     from ensap_tui.services.ports import DamagedRecord
 
@@ -297,33 +299,85 @@ def add_limit_option(parser: argparse.ArgumentParser, default: int, of_what: str
     )
 
 
-def chosen_database(args: argparse.Namespace, *, demo: bool | None = None) -> tuple[Path, bool]:
+#: The database to open when ``--db`` is not given: a path or a ``postgresql://`` URL.
+ENV_DATABASE = "ENSAP_TUI_DB"
+#: The secret file when ``--secret-file`` is not given (see ``bootstrap.Settings.secret_file``).
+ENV_SECRET_FILE = "ENSAP_TUI_SECRET_FILE"
+
+
+def database_argument(text: str) -> Path | PostgresUrl:
+    """argparse type of ``--db``: a ``postgresql://`` URL (checked; the French reason, its
+    password masked, otherwise) or a path."""
+    from ensap_tui.adapters.database_url import (
+        DatabaseUrlError,
+        is_postgres_url,
+        parse_postgres_url,
+    )
+
+    if not is_postgres_url(text):
+        return Path(text)
+    try:
+        return parse_postgres_url(text)
+    except DatabaseUrlError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def chosen_database(
+    args: argparse.Namespace, *, demo: bool | None = None
+) -> tuple[Path | PostgresUrl, bool]:
     """The database ``--db`` and ``--demo`` designate, and whether it opens in demo mode.
 
-    ``--demo`` alone is the demo database (never the default one); ``--demo --db PATH`` uses
-    PATH as the demo database. ``demo`` forces the mode (the ``demo`` commands).
+    Without ``--db``, the database ``ENSAP_TUI_DB`` names (a path or a ``postgresql://`` URL)
+    when set. ``--demo`` alone is the demo database (never the default one); ``--demo --db
+    PATH`` uses PATH as the demo database. ``demo`` forces the mode (the ``demo`` commands).
+    A bad ``ENSAP_TUI_DB`` is a :class:`CommandError` (exit code 2).
     """
+    import os
+
     from ensap_tui.bootstrap import default_db_path, demo_db_path
 
     in_demo = bool(getattr(args, "demo", False)) if demo is None else demo
-    db: Path | None = getattr(args, "db", None)
+    db: Path | PostgresUrl | None = getattr(args, "db", None)
+    from_env = os.environ.get(ENV_DATABASE, "")
+    if db is None and from_env:
+        try:
+            db = database_argument(from_env)
+        except argparse.ArgumentTypeError as error:
+            raise CommandError(f"{ENV_DATABASE}\u00a0: {error}", EXIT_USAGE) from None
     if db is None:
         db = demo_db_path() if in_demo else default_db_path()
     return db, in_demo
 
 
+def chosen_settings(args: argparse.Namespace, in_demo: bool) -> Settings:
+    """The settings of the database opened for ``args``: demo mode, and the secret file of
+    ``--secret-file`` (else ``ENSAP_TUI_SECRET_FILE``), made absolute."""
+    import dataclasses
+    import os
+
+    from ensap_tui.bootstrap import Settings
+
+    settings = Settings().demo_mode() if in_demo else Settings()
+    file: Path | None = getattr(args, "secret_file", None)
+    if file is None and os.environ.get(ENV_SECRET_FILE):
+        file = Path(os.environ[ENV_SECRET_FILE])
+    if file is not None:
+        settings = dataclasses.replace(settings, secret_file=file.absolute())
+    return settings
+
+
 def open_services(args: argparse.Namespace, *, demo: bool | None = None) -> Services:
-    """The services on the database chosen by ``--db`` (or the default one), in demo mode with
-    ``--demo`` (see :func:`chosen_database`).
+    """The services on the database chosen by ``--db`` (or ``ENSAP_TUI_DB``, or the default
+    one), in demo mode with ``--demo`` (see :func:`chosen_database`).
 
     A database that cannot be opened becomes a :class:`CommandError` with exit code 2.
     """
-    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.bootstrap import StartupError
     from ensap_tui.bootstrap import open_services as open_db
 
     db, in_demo = chosen_database(args, demo=demo)
     try:
-        services = open_db(db, settings=Settings().demo_mode() if in_demo else None)
+        services = open_db(db, settings=chosen_settings(args, in_demo))
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     print_security_notices(services)

@@ -179,15 +179,15 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_play(args: argparse.Namespace) -> int:
     """``scenario jouer``: the app in the terminal, in demo mode, played by the scenario."""
-    from ensap_tui.bootstrap import Settings, StartupError
-    from ensap_tui.commands import chosen_database
+    from ensap_tui.bootstrap import StartupError
+    from ensap_tui.commands import chosen_database, chosen_settings
     from ensap_tui.scenarios.player import Player
     from ensap_tui.ui.app import create_app
 
     (scenario,) = load_all([args.file], _overrides(args))
     db, _ = chosen_database(args, demo=True)
     try:
-        app = create_app(db, settings=Settings().demo_mode())
+        app = create_app(db, settings=chosen_settings(args, in_demo=True))
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     player = Player(scenario, speed=args.vitesse)
@@ -201,8 +201,8 @@ def run_record(args: argparse.Namespace) -> int:
     is written to FICHIER as a scenario when the app closes."""
     from textual._context import message_hook  # how run_test installs its hook, for app.run
 
-    from ensap_tui.bootstrap import Settings, StartupError
-    from ensap_tui.commands import chosen_database
+    from ensap_tui.bootstrap import StartupError
+    from ensap_tui.commands import chosen_database, chosen_settings
     from ensap_tui.domain.timefmt import format_datetime
     from ensap_tui.scenarios.recorder import Recorder
     from ensap_tui.ui.app import create_app
@@ -215,7 +215,7 @@ def run_record(args: argparse.Namespace) -> int:
         raise CommandError(f"le dossier {target.parent} n'existe pas.", EXIT_USAGE)
     db, _ = chosen_database(args, demo=True)
     try:
-        app = create_app(db, settings=Settings().demo_mode())
+        app = create_app(db, settings=chosen_settings(args, in_demo=True))
     except StartupError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     title = args.titre or f"Scénario enregistré le {format_datetime(app.services.clock.now())}"

@@ -11,6 +11,7 @@ import argparse
 import errno
 import html
 import ipaddress
+import os
 import shlex
 import socket
 import sys
@@ -19,11 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ensap_tui.adapters.database_url import PostgresUrl
 from ensap_tui.commands import (
+    ENV_DATABASE,
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
     chosen_database,
+    chosen_settings,
     open_services,
     positive_int,
 )
@@ -180,10 +184,18 @@ def sessions_full_text(limit: int) -> str:
     )
 
 
-def app_command(db: Path, *, demo: bool) -> str:
+def app_command(
+    db: Path | PostgresUrl, *, demo: bool, secret_file: Path | None = None
+) -> str:
     """The shell command textual-serve runs for each tab: this Python, this package, this
-    database (absolute, so the server's working folder does not matter)."""
-    parts = [sys.executable, "-m", "ensap_tui", "--db", str(db.absolute())]
+    database (absolute, so the server's working folder does not matter) and its secret file.
+    A server's URL is not on the command line, where any user of the machine could read its
+    password: each tab finds it in ``ENSAP_TUI_DB``, which :func:`run` sets for them."""
+    parts = [sys.executable, "-m", "ensap_tui"]
+    if isinstance(db, Path):
+        parts += ["--db", str(db.absolute())]
+    if secret_file is not None:
+        parts += ["--secret-file", str(secret_file.absolute())]
     if demo:
         parts.append("--demo")
     return shlex.join(parts)
@@ -195,12 +207,13 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def started_text(host: str, port: int, db: Path, *, demo: bool) -> str:
+def started_text(host: str, port: int, db: Path | PostgresUrl, *, demo: bool) -> str:
     """What ``serve`` prints once it listens: where it serves, which database, and which address
     to open. On every interface (0.0.0.0, ::) that is the machine's IP: a browser opening
     http://0.0.0.0:PORT would reach its own machine."""
     mode = "mode démonstration, " if demo else ""
-    text = f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {db} »).\n"
+    shown = db.masked if isinstance(db, PostgresUrl) else str(db)
+    text = f"Simulateur ENSAP servi sur {address(host, port)} ({mode}base « {shown} »).\n"
     if host in ("0.0.0.0", "::"):
         text += (
             f"Ouvrez {address('ADRESSE-IP-DE-CETTE-MACHINE', port)} dans un navigateur des "
@@ -214,6 +227,8 @@ def started_text(host: str, port: int, db: Path, *, demo: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     """Checks the database once, then serves the app until Ctrl+C."""
     db, demo = chosen_database(args)
+    if isinstance(db, PostgresUrl):
+        os.environ[ENV_DATABASE] = db.url  # for the tabs (see app_command), never printed
     # Open it once here: a database that cannot be opened is said now rather than in each
     # tab, and a new demo database is seeded once, before any tab starts.
     open_services(args).close()
@@ -224,7 +239,8 @@ def run(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     _check_can_listen(host, port)
     server = _server(
-        app_command(db, demo=demo), host, port, db=db, demo=demo, max_sessions=args.max_sessions
+        app_command(db, demo=demo, secret_file=chosen_settings(args, demo).secret_file),
+        host, port, db=db, demo=demo, max_sessions=args.max_sessions,
     )
     try:
         server.serve()
@@ -266,7 +282,7 @@ def _check_can_listen(host: str, port: int) -> None:
 
 
 def _server(
-    command: str, host: str, port: int, *, db: Path, demo: bool, max_sessions: int
+    command: str, host: str, port: int, *, db: Path | PostgresUrl, demo: bool, max_sessions: int
 ) -> Any:
     from ensap_tui.commands._web import GuardedServer, french_response
 

@@ -7,7 +7,6 @@ import gc
 import threading
 from collections.abc import Iterable
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import constants as textual_constants
@@ -18,7 +17,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
 
-from ensap_tui.bootstrap import Settings, open_services
+from ensap_tui.bootstrap import Database, Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
 from ensap_tui.typography import keep_non_breaking_spaces
@@ -354,7 +353,7 @@ class EnsapApp(App[None], inherit_bindings=False):
 
 
 def create_app(
-    db_path: Path,
+    db_path: Database,
     clock: Clock | None = None,
     token_source: TokenSource | None = None,
     *,
@@ -363,7 +362,8 @@ def create_app(
     board_address: str = "",
     browser: bool | None = None,
 ) -> EnsapApp:
-    """Builds the app on the database at ``db_path`` (created if needed).
+    """Builds the app on the database at ``db_path``, a file or a PostgreSQL server (created
+    if needed).
 
     The one factory of the command line, the tests, the screenshots and the browser server.
     ``clock`` and ``token_source`` are for tests (system clock and random tokens otherwise);
