@@ -286,6 +286,9 @@ class PostgresStore(SqlStore[_Connection]):
     def _usable(self, conn: _Connection) -> bool:
         return not (conn.closed or conn.broken)
 
+    def _reusable(self, conn: _Connection) -> bool:
+        return self._usable(conn) and conn.info.transaction_status == pq.TransactionStatus.IDLE
+
     def _begin(self, conn: _Connection, *, writable: bool) -> None:
         if conn.info.transaction_status != pq.TransactionStatus.IDLE:
             raise RuntimeError("a store transaction is already open on this thread")

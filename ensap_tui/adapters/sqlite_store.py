@@ -289,6 +289,9 @@ class SqliteStore(SqlStore[sqlite3.Connection]):
             raise
         return conn
 
+    def _reusable(self, conn: sqlite3.Connection) -> bool:
+        return not conn.in_transaction
+
     def _close_connection(self, conn: sqlite3.Connection) -> None:
         with contextlib.suppress(sqlite3.Error):
             conn.close()

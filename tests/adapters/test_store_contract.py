@@ -464,3 +464,37 @@ def test_closed_store_refuses_work(make_store: Any) -> None:
     store.close()
     with pytest.raises(StoreError), store.read():
         pass
+
+
+def test_a_finished_threads_connection_serves_the_next_thread(store: Any) -> None:
+    # Thread workers come and go: each must not cost a new connection (a log-in on a server).
+    used: list[Any] = []
+
+    def read_once() -> None:
+        with store.read() as tx:
+            tx.get_meta("db_id")
+        used.append(store._local.connection)
+
+    for _ in range(6):
+        worker = threading.Thread(target=read_once)
+        worker.start()
+        worker.join()
+    assert all(conn is used[0] for conn in used)
+    # Two at once get two connections; once both are done, at most IDLE_CONNECTIONS are kept.
+    gate = threading.Barrier(2)
+
+    def read_together() -> None:
+        with store.read() as tx:
+            gate.wait(timeout=30)
+            tx.get_meta("db_id")
+        used.append(store._local.connection)
+
+    pair = [threading.Thread(target=read_together) for _ in range(2)]
+    for worker in pair:
+        worker.start()
+    for worker in pair:
+        worker.join()
+    assert used[-1] is not used[-2]
+    store.close()
+    with pytest.raises(StoreError):
+        store.peek_meta("db_id")
