@@ -78,6 +78,10 @@ class Settings:
     #: secret is read from it (made in it for a new database), never from the keyring. The
     #: way to give every machine of one PostgreSQL database the same secret.
     secret_file: Path | None = None
+    #: The training room's poste this app belongs to (issue 12; ``--poste``, given by the
+    #: room's browser server for each joined tab): the services are scoped to it and the clock
+    #: is its clock. None: no room, nothing changes.
+    poste: int | None = None
 
     @classmethod
     def for_tests(cls) -> Settings:
@@ -120,6 +124,7 @@ class OpenedStore(Protocol):
         ...
 
     def peek_meta(self, key: str) -> str | None: ...
+    def peek_poste_clock(self, poste_id: int) -> int | None: ...
     def write(self) -> contextlib.AbstractContextManager[StoreTx]: ...
     def read(self) -> contextlib.AbstractContextManager[StoreTx]: ...
     def close(self) -> None: ...
@@ -193,6 +198,24 @@ class _StoredOffset:
         return self._last
 
 
+class _PosteOffset:
+    """A training room poste's clock offset (its room's plus its own), read from the database
+    at every call as :class:`_StoredOffset` reads the demo's; the last value read stands in
+    when the database cannot be read."""
+
+    def __init__(self, store: OpenedStore, poste_id: int) -> None:
+        self._store = store
+        self._poste_id = poste_id
+        self._last = timedelta(0)
+
+    def __call__(self) -> timedelta:
+        with contextlib.suppress(StoreError, StoreBusyError):
+            seconds = self._store.peek_poste_clock(self._poste_id)
+            if seconds is not None:
+                self._last = timedelta(seconds=seconds)
+        return self._last
+
+
 def open_services(
     db_path: Path | PostgresUrl | str,
     *,
@@ -208,7 +231,12 @@ def open_services(
 
     With ``settings.demo`` the clock is the demo clock: ``clock`` (the system clock by default)
     plus the offset kept in the database, and an empty database is seeded with the demo
-    accounts; a database with accounts that is not a demo one is refused."""
+    accounts; a database with accounts that is not a demo one is refused.
+
+    With ``settings.poste`` the services are those of that training room's poste and the
+    clock is the poste's (``clock`` plus its room's and its own offsets, read at every call,
+    in place of the demo clock); a poste that does not exist or whose room has ended is
+    refused."""
     settings = settings or Settings()
     store = open_store(database(db_path), settings)
     try:
@@ -216,6 +244,9 @@ def open_services(
             # Before the secret is looked for or made: a database that is not a demo one is
             # refused without anything written to it or beside it.
             _refuse_if_not_demo(store)
+        if settings.poste is not None:
+            # Before the secret too: a tab of an ended room opens nothing.
+            _check_poste(store, settings.poste)
         secret, notices = database_secret(store, settings)
         notices = [*store.notices, *notices]
         hasher = PepperedArgon2Hasher(
@@ -225,15 +256,21 @@ def open_services(
             parallelism=settings.argon2_parallelism,
         )
         base_clock = clock or SystemClock()
+        app_clock: Clock = base_clock
+        if settings.poste is not None:
+            app_clock = OffsetClock(base_clock, _PosteOffset(store, settings.poste))
+        elif settings.demo:
+            app_clock = OffsetClock(base_clock, _StoredOffset(store))
         services = Services.build(
             store=cast("Store", store),
             hasher=hasher,
-            clock=OffsetClock(base_clock, _StoredOffset(store)) if settings.demo else base_clock,
+            clock=app_clock,
             tokens=token_source or SecretsTokenSource(),
             idle_timeout=settings.idle_timeout,
             notices=notices,
             demo_agent_password=settings.demo_agent_password,
             real_clock=base_clock,
+            poste_id=settings.poste,
         )
         if settings.demo:
             _prepare_demo(services, store)
@@ -241,6 +278,17 @@ def open_services(
     except BaseException:
         store.close()
         raise
+
+
+def _check_poste(store: OpenedStore, poste_id: int) -> None:
+    from ensap_tui.services.room import PosteUnavailable, RoomService
+
+    try:
+        RoomService(cast("Store", store), SystemClock(), SecretsTokenSource()).open_poste(poste_id)
+    except PosteUnavailable as error:
+        raise StartupError(f"{error} Rejoignez la salle depuis la page de connexion.") from error
+    except (StoreError, StoreBusyError) as error:
+        raise StartupError(str(error)) from error
 
 
 def _refuse_if_not_demo(store: OpenedStore) -> None:

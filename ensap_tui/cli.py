@@ -92,6 +92,9 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
             f"(de 1 à {MAX_IDLE_MINUTES} ; 10 par défaut)"
         ),
     )
+    # The training room's browser server starts each joined tab's app with its poste (issue 12);
+    # not for people: hidden from --help.
+    parser.add_argument("--poste", type=poste_number, help=argparse.SUPPRESS)
     parser.add_argument(
         "--version",
         action="version",
@@ -121,10 +124,19 @@ def idle_minutes(text: str) -> int:
     return int(value)
 
 
+def poste_number(text: str) -> int:
+    """argparse type of the hidden ``--poste``: a training room poste's number (a positive
+    whole number); the French reason otherwise (exit code 2)."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 2**62:
+        raise argparse.ArgumentTypeError(f"«\u00a0{text}\u00a0» n'est pas un numéro de poste")
+    return int(value)
+
+
 def _opens_the_app_only(argv: Sequence[str]) -> bool:
-    """True when ``argv`` holds nothing but ``--db``, ``--secret-file``, ``--inactivite``
-    (each with its value) and ``--demo``."""
-    with_value = ("--db", "--secret-file", "--inactivite")
+    """True when ``argv`` holds nothing but ``--db``, ``--secret-file``, ``--inactivite``,
+    ``--poste`` (each with its value) and ``--demo``."""
+    with_value = ("--db", "--secret-file", "--inactivite", "--poste")
     tokens = iter(argv)
     for token in tokens:
         if token in with_value:
@@ -144,14 +156,17 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def app_settings(args: argparse.Namespace, in_demo: bool) -> Settings:
-    """The settings the application opens with: demo mode, the secret file, and
-    ``--inactivite``."""
+    """The settings the application opens with: demo mode, the secret file, ``--inactivite``
+    and the hidden ``--poste``."""
     from ensap_tui.commands import chosen_settings
 
     settings = chosen_settings(args, in_demo)
     minutes: int | None = getattr(args, "inactivite", None)
     if minutes is not None:
         settings = dataclasses.replace(settings, idle_timeout=timedelta(minutes=minutes))
+    poste: int | None = getattr(args, "poste", None)
+    if poste is not None:
+        settings = dataclasses.replace(settings, poste=poste)
     return settings
 
 

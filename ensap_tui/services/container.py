@@ -31,6 +31,10 @@ class Services:
     ``demo_agent_password`` fixes the demo agent's password (tests; drawn otherwise);
     ``real_clock`` is the real time under any offset (the base of the training room's clocks
     and of its postes' heartbeats; ``clock`` when not given).
+    ``poste_id`` makes them the services of a training room's poste (issue 12): the spaces
+    they create and the events they write are the poste's (``services/_poste_scope.py``), the
+    mailbox lists the poste's mails only; ``clock`` is then the poste's clock (built by the
+    composition root). The help desk still sees every space.
     Each service is made (and its module imported) the first time it is asked for, once, from
     any thread: the home page is drawn before any of them is needed.
     """
@@ -46,8 +50,17 @@ class Services:
         notices: Iterable[str] = (),
         demo_agent_password: str | None = None,
         real_clock: Clock | None = None,
+        poste_id: int | None = None,
     ) -> None:
-        self.store = store
+        #: The poste these services belong to (None outside a training room).
+        self.poste_id = poste_id
+        #: The store as the database is: the demo's seeding and the room's own records.
+        self.database = store
+        self.store: Store = store
+        if poste_id is not None:
+            from ensap_tui.services._poste_scope import PosteStore
+
+            self.store = PosteStore(store, poste_id)
         self.real_clock = real_clock or clock
         self._demo_agent_password = demo_agent_password
         self.clock = clock
@@ -75,10 +88,12 @@ class Services:
         notices: list[str],
         demo_agent_password: str | None = None,
         real_clock: Clock | None = None,
+        poste_id: int | None = None,
     ) -> Services:
         """Wires every service to the same store, hasher, clock and token source."""
         return cls(
             real_clock=real_clock,
+            poste_id=poste_id,
             store=store,
             hasher=hasher,
             clock=clock,
@@ -140,7 +155,7 @@ class Services:
     def mailbox(self) -> MailboxService:
         from ensap_tui.services.mailbox import MailboxService
 
-        return self._service("mailbox", lambda: MailboxService(self.store))
+        return self._service("mailbox", lambda: MailboxService(self.store, self.poste_id))
 
     @property
     def agents(self) -> AgentService:
@@ -166,7 +181,7 @@ class Services:
         return self._service(
             "demo",
             lambda: DemoService(
-                self.store, self._hasher, self.clock, self._tokens, agents,
+                self.database, self._hasher, self.clock, self._tokens, agents,
                 agent_password=self._demo_agent_password,
             ),
         )
@@ -176,7 +191,7 @@ class Services:
         from ensap_tui.services.room import RoomService
 
         return self._service(
-            "room", lambda: RoomService(self.store, self.real_clock, self._tokens)
+            "room", lambda: RoomService(self.database, self.real_clock, self._tokens)
         )
 
     def close(self) -> None:

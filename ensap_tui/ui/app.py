@@ -10,12 +10,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import constants as textual_constants
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
+from textual.worker import Worker
 
 from ensap_tui.bootstrap import Database, Settings, open_services
 from ensap_tui.services.container import Services
@@ -28,6 +30,8 @@ from ensap_tui.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from ensap_tui.ui.poste import PosteLink
 
 # Start-up time: only the home page is imported here. The help (Markdown), the palettes and
 # the demo page are imported when first opened.
@@ -43,7 +47,7 @@ def _after_first_frame(services: Services) -> None:
 #: Every service of :class:`Services`, made in the background after the first frame.
 _SERVICES = (
     "registration", "activation", "sign_in", "recovery", "account", "mailbox", "agents",
-    "assistance", "demo",
+    "assistance", "demo", "room",
 )
 
 
@@ -138,6 +142,16 @@ class EnsapApp(App[None], inherit_bindings=False):
         Binding("f6", "demo_advance_hour", "+1 h", show=False, id="horloge-plus-1h"),
         Binding("f7", "demo_advance_day", "+24 h", show=False, id="horloge-plus-24h"),
         Binding("f8", "demo_real_time", "Heure réelle", key_display="F8", show=False),
+        # A training room's poste only (check_action): the same keys move the poste's own
+        # clock, shown in the footer with or without the demo mode. Below 100 columns only F7
+        # is shown (F6 and F8 still work, through the hidden poste_key bindings): the three
+        # do not fit beside F5 «Actualiser» at 80 columns.
+        # The same ids as the demo's: in a browser the keymap moves them to F3 and F4 too.
+        Binding("f6", "poste_advance_hour", "+1 h", id="horloge-plus-1h"),
+        Binding("f6", "poste_key('hour')", show=False, id="horloge-plus-1h"),
+        Binding("f7", "poste_advance_day", "+24 h", id="horloge-plus-24h"),
+        Binding("f8", "poste_room_time", "Heure salle", key_display="F8"),
+        Binding("f8", "poste_key('room')", show=False),
     ]
     theme: Reactive[str] = Reactive(ENSAP_THEME.name)
     """The current theme: ours unless the person picks another in the palette."""
@@ -174,6 +188,14 @@ class EnsapApp(App[None], inherit_bindings=False):
         # The demo mode's F2 key does not fit the footer below 100 columns with Textual's
         # spacing: the stylesheet tightens the footer keys there (see on_resize).
         self.set_class(demo, "-demo")
+        #: What ties the app to its training room's poste (None outside a room).
+        self.poste_link: PosteLink | None = None
+        if services.poste_id is not None:
+            from ensap_tui.ui.poste import PosteLink
+
+            self.poste_link = PosteLink(self, services, services.poste_id)
+            # Its three clock keys make the footer as long as the demo mode's F2 does.
+            self.add_class("-demo")
 
     @property
     def in_browser(self) -> bool:
@@ -199,8 +221,12 @@ class EnsapApp(App[None], inherit_bindings=False):
         """The label of the key that does what the terminal key ``key`` does, here."""
         return shown_key(key, in_browser=self.in_browser)
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_FOOTER_BELOW, "-etroit")
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_FOOTER_BELOW
+        if narrow != self.has_class("-etroit"):
+            self.set_class(narrow, "-etroit")
+            if self.poste_link is not None:
+                self.screen.refresh_bindings()  # the poste's F6 and F8 show or hide (check_action)
 
     @property
     def available_themes(self) -> dict[str, Theme]:
@@ -230,7 +256,10 @@ class EnsapApp(App[None], inherit_bindings=False):
         # The notices come just after the home page's first frame (a toast would add a fifth
         # to the time the page takes to appear).
         self.call_after_refresh(self._show_notices)
-        if self.demo and self.board_room is None:
+        if self.poste_link is not None:
+            # The poste's heartbeat, and its clock in the header line (in place of the demo's).
+            self.poste_link.start()
+        elif self.demo and self.board_room is None:
             # The demo clock in the header line: on each new screen, and every second.
             self.screen_change_signal.subscribe(self, self._demo_screen_changed)
             self.set_interval(1.0, self._show_demo_clock)
@@ -241,16 +270,35 @@ class EnsapApp(App[None], inherit_bindings=False):
             self.notify(notice, title="Information", markup=False, timeout=15)
 
     def on_unmount(self) -> None:
+        if self.poste_link is not None:
+            self.poste_link.left()
         self.services.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The app's own workers: the poste's heartbeats and counts (the screens handle theirs).
+        if self.poste_link is not None:
+            self.poste_link.worker_ended(event)
+
+    def on_ensap_screen_field_errors_shown(self, event: EnsapScreen.FieldErrorsShown) -> None:
+        if self.poste_link is not None:
+            self.poste_link.field_errors_shown(event.count)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             # Hidden on the home page: there is nowhere to go back to.
             return len(self.screen_stack) > 1
+        if action.startswith("poste_"):
+            if self.poste_link is None:
+                return False
+            if action == "poste_advance_day":
+                return True
+            return (action == "poste_key") == self.has_class("-etroit")
         if action.startswith("demo_"):
             if not self.demo or self.board_room is not None:
                 # Outside the demo mode, and on the board (which moves the room's clocks)
                 return False  # the demo keys do not exist outside the demo mode
+            if self.poste_link is not None and action != "demo_page":
+                return False  # a poste's F6-F8 move its own clock (the poste_ actions)
             if action == "demo_page":
                 from ensap_tui.ui.screens.demo import DemoScreen
 
@@ -334,6 +382,30 @@ class EnsapApp(App[None], inherit_bindings=False):
 
         move_demo_clock(self, None)
 
+    # A training room's poste (F6, F7, F8 move its own clock).
+
+    def action_poste_advance_hour(self) -> None:
+        """Advances the poste's clock by one hour."""
+        if self.poste_link is not None:
+            self.poste_link.move_clock(timedelta(hours=1))
+
+    def action_poste_advance_day(self) -> None:
+        """Advances the poste's clock by 24 hours."""
+        if self.poste_link is not None:
+            self.poste_link.move_clock(timedelta(hours=24))
+
+    def action_poste_room_time(self) -> None:
+        """Puts the poste's clock back on the room's time."""
+        if self.poste_link is not None:
+            self.poste_link.move_clock(None)
+
+    def action_poste_key(self, which: str) -> None:
+        """F6 (``hour``) or F8 (``room``) of a poste below 100 columns, kept off the footer."""
+        if which == "hour":
+            self.action_poste_advance_hour()
+        elif which == "room":
+            self.action_poste_room_time()
+
     def _demo_screen_changed(self, screen: Screen[object]) -> None:
         # The new screen composes its header after this signal: write the clock after that.
         self.call_after_refresh(self._show_demo_clock)
@@ -367,7 +439,9 @@ def create_app(
 
     The one factory of the command line, the tests, the screenshots and the browser server.
     ``clock`` and ``token_source`` are for tests (system clock and random tokens otherwise);
-    ``settings.demo`` marks the demo mode. With ``board_room`` (an open room's id) the app is
+    ``settings.demo`` marks the demo mode; ``settings.poste`` makes it the app of that training
+    room's poste (issue 12: services scoped to the poste, its clock, F6-F8 move it, heartbeat;
+    see ``ui/poste.py``). With ``board_room`` (an open room's id) the app is
     the trainer's board of that room (``ensap-tui salle``): its only screen is the board,
     which shows ``board_address`` as the address the trainees open; Ctrl+Q asks whether to end
     the room, and the app exits once the room is ended. ``browser`` forces the keys of a

@@ -86,18 +86,40 @@ def palette_commands(app: App[Any]) -> list[PaletteCommand]:
             for choice in HOME_CHOICES
         ),
     ]
+    in_browser = bool(getattr(app, "in_browser", False))
+
+    def key(terminal_key: str) -> str:
+        return shown_key(terminal_key, in_browser=in_browser)
+
     if getattr(app, "demo", False):
-        in_browser = bool(getattr(app, "in_browser", False))
-
-        def key(terminal_key: str) -> str:
-            return shown_key(terminal_key, in_browser=in_browser)
-
-        commands += [
+        commands.append(
             PaletteCommand(
                 "Page démo",
                 "comptes fictifs, mots de passe et horloge de démonstration (F2)",
                 partial(open_demo_page, app),
+            )
+        )
+    link = getattr(app, "poste_link", None)
+    if link is not None:  # a training room's poste: F6-F8 move its own clock
+        commands += [
+            PaletteCommand(
+                "Horloge du poste : avancer d'1 heure",
+                f"les blocages de 15 minutes prennent fin ({key('f6')})",
+                partial(link.move_clock, ONE_HOUR),
             ),
+            PaletteCommand(
+                "Horloge du poste : avancer de 24 heures",
+                f"les liens d'activation expirent, les blocages prennent fin ({key('f7')})",
+                partial(link.move_clock, ONE_DAY),
+            ),
+            PaletteCommand(
+                "Horloge du poste : revenir à l'heure de la salle",
+                f"annule les avances de l'horloge du poste ({key('f8')})",
+                partial(link.move_clock, None),
+            ),
+        ]
+    elif getattr(app, "demo", False):
+        commands += [
             PaletteCommand(
                 "Horloge de démonstration : avancer d'1 heure",
                 f"les blocages de 15 minutes prennent fin ({key('f6')})",

@@ -29,7 +29,7 @@ def trouble_text(error: BaseException) -> str:
     ended session: a busy or unreadable database, a damaged row, an action that does not apply,
     or an unexpected error (never its English text)."""
     from ensap_tui.services.demo import DemoClockError, NotDemoDatabase
-    from ensap_tui.services.room import UnknownPoste, UnknownRoom
+    from ensap_tui.services.room import PosteUnavailable, UnknownPoste, UnknownRoom
 
     if isinstance(error, DamagedRecord):
         return damaged_text(error)
@@ -38,7 +38,9 @@ def trouble_text(error: BaseException) -> str:
     if isinstance(error, StoreError):
         return str(error.args[0]) if error.args and error.args[0] else UNAVAILABLE
     if isinstance(
-        error, (*_SAID_IN_FRENCH, DemoClockError, NotDemoDatabase, UnknownRoom, UnknownPoste)
+        error,
+        (*_SAID_IN_FRENCH, DemoClockError, NotDemoDatabase, UnknownPoste, UnknownRoom,
+         PosteUnavailable),
     ):
         return str(error)
     return UNEXPECTED

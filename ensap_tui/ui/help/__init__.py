@@ -59,6 +59,8 @@ class HelpScreen(Dialog[None]):
     ]
 
     PREFIX = "aide"
+    #: What a training room's poste reports while the help is open.
+    SCREEN_NAME = "Aide (F1)"
 
     def __init__(self, topic: str) -> None:
         title, self._body = help_text(topic)

@@ -58,6 +58,7 @@ class ActivationScreen(FormScreen):
     """
 
     HELP_TOPIC = "activation"
+    SCREEN_NAME = "Activation de l'espace"
 
     def __init__(self, link: str = "", *, follow: bool = False) -> None:
         super().__init__()

@@ -54,6 +54,7 @@ class AgentSignInScreen(SignInForm):
     """
 
     HELP_TOPIC = "agent"
+    SCREEN_NAME = "Assistance — identification"
     IDENTIFIER = "agent-identifiant"
     PASSWORD = "agent-mot-de-passe"
     NOTICE = "message-agent"

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
@@ -85,6 +86,9 @@ class EnsapScreen(Screen[object]):
     """
 
     HELP_TOPIC: ClassVar[str] = "accueil"
+    #: The screen's short French name, which a training room's poste reports to the
+    #: trainer's board («Étape 2 — Mot de passe», «Boîte de réception»).
+    SCREEN_NAME: ClassVar[str] = ""
     #: How long the same trouble notice is not repeated (a live check may fail on every key).
     TROUBLE_REPEAT_SECONDS: ClassVar[float] = 10.0
     #: True while a call started with ``busy=True`` runs (see :meth:`set_busy`).
@@ -307,6 +311,14 @@ class EnsapScreen(Screen[object]):
 
     # Errors next to their fields.
 
+    class FieldErrorsShown(Message):
+        """A form has just shown ``count`` field errors (one attempt's; the app of a training
+        room's poste counts them for the trainer's board)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def show_errors(self, errors: Sequence[FieldError]) -> bool:
         """Shows each error under its field, clears the others, focuses the first invalid field.
 
@@ -326,6 +338,7 @@ class EnsapScreen(Screen[object]):
                 self.notify(message, severity="error", markup=False)
         if errors:
             self.focus_field(errors[0].field)
+            self.post_message(self.FieldErrorsShown(len(messages)))
         return bool(errors)
 
     def clear_errors(self) -> None:

@@ -179,6 +179,7 @@ class BoardScreen(EnsapScreen):
     """
 
     HELP_TOPIC: ClassVar[str] = "salle"
+    SCREEN_NAME: ClassVar[str] = "Tableau de la salle"
     AUTO_FOCUS: ClassVar[str | None] = "#postes"
     #: Seconds between two readings of the room.
     REFRESH_SECONDS: ClassVar[float] = 1.0

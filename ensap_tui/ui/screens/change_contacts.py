@@ -67,6 +67,7 @@ class ChangeContactsScreen(AccountForm):
     """
 
     HELP_TOPIC = "modifier-coordonnees"
+    SCREEN_NAME = "Modifier mes coordonnées"
     BUSY_TEXT = "Enregistrement de vos coordonnées…"
 
     def __init__(self, session: Session) -> None:

@@ -30,6 +30,7 @@ class ChangePasswordScreen(AccountForm):
     """
 
     HELP_TOPIC = "modifier-mot-de-passe"
+    SCREEN_NAME = "Modifier mon mot de passe"
     BUSY_TEXT = "Enregistrement du nouveau mot de passe…"
 
     personal: var[PersonalInfo | None] = var(None, init=False)

@@ -154,6 +154,7 @@ class ConsoleScreen(SignedInScreen):
     """
 
     HELP_TOPIC = "console"
+    SCREEN_NAME = "Console d'assistance"
     #: Seconds without a key before the search runs.
     DEBOUNCE: ClassVar[float] = 0.25
 

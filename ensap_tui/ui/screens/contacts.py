@@ -60,6 +60,7 @@ class ContactsScreen(RegistrationStep):
 
     STEP: ClassVar[int] = 3
     HELP_TOPIC: ClassVar[str] = "coordonnees"
+    SCREEN_NAME: ClassVar[str] = "Étape 3 — Coordonnées"
 
     def __init__(self, draft: RegistrationRequest, wizard: Wizard | None = None) -> None:
         super().__init__(draft, wizard)

@@ -72,6 +72,17 @@ def header_clock_text(app: App[Any]) -> str:
     )
 
 
+class _PosteClock(Protocol):
+    def show_clock(self) -> None: ...
+    def move_clock(self, step: timedelta | None) -> bool: ...
+    def clock_text(self) -> str: ...
+
+
+def _poste_link(app: App[Any]) -> _PosteClock | None:
+    """The app's link to its training room's poste (``ui/poste.py``), None outside a room."""
+    return cast("_PosteClock | None", getattr(app, "poste_link", None))
+
+
 def _front_screen(app: App[Any]) -> EnsapScreen | None:
     """The screen in front, or the one below a help page or a palette: where the demo clock's
     calls go (None only while the app closes)."""
@@ -82,6 +93,13 @@ def show_demo_clock(app: App[Any]) -> None:
     """Writes the demo clock in the header line of the current screen and refreshes the demo
     pages of the stack. Does nothing outside the demo mode."""
     if not getattr(app, "demo", False):
+        return
+    link = _poste_link(app)
+    if link is not None:  # a training room's poste: its own clock stands for the demo's
+        link.show_clock()
+        for open_screen in app.screen_stack:
+            if isinstance(open_screen, DemoScreen):
+                open_screen.refresh_page()
         return
     screen = _front_screen(app)
     text = None if screen is None else screen.call_now(partial(header_clock_text, app))
@@ -99,6 +117,11 @@ def move_demo_clock(app: App[Any], step: timedelta | None) -> bool:
     where it is now in a notification. False (and an error notification) when it cannot move."""
     if not getattr(app, "demo", False):
         return False
+    link = _poste_link(app)
+    if link is not None:  # a training room's poste moves its own clock
+        moved = bool(link.move_clock(step))
+        show_demo_clock(app)
+        return moved
     demo = _services(app).demo
 
     def move() -> str:
@@ -137,6 +160,7 @@ class DemoScreen(EnsapScreen):
     """
 
     HELP_TOPIC: ClassVar[str] = "demo"
+    SCREEN_NAME: ClassVar[str] = "Page démo"
     # Below 96 columns the four buttons no longer fit in a row: the stylesheet puts them on two.
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
 
@@ -185,8 +209,13 @@ class DemoScreen(EnsapScreen):
         with Horizontal(classes="actions"):
             yield Button(f"+1 heure ({self.key('f6')})", id="avancer-1h", variant="primary")
             yield Button(f"+24 heures ({self.key('f7')})", id="avancer-24h", variant="primary")
-            yield Button(f"Heure réelle ({self.key('f8')})", id="heure-reelle")
-            yield Button("Réinitialiser la démo", id="reinitialiser-demo", variant="error")
+            if _poste_link(self.app) is None:
+                yield Button(f"Heure réelle ({self.key('f8')})", id="heure-reelle")
+                yield Button("Réinitialiser la démo", id="reinitialiser-demo", variant="error")
+            else:
+                # A poste's clock goes back to the room's time; resetting the demo would wipe
+                # every poste's spaces: the trainer's board resets a poste.
+                yield Button(f"Heure de la salle ({self.key('f8')})", id="heure-reelle")
         yield Notice(id="message-demo")
         table: DataTable[Text] = DataTable(
             id="comptes-demo", cursor_type="row", zebra_stripes=True
@@ -236,9 +265,11 @@ class DemoScreen(EnsapScreen):
         if not self._ready:
             return  # the clock may move before the table has its columns
         demo = self.services.demo
+        link = _poste_link(self.app)
+        clock_text = demo.clock_text if link is None else link.clock_text
         read = self.call_now(
             lambda: (
-                demo.clock_text(), demo.accounts(), agent_text(demo.agent_name, demo.agent_password)
+                clock_text(), demo.accounts(), agent_text(demo.agent_name, demo.agent_password)
             )
         )
         if read is None:
@@ -250,7 +281,8 @@ class DemoScreen(EnsapScreen):
             agent_line = self.query_one("#agent-demo", Static)
         except NoMatches:
             return  # the page is being closed
-        line.update(f"Horloge de démonstration : {clock}")
+        clock_name = "Horloge de démonstration" if link is None else "Horloge du poste"
+        line.update(f"{clock_name} : {clock}")
         agent_line.update(agent)
         rows = [_row(view) for view in views]
         if rows == self._rows:

@@ -99,6 +99,7 @@ class EspaceScreen(SignedInScreen):
     """
 
     HELP_TOPIC = "espace"
+    SCREEN_NAME = "Mon espace"
 
     # Below 96 columns the three buttons no longer fit in a row: the stylesheet puts them on two.
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type

@@ -24,6 +24,7 @@ class FinalisationScreen(EnsapScreen):
 
     STEP: ClassVar[int] = 4
     HELP_TOPIC: ClassVar[str] = "finalisation"
+    SCREEN_NAME: ClassVar[str] = "Étape 4 — Finalisation"
     AUTO_FOCUS: ClassVar[str | None] = None  # see on_mount
 
     def __init__(self, receipt: RegistrationReceipt) -> None:

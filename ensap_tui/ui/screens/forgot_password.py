@@ -34,6 +34,7 @@ class ForgotPasswordScreen(FormScreen):
     """
 
     HELP_TOPIC = "oubli"
+    SCREEN_NAME = "Mot de passe oublié"
     # Below 96 columns the three buttons fit in a row only with narrower margins (stylesheet).
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
 

@@ -60,6 +60,7 @@ class HomeScreen(EnsapScreen):
     """
 
     HELP_TOPIC: ClassVar[str] = "accueil"
+    SCREEN_NAME: ClassVar[str] = "Accueil"
 
     def compose_body(self) -> ComposeResult:
         yield Static(

@@ -67,6 +67,7 @@ class IdentityScreen(RegistrationStep):
 
     STEP: ClassVar[int] = 1
     HELP_TOPIC: ClassVar[str] = "identite"
+    SCREEN_NAME: ClassVar[str] = "Étape 1 — Identité"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {"date-naissance": "jour"}
 
     def compose_body(self) -> ComposeResult:

@@ -43,6 +43,7 @@ class MailboxScreen(EnsapScreen):
     """
 
     HELP_TOPIC = "boite"
+    SCREEN_NAME = "Boîte de réception"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "Actualiser", id="actualiser"),

@@ -42,6 +42,7 @@ class PasswordScreen(RegistrationStep):
 
     STEP: ClassVar[int] = 2
     HELP_TOPIC: ClassVar[str] = "mot-de-passe"
+    SCREEN_NAME: ClassVar[str] = "Étape 2 — Mot de passe"
 
     personal: var[PersonalInfo | None] = var(None, init=False)
     """What the password must not contain, from step 1 (fed to the :class:`NewPassword`)."""

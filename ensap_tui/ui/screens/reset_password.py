@@ -59,6 +59,7 @@ class ResetPasswordScreen(FormScreen):
     """
 
     HELP_TOPIC = "reinitialisation"
+    SCREEN_NAME = "Réinitialisation du mot de passe"
 
     personal: var[PersonalInfo | None] = var(None, init=False)
     """The link's account (name, birth date, NIR, e-mail) once the link is known, for the

@@ -81,6 +81,7 @@ class SignInScreen(SignInForm):
     """
 
     HELP_TOPIC = "connexion"
+    SCREEN_NAME = "Connexion"
     IDENTIFIER = "identifiant"
     PASSWORD = "mot-de-passe"
     NOTICE = "message-connexion"

@@ -53,6 +53,8 @@ class TermsScreen(Dialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Fermer", key_display="Échap"),
     ]
+    #: What a training room's poste reports while the terms are open.
+    SCREEN_NAME = "Étape 1 — Conditions d'utilisation"
 
     PREFIX = "cgu"
 

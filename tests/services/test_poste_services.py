@@ -1,0 +1,157 @@
+"""The services of a training room's poste (issue 12, point 3): what a poste creates is its
+own, its mailbox shows its mails only (the help desk's included), its clock is its own; the
+help desk still sees every space; outside a room nothing changes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.adapters.tokens import SequenceTokenSource
+from ensap_tui.bootstrap import Settings, StartupError, open_services
+from ensap_tui.services import events as kinds
+from ensap_tui.services.container import Services
+from ensap_tui.services.models import ActivationOutcome, Poste
+from tests.conftest import T0
+from tests.support.people import NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
+
+Opener = Callable[..., Services]
+
+
+@pytest.fixture
+def opened(db_path: Path, clock: FixedClock) -> Iterator[Opener]:
+    """Opens services on the test database (one token source for all, as one database's
+    programs never draw the same token), each closed at the end."""
+    tokens = SequenceTokenSource()
+    made: list[Services] = []
+
+    def open_(poste: int | None = None, *, demo: bool = False) -> Services:
+        settings = dataclasses.replace(Settings.for_tests(), poste=poste)
+        if demo:
+            settings = settings.demo_mode()
+        built = open_services(db_path, clock=clock, token_source=tokens, settings=settings)
+        made.append(built)
+        return built
+
+    yield open_
+    for services in made:
+        services.close()
+
+
+def two_postes(opened: Opener) -> tuple[Services, Poste, Poste]:
+    trainer = opened()
+    room = trainer.room.open_room()
+    return trainer, trainer.room.join(room.code, "Camille"), trainer.room.join(room.code, "Léo")
+
+
+def test_a_postes_registration_mail_and_events_are_its_own(opened: Opener) -> None:
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert [m.nir for m in at_a.mailbox.messages()] == [NIR]
+    assert at_b.mailbox.messages() == []
+    assert [m.nir for m in trainer.mailbox.messages()] == [NIR]  # outside a poste: every mail
+    with trainer.store.read() as tx:
+        assert tx.newest_account_of_poste(a.id) is not None
+        assert tx.newest_account_of_poste(b.id) is None
+    link = at_a.mailbox.messages()[0].link
+    assert at_a.activation.activate(link) is ActivationOutcome.ACTIVATED
+    journal = trainer.room.room_events(a.room_id)
+    assert [(e.kind, e.poste_id) for e in journal[:2]] == [
+        (kinds.ACCOUNT_ACTIVATED, a.id), (kinds.REGISTRATION_CREATED, a.id)]
+    assert [row.space for row in trainer.room.board(a.room_id)] == [
+        "actif", "aucun espace"]
+
+
+def test_the_help_desk_of_any_poste_sees_every_space_and_its_mail_reaches_the_spaces_poste(
+    opened: Opener,
+) -> None:
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_b.registration.register(OTHER_REQUEST)
+    # Léo, as a help-desk agent at his poste, finds Camille's space and resends its link.
+    assert {s.account.nir for s in at_b.assistance.search("")} >= {NIR, OTHER_NIR}
+    at_b.assistance.resend_activation(NIR, "Léo")
+    assert [m.nir for m in at_a.mailbox.messages()] == [NIR, NIR]
+    assert [m.nir for m in at_b.mailbox.messages()] == [OTHER_NIR]
+    # The journal says who acted: Léo's poste, on Camille's space.
+    resent = [e for e in trainer.room.room_events(a.room_id)
+              if e.kind == kinds.ACTIVATION_SENT]
+    assert [(e.nir, e.poste_id) for e in resent] == [(NIR, b.id)]
+    # Camille's newest link works for her; the older one was revoked.
+    newest = at_a.mailbox.messages()[0].link
+    assert at_a.activation.activate(newest) is ActivationOutcome.ACTIVATED
+
+
+def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
+    opened: Opener,
+) -> None:
+    _, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_b.registration.register(REQUEST)  # the same NIR from Léo's poste
+    assert [m.kind for m in at_a.mailbox.messages()] == ["notice", "activation"]
+    assert at_b.mailbox.messages() == []
+
+
+def test_a_postes_clock_moves_alone_and_expires_its_own_link_only(
+    opened: Opener, clock: FixedClock
+) -> None:
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_b.registration.register(OTHER_REQUEST)
+    at_a.room.move_poste_clock(a.id, timedelta(hours=24), actor="")
+    assert at_a.clock.now() == T0 + timedelta(hours=24)  # read from the database at each call
+    assert at_b.clock.now() == T0
+    assert trainer.clock.now() == T0
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is ActivationOutcome.EXPIRED
+    assert at_b.activation.activate(at_b.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    trainer.room.move_room_clock(a.room_id, timedelta(hours=1))
+    assert at_a.clock.now() == T0 + timedelta(hours=25)
+    assert at_b.clock.now() == T0 + timedelta(hours=1)
+    clock.advance(timedelta(minutes=5))
+    assert at_b.clock.now() == T0 + timedelta(hours=1, minutes=5)
+
+
+def test_in_demo_mode_a_postes_clock_replaces_the_demo_clock(opened: Opener) -> None:
+    trainer = opened(demo=True)
+    trainer.demo.advance(timedelta(hours=3))
+    room = trainer.room.open_room()
+    poste = trainer.room.join(room.code, "Camille")
+    at_poste = opened(poste.id, demo=True)
+    assert trainer.clock.now() == T0 + timedelta(hours=3)
+    assert at_poste.clock.now() == T0  # the room's time: the demo clock does not move it
+    at_poste.room.move_poste_clock(poste.id, timedelta(hours=1), actor="")
+    assert at_poste.clock.now() == T0 + timedelta(hours=1)
+    # The demo's own accounts and mails belong to no poste.
+    with trainer.store.read() as tx:
+        assert tx.list_accounts() and tx.newest_account_of_poste(poste.id) is None
+        assert tx.list_mail() and tx.list_mail(poste_id=poste.id) == []
+
+
+def test_a_missing_poste_or_an_ended_room_opens_nothing(opened: Opener) -> None:
+    trainer, a, _ = two_postes(opened)
+    with pytest.raises(StartupError, match="Le poste 99 n'existe pas"):
+        opened(99)
+    trainer.room.end_room(a.room_id)
+    with pytest.raises(StartupError, match="est terminée"):
+        opened(a.id)
+
+
+def test_outside_a_room_the_services_are_as_before(opened: Opener) -> None:
+    services = opened()
+    assert services.poste_id is None and services.store is services.database
+    services.registration.register(REQUEST)
+    with services.store.read() as tx:
+        account = tx.account_by_nir(NIR)
+        assert account is not None
+        assert tx.newest_account_of_poste(1) is None
+    assert [(m.nir, m.poste_id) for m in services.mailbox.messages()] == [(NIR, None)]
