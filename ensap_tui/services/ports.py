@@ -208,8 +208,10 @@ class StoreTx(Protocol):
 
 
 class Store(Protocol):
-    """A database. ``write()`` runs its block in one ``BEGIN IMMEDIATE`` transaction (retrying
-    a bounded number of times when busy) and commits, or rolls back on any exception."""
+    """A database. ``write()`` runs its block in one transaction taken in turn with every other
+    writer of the database (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL),
+    waiting a bounded time when busy (then :class:`StoreBusyError`), and commits, or rolls back
+    on any exception. ``read()`` is one consistent snapshot."""
 
     def write(self) -> AbstractContextManager[StoreTx]: ...
     def read(self) -> AbstractContextManager[StoreTx]: ...

@@ -130,3 +130,33 @@ def test_connections_of_finished_threads_are_closed(store: PostgresStore) -> Non
         t.join()
     read_once()
     assert len(store._connections) <= 2
+
+
+def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
+        store: PostgresStore, postgres_url: str) -> None:
+    from datetime import UTC, date, datetime
+
+    from ensap_tui.adapters.sql_store import _ACCOUNT_COLUMNS_A, _search_filter
+    from ensap_tui.services.models import Contacts, NewAccount
+
+    at = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
+    with store.write() as tx:
+        for number in range(2000):
+            letters = "".join(chr(ord("A") + (number // 26**k) % 26) for k in range(4))
+            tx.insert_account(NewAccount(
+                nir=f"1850575115{number:05d}", birth_name=f"{letters}EAU", password_hash="x",
+                birth_date=date(1985, 5, 17), contacts=Contacts("a@example.fr", "", "", ""),
+                created_at=at,
+            ))
+    where, params, order = _search_filter(None, "bca", "a.")
+    sql = f"EXPLAIN SELECT {_ACCOUNT_COLUMNS_A} FROM accounts a{where} ORDER BY {order} LIMIT 50"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE accounts")
+        plan = "\n".join(
+            str(row[0]) for row in conn.execute(sql.replace("?", "%s"), params).fetchall()
+        )
+    assert "Index Only Scan using accounts_by_name" in plan, plan
+    assert "Sort" not in plan, plan
+    with store.read() as tx:
+        found = tx.search_accounts(name_prefix="bca")
+    assert found and all(a.birth_name.startswith("BCA") for a in found)
