@@ -46,12 +46,14 @@ META_SECRET_CHECK = "secret_check"
 _SECRET_MISMATCH = "Le secret de cette base est introuvable ou ne correspond pas : "
 _SECRET_REMEDY = (
     " Restaurez le fichier du secret (« .secret » à côté de la base) ou l'entrée « ensap-tui » "
-    "du trousseau système, ou ouvrez une autre base."
+    "du trousseau système, importez le secret exporté depuis un poste qui ouvre cette base "
+    "(ensap-tui secret import FICHIER), ou ouvrez une autre base."
 )
 _SHARED_SECRET_REMEDY = (
     " Indiquez le fichier du secret de cette base (--secret-file FICHIER ou "
-    "ENSAP_TUI_SECRET_FILE, le même sur chaque poste) ou restaurez l'entrée « ensap-tui » du "
-    "trousseau système, ou ouvrez une autre base."
+    "ENSAP_TUI_SECRET_FILE, le même sur chaque poste), importez le secret exporté depuis un poste "
+    "qui ouvre cette base (ensap-tui secret import FICHIER) ou restaurez l'entrée « ensap-tui » "
+    "du trousseau système, ou ouvrez une autre base."
 )
 
 #: Where a database is: a SQLite file, or a PostgreSQL server (see ``adapters/database_url``).

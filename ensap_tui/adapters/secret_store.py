@@ -284,3 +284,109 @@ def _from_file(file: Path, create: bool) -> SecretResult:
     if not create:
         raise SecretError(f"le fichier « {file} » n'existe pas")
     return SecretResult(_write_file(file, secrets.token_bytes(SECRET_BYTES)))
+
+
+# -- sharing a secret between machines (``ensap-tui secret export`` / ``secret import``) ----------
+
+
+class SecretFileExists(SecretError):
+    """The file to write already exists (and replacing it was not asked for)."""
+
+
+def encode_secret(secret: bytes) -> str:
+    """``secret`` as a secret file holds it (URL-safe base64, 44 characters): what ``secret
+    export`` writes, so that the exported file can serve as ``--secret-file`` as it is."""
+    return _encode(secret)
+
+
+def decode_secret(text: str, where: str) -> bytes:
+    """The secret written in ``text`` (as :func:`encode_secret` writes it), or
+    :class:`SecretError` naming ``where`` it was read from (``"sur l'entrée standard"``…)."""
+    return _decode(text, where)
+
+
+def read_secret_file(path: Path) -> SecretResult:
+    """The secret in the file ``path`` (a regular file of at most
+    :data:`SECRET_FILE_MAX_BYTES`, restricted to 0600 with a notice in ``tightened`` when
+    others could read it). Raises :class:`SecretError` in French."""
+    secret, tightened = _read_file(path)
+    return SecretResult(secret, tightened=tightened)
+
+
+def write_secret_file(path: Path, secret: bytes, *, replace: bool = False) -> None:
+    """Writes ``secret`` to a new 0600 file ``path``. An existing ``path`` raises
+    :class:`SecretFileExists`, unless ``replace``: then a new file written beside it (0600,
+    synced) takes its place in one rename, so that a failure leaves the old one whole.
+    Raises :class:`SecretError` in French."""
+    if not replace:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+        except FileExistsError:
+            raise SecretFileExists(f"le fichier «\u00a0{path}\u00a0» existe déjà") from None
+        except OSError as error:
+            raise SecretError(
+                f"le fichier «\u00a0{path}\u00a0» ne peut pas être créé ({french_reason(error)})"
+            ) from error
+        _fill(fd, path, path, secret)
+        return
+    import tempfile
+
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    except OSError as error:
+        raise SecretError(
+            f"le fichier «\u00a0{path}\u00a0» ne peut pas être créé ({french_reason(error)})"
+        ) from error
+    _fill(fd, Path(temporary), path, secret)
+    try:
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SecretError(
+            f"le fichier «\u00a0{path}\u00a0» ne peut pas être remplacé ({french_reason(error)})"
+        ) from error
+
+
+def _fill(fd: int, written: Path, shown: Path, secret: bytes) -> None:
+    """Writes ``secret`` through ``fd`` (0600 whatever the umask, synced) and closes it; on a
+    failure, removes ``written``: a half-written secret would be worse than none."""
+    try:
+        try:
+            os.fchmod(fd, PRIVATE_MODE)
+            os.write(fd, (_encode(secret) + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        written.unlink(missing_ok=True)
+        raise SecretError(
+            f"le fichier «\u00a0{shown}\u00a0» ne peut pas être écrit ({french_reason(error)})"
+        ) from error
+
+
+class KeyringUnavailable(SecretError):
+    """No keyring backend works on this machine (or it did not answer in time)."""
+
+
+def keyring_secret(db_id: str, *, timeout: float = 3.0) -> bytes | None:
+    """The secret the system keyring holds for the database ``db_id``, or None. Raises
+    :class:`KeyringUnavailable` when no keyring works, :class:`SecretError` when the entry
+    is unreadable."""
+    try:
+        stored = _with_timeout(lambda: _keyring_get(db_id), timeout)
+    except _KeyringUnavailable as error:
+        raise KeyringUnavailable("le trousseau système est indisponible") from error
+    return None if stored is None else _decode(stored, "dans le trousseau système")
+
+
+def put_keyring_secret(db_id: str, secret: bytes, *, timeout: float = 3.0) -> None:
+    """Stores ``secret`` in the system keyring for the database ``db_id`` (an entry already
+    there is replaced), and checks that the keyring then holds it. Raises
+    :class:`KeyringUnavailable` when no keyring works or it did not keep the secret."""
+    encoded = _encode(secret)
+    try:
+        kept = _with_timeout(lambda: _keyring_put(db_id, encoded), timeout)
+    except _KeyringUnavailable as error:
+        raise KeyringUnavailable("le trousseau système est indisponible") from error
+    if kept != encoded:
+        raise KeyringUnavailable("le trousseau système n'a pas conservé le secret")

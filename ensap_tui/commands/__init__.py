@@ -197,6 +197,16 @@ SUB_COMMANDS = (
         module="scenario",
     ),
     CommandSpec(
+        "secret",
+        help="partage le secret de la base entre les postes (exporter, importer)",
+        description=(
+            "Le secret de la base protège ses mots de passe\u00a0: chaque poste qui ouvre la "
+            "même base (un serveur PostgreSQL, une copie du fichier) doit avoir le même. "
+            "Exportez-le sur le premier poste, importez-le sur les autres."
+        ),
+        module="secret",
+    ),
+    CommandSpec(
         "serve",
         help="ouvre le simulateur dans un navigateur (textual-serve)",
         description=(
