@@ -111,6 +111,44 @@ async def test_the_help_desks_resent_link_lands_in_the_spaces_poste_only(
         assert OTHER_REQUEST.email in shown(app_b, "#courriel-entete")
 
 
+async def test_a_postes_help_desk_finds_every_space_and_its_resent_link_reaches_the_space(
+    poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
+) -> None:
+    from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+    from ensap_tui.ui.screens.console import ConsoleScreen
+    from tests.support.people import AGENT, AGENT_PASSWORD
+
+    from .session_support import fill
+
+    camille, leo = postes
+    trainer.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
+    app_a, app_b = poste_app(camille.id), poste_app(leo.id)
+    app_a.services.registration.register(REQUEST)
+    async with app_b.run_test(size=SIZE) as pilot:  # Léo plays the help desk
+        await app_b.push_screen(AgentSignInScreen())
+        await fill(pilot, "#agent-identifiant", AGENT)
+        await fill(pilot, "#agent-mot-de-passe", AGENT_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app_b.screen, ConsoleScreen)
+        await fill(pilot, "#recherche", "dupont")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app_b.screen.query_one("#resultats").row_count == 1  # type: ignore[attr-defined]
+        await click(pilot, "#renvoyer-activation")
+        await wait_until(pilot, lambda: "nouveau lien" in shown(app_b, "#message-console"))
+        assert app_b.services.mailbox.messages() == []
+    assert [m.kind for m in app_a.services.mailbox.messages()] == ["activation", "activation"]
+    resent = trainer.room.room_events(camille.room_id)
+    assert [(e.kind, e.poste_id) for e in resent if e.kind == "activation-sent"] == [
+        ("activation-sent", leo.id)]
+    async with app_a.run_test(size=SIZE) as pilot:
+        await click(pilot, "#boite-reception")
+        assert mailbox_rows(app_a) == 2
+        await click(pilot, "#suivre-lien")  # the newest: the resent link
+        assert "espace sécurisé est activé" in shown(app_a, "#message-activation")
+
+
 async def test_f7_expires_the_postes_own_link_and_not_the_others(
     poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
 ) -> None:
