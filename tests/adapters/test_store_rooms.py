@@ -1,18 +1,18 @@
-"""The SQLite store's training rooms (issue 12): rooms, postes, and the poste of each space,
-mail and event."""
+"""The store's training rooms (issue 12), on each engine (the ``make_store`` fixture): rooms,
+postes, and the poste of each space, mail and event."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from ensap_tui.adapters.clocks import FixedClock
-from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.services.models import (
     Event,
     FailureState,
@@ -21,21 +21,31 @@ from ensap_tui.services.models import (
     Room,
     TokenPurpose,
 )
-from ensap_tui.services.ports import StoreError
-from tests.adapters.test_sqlite_store import new_account, raw
+from ensap_tui.services.ports import Store, StoreError
+from tests.adapters.store_support import new_account
+from tests.support.engines import Database
 
 NIR_A = "185057511512364"
 NIR_B = "278072B03300742"
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SqliteStore]:
-    opened = SqliteStore(db_path)
-    yield opened
-    opened.close()
+def store(make_store: Any) -> Iterator[Any]:
+    """The store of this test's database (each engine in turn), closed after the test."""
+    yield make_store()
 
 
-def room_with_two_postes(store: SqliteStore, clock: FixedClock) -> tuple[int, int, int]:
+def execute(database: Database, sql: str, params: Sequence[Any] = ()) -> None:
+    """``sql`` (``?`` placeholders) run by the engine's own driver, as another program would."""
+    with database.checks() as checks:
+        if database.is_postgres:
+            sql = sql.replace("?", "%s")
+        checks.conn.execute(sql, tuple(params))
+        if not database.is_postgres:
+            checks.conn.commit()
+
+
+def room_with_two_postes(store: Store, clock: FixedClock) -> tuple[int, int, int]:
     with store.write() as tx:
         room = tx.insert_room("K7M4QX", clock.now())
         a = tx.insert_poste(room, "Camille", clock.now())
@@ -49,7 +59,7 @@ def mail(nir: str, clock: FixedClock, **changes: object) -> MailMessage:
     return replace(message, **changes)  # type: ignore[arg-type]
 
 
-def test_rooms_round_trip_end_and_clock(store: SqliteStore, clock: FixedClock) -> None:
+def test_rooms_round_trip_end_and_clock(store: Store, clock: FixedClock) -> None:
     with store.write() as tx:
         room_id = tx.insert_room("K7M4QX", clock.now())
     with store.read() as tx:
@@ -69,7 +79,7 @@ def test_rooms_round_trip_end_and_clock(store: SqliteStore, clock: FixedClock) -
     assert room.display_code == "K7M-4QX"
 
 
-def test_a_code_is_unique_among_open_rooms_only(store: SqliteStore, clock: FixedClock) -> None:
+def test_a_code_is_unique_among_open_rooms_only(store: Store, clock: FixedClock) -> None:
     with store.write() as tx:
         first = tx.insert_room("K7M4QX", clock.now())
     with pytest.raises(StoreError), store.write() as tx:
@@ -82,7 +92,7 @@ def test_a_code_is_unique_among_open_rooms_only(store: SqliteStore, clock: Fixed
     assert found is not None and found.id == second  # the open one before the ended one
 
 
-def test_postes_round_trip_in_joining_order(store: SqliteStore, clock: FixedClock) -> None:
+def test_postes_round_trip_in_joining_order(store: Store, clock: FixedClock) -> None:
     room, a, b = room_with_two_postes(store, clock)
     seen = clock.now() + timedelta(seconds=5)
     with store.write() as tx:
@@ -109,7 +119,7 @@ def test_postes_round_trip_in_joining_order(store: SqliteStore, clock: FixedCloc
     assert gone is not None and (gone.last_seen_at, gone.screen) == (None, "Étape 2 — Mot de passe")
 
 
-def test_the_poste_clock_is_the_rooms_offset_plus_its_own(store: SqliteStore,
+def test_the_poste_clock_is_the_rooms_offset_plus_its_own(store: Any,
                                                           clock: FixedClock) -> None:
     room, a, b = room_with_two_postes(store, clock)
     with store.write() as tx:
@@ -121,7 +131,7 @@ def test_the_poste_clock_is_the_rooms_offset_plus_its_own(store: SqliteStore,
     assert store.peek_poste_clock(b + 100) is None
 
 
-def test_a_space_mail_and_event_belong_to_the_poste(store: SqliteStore,
+def test_a_space_mail_and_event_belong_to_the_poste(store: Store,
                                                     clock: FixedClock) -> None:
     room, a, b = room_with_two_postes(store, clock)
     with store.write() as tx:
@@ -157,7 +167,7 @@ def test_a_space_mail_and_event_belong_to_the_poste(store: SqliteStore,
 
 
 def test_room_events_follow_the_order_of_writing_not_the_postes_clocks(
-    store: SqliteStore, clock: FixedClock
+    store: Store, clock: FixedClock
 ) -> None:
     room, a, b = room_with_two_postes(store, clock)
     with store.write() as tx:
@@ -168,7 +178,7 @@ def test_room_events_follow_the_order_of_writing_not_the_postes_clocks(
 
 
 def test_clearing_a_poste_deletes_its_spaces_links_counters_and_mails_only(
-    store: SqliteStore, clock: FixedClock, db_path: Path
+    store: Store, clock: FixedClock, database: Database
 ) -> None:
     _, a, b = room_with_two_postes(store, clock)
     third = "192049712001143"
@@ -198,32 +208,28 @@ def test_clearing_a_poste_deletes_its_spaces_links_counters_and_mails_only(
         assert poste is not None and (poste.clock_offset, poste.field_errors) == (
             timedelta(0), 0)
         assert tx.search_accounts(name_prefix="goff") == []
-    conn = raw(db_path)
-    assert conn.execute("SELECT count(*) FROM account_name_parts").fetchone()[0] == 0
-    conn.close()
+    assert database.scalar("SELECT count(*) FROM account_name_parts") == 0
 
 
 def test_the_event_log_stays_append_only_with_its_poste_columns(
-    store: SqliteStore, clock: FixedClock, db_path: Path
+    store: Store, clock: FixedClock, database: Database
 ) -> None:
     _, a, _ = room_with_two_postes(store, clock)
     with store.write() as tx:
         tx.add_event(Event(at=clock.now(), kind="poste-joined", poste_id=a))
-    other = raw(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        other.execute("UPDATE events SET poste_id = NULL")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        other.execute("DELETE FROM events WHERE poste_id IS NOT NULL")
-    other.close()
+    refused = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
+    with pytest.raises(refused, match="append-only"):
+        execute(database, "UPDATE events SET poste_id = NULL")
+    with pytest.raises(refused, match="append-only"):
+        execute(database, "DELETE FROM events WHERE poste_id IS NOT NULL")
+    assert database.scalar("SELECT count(*) FROM events WHERE poste_id = ?", (a,)) == 1
 
 
 def test_a_damaged_poste_is_left_out_of_the_list_and_named(
-    store: SqliteStore, clock: FixedClock, db_path: Path
+    store: Any, clock: FixedClock, database: Database
 ) -> None:
     room, a, b = room_with_two_postes(store, clock)
-    conn = raw(db_path)
-    conn.execute("UPDATE postes SET joined_at = 'hier' WHERE id = ?", (a,))
-    conn.close()
+    execute(database, "UPDATE postes SET joined_at = 'hier' WHERE id = ?", (a,))
     with store.read() as tx:
         assert [p.id for p in tx.postes_of_room(room)] == [b]
     damaged = store.take_damaged()
