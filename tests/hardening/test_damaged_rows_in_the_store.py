@@ -1,36 +1,31 @@
 """Issue 9, point 2: a stored value the store cannot read (a timestamp that is not ISO after a
 manual edit, a damaged restore) is a typed error naming the table, the row and the column; a
-list leaves the row out, keeps the others and hands over what it left out."""
+list leaves the row out, keeps the others and hands over what it left out. On each engine (the
+``database`` fixture): the rows are read back by the code both share."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from ensap_tui.adapters.clocks import FixedClock
-from ensap_tui.adapters.sqlite_store import SqliteStore
 from ensap_tui.adapters.tokens import SequenceTokenSource
-from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.damage import damaged_text, left_out_text
 from ensap_tui.services.ports import DamagedRecord
 from tests.hardening.support import PASSWORDS, person
+from tests.support.engines import Database
 
 NOT_ISO = "lundi dernier"
 
 
 @pytest.fixture
-def two_people(db_path: Path) -> Iterator[Services]:
+def two_people(database: Database) -> Iterator[Services]:
     """Two pending spaces, two mails, two agents; the first of each is then damaged."""
-    built = open_services(
-        db_path,
-        clock=FixedClock(datetime.now(UTC)),
-        token_source=SequenceTokenSource(),
-        settings=Settings.for_tests(),
+    built = database.open_services(
+        clock=FixedClock(datetime.now(UTC)), token_source=SequenceTokenSource()
     )
     for number in (1, 2):
         built.registration.register(person(number).request())
@@ -40,28 +35,26 @@ def two_people(db_path: Path) -> Iterator[Services]:
         ("agents", "created_at", "name = 'agent1'"),
         ("outbox", "sent_at", f"nir = '{person(1).nir}'"),
     ):
-        conn = sqlite3.connect(db_path, isolation_level=None)
-        try:  # a manual edit from another program
-            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (NOT_ISO,))
-        finally:
-            conn.close()
+        with database.checks() as checks:  # a manual edit from another program
+            placeholder = "%s" if database.is_postgres else "?"
+            checks.conn.execute(
+                f"UPDATE {table} SET {column} = {placeholder} WHERE {where}", (NOT_ISO,)
+            )
+            if not database.is_postgres:
+                checks.conn.commit()
     yield built
     built.close()
 
 
-def row_id(db_path: Path, table: str, where: str) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute(f"SELECT id FROM {table} WHERE {where}").fetchone()[0])
-    finally:
-        conn.close()
+def row_id(database: Database, table: str, where: str) -> int:
+    return int(database.scalar(f"SELECT id FROM {table} WHERE {where}"))
 
 
 def test_one_record_names_the_table_the_row_and_the_column(
-    db_path: Path, two_people: Services
+    database: Database, two_people: Services
 ) -> None:
-    first = row_id(db_path, "accounts", f"nir = '{person(1).nir}'")
-    store = SqliteStore(db_path)
+    first = row_id(database, "accounts", f"nir = '{person(1).nir}'")
+    store = database.open_store()
     try:
         with store.read() as tx, pytest.raises(DamagedRecord) as caught:
             tx.account_by_nir(person(1).nir)
@@ -79,10 +72,10 @@ def test_one_record_names_the_table_the_row_and_the_column(
 
 
 def test_a_list_keeps_the_other_rows_and_hands_over_the_one_left_out(
-    db_path: Path, two_people: Services
+    database: Database, two_people: Services
 ) -> None:
-    first = row_id(db_path, "accounts", f"nir = '{person(1).nir}'")
-    store = SqliteStore(db_path)
+    first = row_id(database, "accounts", f"nir = '{person(1).nir}'")
+    store = database.open_store()
     try:
         with store.read() as tx:
             listed = tx.list_accounts()
