@@ -126,10 +126,9 @@ def database(request: pytest.FixtureRequest, db_path: Path, tmp_path: Path) -> I
     if request.param == "sqlite":
         yield Database("sqlite", str(db_path))
         return
-    from tests.support.postgres import fresh_database, require_postgres_store
+    from tests.support.postgres import fresh_database
 
     server: str = request.getfixturevalue("postgres_server")
-    require_postgres_store()
     with fresh_database(server) as url:
         yield Database("postgresql", url, str(tmp_path / "ensap.secret"))
 

@@ -122,6 +122,58 @@ def crash_loop(services: Services, params: dict[str, Any]) -> Any:
         services.sign_in.sign_in(who.nir, new_password)
 
 
+class _Stopped(Exception):
+    """The test asked the loop to end (its ``stop`` file exists) or its time is up."""
+
+
+def restart_loop(services: Services, params: dict[str, Any]) -> Any:
+    """Registers, activates and signs in one new person after another (numbers from
+    ``first``), printing one JSON line per step the services confirmed (``{"step":
+    "registered" | "activated" | "signed-in", "nir": ...}``) and one per step the store refused
+    (``{"error": message, "step": ...}``); a refused step is tried again, as a user would after
+    the message. Ends when the file ``stop`` exists or after ``seconds``, with the number of
+    people done.
+    """
+    stop = Path(params["stop"])
+    deadline = time.monotonic() + params["seconds"]
+
+    def emit(line: dict[str, Any]) -> None:
+        print(json.dumps(line), flush=True)
+
+    def attempt(step: str, action: Any) -> Any:
+        while True:
+            if stop.exists() or time.monotonic() > deadline:
+                raise _Stopped
+            try:
+                return action()
+            except (StoreError, StoreBusyError) as error:
+                emit({"error": str(error), "step": step})
+                # Pacing of the retries while the server is away (bounded by the deadline).
+                time.sleep(0.05)
+
+    done = 0
+    number = params["first"]
+    try:
+        while True:
+            who = person(number)
+            number += 1
+            attempt("register", lambda who=who: services.registration.register(who.request()))
+            emit({"step": "registered", "nir": who.nir})
+            link = attempt("mailbox", lambda who=who: _latest_link(services, who.nir,
+                                                                    "activation"))
+            outcome = attempt("activate", lambda link=link: services.activation.activate(link))
+            # "already-used": an attempt cut off by the stop had committed the activation.
+            assert outcome.value in {"activated", "already-used"}, outcome
+            emit({"step": "activated", "nir": who.nir})
+            result = attempt("sign-in", lambda who=who: services.sign_in.sign_in(
+                who.nir, PASSWORDS[0]))
+            assert result.status.value == "signed-in", result
+            emit({"step": "signed-in", "nir": who.nir})
+            done += 1
+    except _Stopped:
+        return {"done": done}
+
+
 def hold_lock(params: dict[str, Any]) -> Any:
     """Holds the database for ``seconds`` (or until ``release`` exists), with a write lock
     (``mode`` "immediate": readers go on) or an exclusive one (``mode`` "exclusive": nobody
@@ -155,6 +207,7 @@ ACTIONS = {
     "fail": fail,
     "register-during-lock": register_during_lock,
     "crash-loop": crash_loop,
+    "restart-loop": restart_loop,
 }
 
 

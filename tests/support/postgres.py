@@ -9,7 +9,6 @@ the PostgreSQL half of the suite always runs in CI.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import subprocess
@@ -36,8 +35,6 @@ HOW_TO_GET_ONE = (
     f"tests beside a throw-away server, `bash .ci/run` runs everything as CI does, or set {ENV}="
     "postgresql://ROLE:PASSWORD@127.0.0.1:PORT/DB (a role that may CREATEDB)"
 )
-#: The module of the PostgreSQL store; until it exists the tests that need it skip.
-STORE_MODULE = "ensap_tui.adapters.postgres_store"
 
 
 def in_ci() -> bool:
@@ -54,31 +51,6 @@ def server_url() -> str:
             pytest.fail(f"CI=true but {HOW_TO_GET_ONE}", pytrace=False)
         pytest.skip(HOW_TO_GET_ONE)
     return url
-
-
-def require_postgres_store() -> None:
-    """Skips while the PostgreSQL store has not landed (it lands in parts): its class, and the
-    composition root's way to open it with a shared secret file."""
-    import dataclasses
-
-    from ensap_tui.bootstrap import Settings
-
-    module = (
-        importlib.import_module(STORE_MODULE)
-        if importlib.util.find_spec(STORE_MODULE) is not None
-        else None
-    )
-    settings_fields = {field.name for field in dataclasses.fields(Settings)}
-    missing = [
-        what
-        for what, there in (
-            (f"{STORE_MODULE}.PostgresStore", hasattr(module, "PostgresStore")),
-            ("Settings.secret_file", "secret_file" in settings_fields),
-        )
-        if not there
-    ]
-    if missing:
-        pytest.skip(f"waits for the PostgreSQL store ({', '.join(missing)} not there yet)")
 
 
 def database_url(url: str, name: str) -> str:
