@@ -134,3 +134,17 @@ def test_opening_the_app_with_a_secret_file_needs_no_sub_command_parser() -> Non
     args = parse_arguments(argv)
     assert args.secret_file == Path("s")
     assert args.db == parse_postgres_url("postgresql://camille@h/ensap")
+
+
+def test_a_file_database_never_loads_the_postgresql_driver(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ensap_tui.cli import main;"
+        f"assert main(['--db', {str(tmp_path / 'x.sqlite3')!r}, 'accounts', 'list']) == 0;"
+        "sys.exit(any(m == 'psycopg' or m.startswith('psycopg.') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=program_env(tmp_path),
+                          capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
