@@ -229,6 +229,11 @@ class RoomService:
         with self._store.read() as tx:
             return self._poste(tx, poste_id)
 
+    def room_of_poste(self, poste_id: int) -> Room:
+        """The room of the poste; :class:`UnknownPoste` when there is no such poste."""
+        with self._store.read() as tx:
+            return self._room(tx, self._poste(tx, poste_id).room_id)
+
     def open_poste(self, poste_id: int) -> Poste:
         """The poste whose app is about to open; :class:`PosteUnavailable` when there is no
         such poste or its room has ended."""

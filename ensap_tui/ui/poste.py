@@ -4,7 +4,8 @@ own clock.
 - Every ~2 seconds, and at each change of screen, a thread worker reports the screen in front
   (its ``SCREEN_NAME``, a short French name such as «Étape 2 — Mot de passe») with the
   heartbeat (``RoomService.seen``), which answers the poste's generation: when the trainer
-  restarted or reset the poste, the app goes back to the home page and says so.
+  restarted or reset the poste, the app goes back to the home page and says so; once the
+  trainer has ended the room, it says so once (the app stays usable until the tab closes).
 - The field errors a form shows are counted (``RoomService.count_field_errors``), in a worker.
 - F6, F7 and F8 move the poste's own clock (+1 h, +24 h, back to the room's time), with or
   without the demo mode; the header line shows the poste's clock.
@@ -38,6 +39,11 @@ WORKER_GROUP = "poste"
 RESTARTED = (
     "Le formateur a relancé votre poste\u00a0: vous repartez de la page d'accueil."
 )
+#: What the poste's app says once the trainer has ended the room.
+ROOM_ENDED = (
+    "Le formateur a terminé la salle\u00a0: merci de votre participation. Vous pouvez "
+    "fermer cet onglet."
+)
 
 
 def screen_name(app: App[Any]) -> str:
@@ -68,6 +74,7 @@ class PosteLink:
         # after ``left``: both write under this lock, and no beat writes once it has left.
         self._beat_lock = threading.Lock()
         self._left = False
+        self._told_ended = False
 
     def start(self) -> None:
         """Starts the heartbeat and the header clock (called when the app is mounted)."""
@@ -80,17 +87,20 @@ class PosteLink:
     # -- heartbeat ---------------------------------------------------------------------------
 
     def heartbeat(self) -> None:
-        """Reports the screen in front, in a thread worker; the answer (the poste's generation)
-        comes back through :meth:`worker_ended`."""
+        """Reports the screen in front, in a thread worker; the answer (the poste's generation,
+        and whether its room has ended) comes back through :meth:`worker_ended`."""
         name = screen_name(self._app)
         self._reported = name
         room = self._services.room
         poste_id = self.poste_id
 
-        def beat() -> int | None:
+        def beat() -> tuple[int, bool] | None:
             # The heartbeat is quiet: a busy database only delays it to the next one.
             with self._beat_lock, contextlib.suppress(Exception):
-                return None if self._left else room.seen(poste_id, name)
+                if self._left:
+                    return None
+                generation = room.seen(poste_id, name)
+                return generation, room.room_of_poste(poste_id).ended
             return None
 
         self._app.run_worker(
@@ -106,9 +116,13 @@ class PosteLink:
             self._generation_seen(worker.result)
         return True
 
-    def _generation_seen(self, generation: object) -> None:
-        if not isinstance(generation, int):
+    def _generation_seen(self, answer: object) -> None:
+        if not isinstance(answer, tuple):
             return
+        generation, ended = answer
+        if ended and not self._told_ended:
+            self._told_ended = True
+            self._app.notify(ROOM_ENDED, title="Salle terminée", markup=False, timeout=3600)
         if self.generation is None:
             self.generation = generation
         elif generation != self.generation:

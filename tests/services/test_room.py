@@ -173,7 +173,9 @@ def test_ending_a_room_closes_its_postes_apps_once(services: Services) -> None:
     room = services.room.open_room()
     poste = services.room.join(room.code, "Camille")
     assert services.room.open_poste(poste.id) == poste
+    assert not services.room.room_of_poste(poste.id).ended
     services.room.end_room(room.id)
+    assert services.room.room_of_poste(poste.id).ended
     services.room.end_room(room.id)
     assert services.room.room(room.id).ended_at == T0
     with pytest.raises(PosteUnavailable, match="est terminée"):

@@ -268,6 +268,31 @@ async def test_a_restart_brings_the_poste_back_home_with_a_notice(
             RESTARTED], "the notice")
 
 
+async def test_the_end_of_the_room_is_said_once(
+    poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
+) -> None:
+    from ensap_tui.ui.poste import ROOM_ENDED
+
+    camille, _ = postes
+    app = poste_app(camille.id)
+
+    def said() -> list[str]:
+        return [str(n.message) for n in app._notifications if str(n.message) == ROOM_ENDED]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.poste_link is not None
+                         and app.poste_link.generation == 0, "the first heartbeat")
+        assert said() == []
+        trainer.room.end_room(camille.room_id)
+        assert app.poste_link is not None
+        app.poste_link.heartbeat()
+        await wait_until(pilot, lambda: said() == [ROOM_ENDED], "the end said")
+        app.poste_link.heartbeat()
+        await settle(pilot)
+        assert said() == [ROOM_ENDED]
+        assert isinstance(app.screen, HomeScreen)  # still usable
+
+
 async def test_the_screen_is_reported_and_the_field_errors_counted_once_per_attempt(
     poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
 ) -> None:
