@@ -5,7 +5,8 @@ the browser server makes them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import dataclasses
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from ensap_tui.adapters.clocks import FixedClock
+from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
-from ensap_tui.services.models import Contacts, NewAccount, Poste, Room, TokenPurpose
+from ensap_tui.services.models import Poste, Room
 from ensap_tui.ui.app import create_app
 from ensap_tui.ui.commands import palette_commands
 from ensap_tui.ui.failures import BUSY
@@ -25,9 +27,10 @@ from ensap_tui.ui.screens.board import (
     BoardScreen,
     column_widths,
     offset_text,
+    screen_text,
 )
 from ensap_tui.ui.screens.confirm import ConfirmScreen
-from tests.support.people import NIR, REQUEST
+from tests.support.people import REQUEST
 
 from .fault_support import impatient_settings, notices, set_column, write_lock_held
 from .session_support import click, settle, shown, wait_until
@@ -45,17 +48,15 @@ def join(services: Services, room: Room, first_name: str) -> Poste:
     return services.room.join(room.code, first_name)
 
 
-def register_from(services: Services, poste: Poste) -> None:
-    """A space created from ``poste``, as its registration leaves it: pending, its activation
-    link valid 24 hours on the poste's clock."""
-    now = services.room.poste_now(poste.id)
-    with services.store.write() as tx:
-        account_id = tx.insert_account(NewAccount(
-            nir=NIR, birth_name="DUPONT", birth_date=date(1985, 5, 14), password_hash="$x",
-            contacts=Contacts(email=REQUEST.email), created_at=now, poste_id=poste.id,
-        ))
-        tx.insert_token(account_id, TokenPurpose.ACTIVATION, "0" * 64, now,
-                        now + timedelta(hours=24))
+def register_from(db_path: Path, clock: FixedClock, tokens: Any, poste: Poste) -> None:
+    """Registers :data:`REQUEST` through the services of ``poste``'s own app (what its
+    creation wizard ends with): a pending space of that poste, its link valid 24 hours."""
+    settings = dataclasses.replace(Settings.for_tests(), poste=poste.id)
+    services = open_services(db_path, clock=clock, token_source=tokens, settings=settings)
+    try:
+        services.registration.register(REQUEST)
+    finally:
+        services.close()
 
 
 def rows(app: Any) -> list[list[str]]:
@@ -147,25 +148,31 @@ async def test_postes_joined_through_the_service_appear_in_joining_order(
         assert newest[1] == "Léa"
 
 
-async def test_a_poste_shows_its_step_then_the_state_of_its_space(
-    make_app: Any, services: Services, room: Room, clock: FixedClock
+async def test_a_postes_app_shows_its_step_then_the_state_of_its_space(
+    make_app: Any, services: Services, room: Room, db_path: Path, clock: FixedClock,
+    tokens: Any,
 ) -> None:
+    """The poste's own app (as the browser server runs it) beside the board, on one
+    database: what the trainee does shows on the board."""
     camille = join(services, room, "Camille")
-    app = make_app(board_room=room.id, board_address=ADDRESS)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(rows(app)) == 1)
-        services.room.seen(camille.id, "1. Identité")
-        await wait_until(pilot, lambda: cell(app, camille, "ecran") == "1. Identité")
-        services.room.count_field_errors(camille.id, 2)
-        services.room.seen(camille.id, "3. Coordonnées")
-        await wait_until(pilot, lambda: cell(app, camille, "ecran") == "3. Coordonnées")
-        assert cell(app, camille, "erreurs") == "2"
-        assert cell(app, camille, "espace") == "aucun espace"
-        register_from(services, camille)
-        await wait_until(pilot, lambda: cell(app, camille, "espace") == "en attente d'activation")
+    board = make_app(board_room=room.id, board_address=ADDRESS)
+    poste = create_app(db_path, clock=clock, token_source=tokens,
+                       settings=dataclasses.replace(Settings.for_tests(), poste=camille.id))
+    async with board.run_test(size=SIZE) as pilot, poste.run_test(size=(100, 40)) as trainee:
+        await wait_until(pilot, lambda: cell(board, camille, "ecran") == "Accueil")
+        assert cell(board, camille, "connecte") == "● oui"
+        await click(trainee, "#creer-espace")
+        await wait_until(pilot, lambda: cell(board, camille, "ecran") == "1. Identité")
+        await click(trainee, "#continuer")  # an empty step 1: its errors are counted
+        await wait_until(pilot, lambda: cell(board, camille, "erreurs") != "0")
+        assert cell(board, camille, "espace") == "aucun espace"
+        register_from(db_path, clock, tokens, camille)
+        await wait_until(pilot, lambda: cell(board, camille, "espace") == "en attente d'activation")
         # Judged on the poste's own clock: 24 hours later on it, the link has expired.
         services.room.move_poste_clock(camille.id, timedelta(hours=24))
-        await wait_until(pilot, lambda: cell(app, camille, "espace") == "lien expiré")
+        await wait_until(pilot, lambda: cell(board, camille, "espace") == "lien expiré")
+    # The poste's app closed: it is no longer connected.
+    assert not services.room.board(room.id)[0].connected
 
 
 async def test_the_clock_keys_move_the_selected_postes_clock_only(
@@ -215,10 +222,11 @@ async def test_relancer_lets_the_poste_start_again(
 
 
 async def test_reinitialiser_asks_first_then_erases_the_postes_space(
-    make_app: Any, services: Services, room: Room
+    make_app: Any, services: Services, room: Room, db_path: Path, clock: FixedClock,
+    tokens: Any,
 ) -> None:
     camille = join(services, room, "Camille")
-    register_from(services, camille)
+    register_from(db_path, clock, tokens, camille)
     services.room.count_field_errors(camille.id, 4)
     app = make_app(board_room=room.id, board_address=ADDRESS)
     async with app.run_test(size=SIZE) as pilot:
@@ -409,3 +417,17 @@ async def test_at_80_columns_the_postes_do_not_scroll_sideways(
         for selector in ("#postes", "#evenements-salle"):
             table = app.screen.query_one(selector, DataTable)
             assert table.virtual_size.width <= table.scrollable_content_region.width, selector
+
+
+@pytest.mark.parametrize(
+    ("reported", "text"),
+    [
+        ("Étape 2 — Mot de passe", "2. Mot de passe"),
+        ("Étape 1 — Conditions d'utilisation", "1. Conditions d'utilisation"),
+        ("Boîte de réception", "Boîte de réception"),
+        ("Assistance — identification", "Assistance — identification"),
+        ("", ""),
+    ],
+)
+def test_screen_text(reported: str, text: str) -> None:
+    assert screen_text(reported) == text

@@ -3,6 +3,7 @@ second from the shared database, and the trainer's actions on one poste or on th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -145,12 +146,22 @@ def last_event_text(row: PosteRow) -> str:
     return f"{format_time(row.last_event_at)} {row.last_event}"
 
 
+_STEP = re.compile(r"Étape (\d) — (.+)")
+
+
+def screen_text(screen: str) -> str:
+    """The screen a poste reports, as short as the board can show it: a wizard step
+    («Étape 2 — Mot de passe») as «2. Mot de passe», as the step bar numbers it."""
+    step = _STEP.fullmatch(screen)
+    return f"{step[1]}. {step[2]}" if step else screen
+
+
 def poste_cells(row: PosteRow) -> tuple[Text, ...]:
     """The cells of one poste's line, in the order of :data:`POSTE_COLUMNS`."""
     return (
         Text(row.poste.first_name, overflow="ellipsis", no_wrap=True),
         connected_text(row.connected),
-        Text(row.screen or NONE, overflow="ellipsis", no_wrap=True),
+        Text(screen_text(row.screen) or NONE, overflow="ellipsis", no_wrap=True),
         Text(row.space or NONE, overflow="ellipsis", no_wrap=True),
         Text(str(row.field_errors)),
         Text(last_event_text(row), overflow="ellipsis", no_wrap=True),
