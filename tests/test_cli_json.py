@@ -28,11 +28,12 @@ from tests.support.people import (
 )
 from tests.support.programs import program_env, run_cli
 
-#: Commands that do something other than report (``serve`` serves until stopped; ``scenario
-#: jouer`` and ``scenario enregistrer`` give the terminal to the app), or report in a format of
-#: their own (``scenario verifier --junit``: JUnit XML for CI).
+#: Commands that do something other than report (``serve`` and ``salle`` serve until stopped;
+#: ``scenario jouer`` and ``scenario enregistrer`` give the terminal to the app), or report in a
+#: format of their own (``scenario verifier --junit``: JUnit XML for CI).
 NOT_REPORTING = {
     ("serve",),
+    ("salle",),
     ("scenario", "jouer"),
     ("scenario", "enregistrer"),
     ("scenario", "verifier"),

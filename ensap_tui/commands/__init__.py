@@ -216,6 +216,17 @@ SUB_COMMANDS = (
         ),
         module="serve",
     ),
+    CommandSpec(
+        "salle",
+        help="ouvre une salle de formation : un poste par stagiaire, le tableau du formateur",
+        description=(
+            "Ouvre une salle de formation : affiche l'adresse et le code à donner aux "
+            "stagiaires, sert le simulateur à leurs navigateurs (chacun rejoint la salle avec "
+            "le code et son prénom, et reçoit un poste à lui : ses courriels, son horloge) et "
+            "affiche le tableau de bord du formateur. Quitter le tableau ferme la salle."
+        ),
+        module="salle",
+    ),
 )
 
 
@@ -407,7 +418,7 @@ def note_left_out(services: Services) -> None:
 
 def take_left_out() -> str:
     """Why the output of the command that just ran is incomplete («1 agent endommagé n'est pas
-    affiché (table « agents », ligne 1). …»), or ``""``; forgets it. The command line then
+    affiché (table « agents », ligne 1). …»), or ``""``; forgets it. The command line then
     fails (exit code 1): a script must not take an incomplete list for the whole one, nor an
     empty list of agents whose only row is damaged for «Aucun agent»."""
     if not _left_out:
