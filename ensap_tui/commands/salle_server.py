@@ -209,6 +209,8 @@ class RoomServer(GuardedServer):
         max_postes: int,
         throttle: WrongCodeThrottle | None = None,
     ) -> None:
+        # textual-serve's one command is never run here: each websocket gets its poste's
+        # (handle_websocket); poste 0 does not exist, so an app started by mistake would stop.
         super().__init__(
             app_command(db, 0, demo=demo), host, port,
             max_sessions=max_postes, full_page=self._room_full,
