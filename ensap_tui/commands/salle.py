@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -21,11 +22,14 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ensap_tui.adapters.database_url import PostgresUrl
 from ensap_tui.commands import (
+    ENV_DATABASE,
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
     chosen_database,
+    chosen_settings,
     open_services,
     positive_int,
 )
@@ -39,6 +43,7 @@ from ensap_tui.commands.serve import (
 )
 
 if TYPE_CHECKING:
+    from ensap_tui.bootstrap import Settings
     from ensap_tui.services.models import Room
 
 #: A room of 8 to 30 trainees: each poste's tab is a whole app process (about 50 MiB idle).
@@ -104,11 +109,13 @@ def trainee_address(host: str, port: int) -> str:
     return address(host, port)
 
 
-def opened_text(room: Room, host: str, port: int, db: Path, *, demo: bool) -> str:
-    """What ``salle`` prints once the room is served: the address, the code, the database."""
+def opened_text(room: Room, host: str, port: int, db: Path | PostgresUrl, *, demo: bool) -> str:
+    """What ``salle`` prints once the room is served: the address, the code, the database (a
+    server's URL without its password)."""
     mode = "mode démonstration, " if demo else ""
+    shown = db.masked if isinstance(db, PostgresUrl) else str(db)
     text = (
-        f"Salle de formation ouverte ({mode}base « {db} »).\n"
+        f"Salle de formation ouverte ({mode}base « {shown} »).\n"
         f"Adresse à donner aux stagiaires : {trainee_address(host, port)}\n"
         f"Code de la salle : {room.display_code}\n"
     )
@@ -127,12 +134,25 @@ def is_only_here(host: str) -> bool:
 
 
 def server_command(
-    db: Path, room_id: int, host: str, port: int, *, demo: bool, max_postes: int
+    db: Path | PostgresUrl,
+    room_id: int,
+    host: str,
+    port: int,
+    *,
+    demo: bool,
+    max_postes: int,
+    secret_file: Path | None = None,
 ) -> list[str]:
-    """The room server's command line: this Python, this package, the database (absolute)."""
-    command = [
-        sys.executable, "-m", "ensap_tui.commands.salle_server",
-        "--db", str(db.absolute()), "--salle", str(room_id),
+    """The room server's command line: this Python, this package, the database (absolute) and
+    its secret file. A server's URL is not on it (any user of the machine could read its
+    password there): the server finds it in ``ENSAP_TUI_DB``, which :func:`run` sets."""
+    command = [sys.executable, "-m", "ensap_tui.commands.salle_server"]
+    if isinstance(db, Path):
+        command += ["--db", str(db.absolute())]
+    if secret_file is not None:
+        command += ["--secret-file", str(secret_file.absolute())]
+    command += [
+        "--salle", str(room_id),
         "--host", host, "--port", str(port), "--max-postes", str(max_postes),
     ]
     if demo:
@@ -191,12 +211,13 @@ def _on_sigterm(_signum: int, _frame: Any) -> None:
     raise _Stopped
 
 
-def run_board(db: Path, room: Room, board_address: str, *, demo: bool) -> None:
+def run_board(
+    db: Path | PostgresUrl, room: Room, board_address: str, *, settings: Settings
+) -> None:
     """The trainer's board, in the terminal, until it quits."""
-    from ensap_tui.bootstrap import Settings, StartupError
+    from ensap_tui.bootstrap import StartupError
     from ensap_tui.ui.app import create_app
 
-    settings = Settings().demo_mode() if demo else Settings()
     try:
         app = create_app(db, settings=settings, board_room=room.id, board_address=board_address)
     except StartupError as error:
@@ -217,6 +238,8 @@ def serve_without_board() -> None:
 def run(args: argparse.Namespace) -> int:
     """Opens a room, serves it, runs the board; then stops the server and ends the room."""
     db, demo = chosen_database(args)
+    if isinstance(db, PostgresUrl):
+        os.environ[ENV_DATABASE] = db.url  # for the server and its apps, never printed
     host: str = args.host
     port: int = args.port
     _check_can_listen(host, port)
@@ -238,14 +261,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(
-    args: argparse.Namespace, db: Path, room: Room, host: str, port: int, *, demo: bool
+    args: argparse.Namespace,
+    db: Path | PostgresUrl,
+    room: Room,
+    host: str,
+    port: int,
+    *,
+    demo: bool,
 ) -> None:
+    settings = chosen_settings(args, demo)
     warning = loopback_warning(host)
     if warning is not None:
         print(warning, file=sys.stderr)
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            server_command(db, room.id, host, port, demo=demo, max_postes=args.max_postes),
+            server_command(
+                db, room.id, host, port, demo=demo, max_postes=args.max_postes,
+                secret_file=settings.secret_file,
+            ),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
             # Its own session: the terminal's Ctrl+C and the board's keys never reach it; it
             # stops when this command stops it, by its process id.
@@ -256,7 +289,7 @@ def _serve(
             print(opened_text(room, host, port, db, demo=demo), flush=True)
             with_board = not args.sans_tableau and sys.stdin.isatty() and sys.stdout.isatty()
             if with_board:
-                run_board(db, room, trainee_address(host, port), demo=demo)
+                run_board(db, room, trainee_address(host, port), settings=settings)
             else:
                 serve_without_board()
         finally:

@@ -20,7 +20,6 @@ import asyncio
 import hashlib
 import html
 import secrets
-import shlex
 import sys
 import time
 from collections import deque
@@ -32,8 +31,10 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from ensap_tui.adapters.database_url import PostgresUrl
 from ensap_tui.commands._web import GuardedServer, french_response, start_listening
 from ensap_tui.commands.serve import PAGE_TITLE, port_number
+from ensap_tui.commands.serve import app_command as serve_app_command
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.container import Services
 from ensap_tui.services.room import MSG_CODE_UNKNOWN, parse_code
@@ -68,14 +69,14 @@ NO_POSTE_TEXT = (
 )
 
 
-def app_command(db: Path, poste_id: int, *, demo: bool) -> str:
-    """The shell command that runs one poste's app: this Python, this package, this database
-    (absolute), scoped to ``poste_id``."""
-    parts = [sys.executable, "-m", "ensap_tui", "--db", str(db.absolute())]
-    if demo:
-        parts.append("--demo")
-    parts += ["--poste", str(poste_id)]
-    return shlex.join(parts)
+def app_command(
+    db: Path | PostgresUrl, poste_id: int, *, demo: bool, secret_file: Path | None = None
+) -> str:
+    """The shell command that runs one poste's app: ``serve``'s (this Python, this package,
+    this database and its secret file; a server's URL reaches the app through
+    ``ENSAP_TUI_DB``, never its command line), scoped to ``poste_id``."""
+    command = serve_app_command(db, demo=demo, secret_file=secret_file)
+    return f"{command} --poste {int(poste_id)}"
 
 
 @dataclass
@@ -200,25 +201,27 @@ class RoomServer(GuardedServer):
     def __init__(
         self,
         services: Services,
-        db: Path,
+        db: Path | PostgresUrl,
         room_id: int,
         host: str,
         port: int,
         *,
         demo: bool,
         max_postes: int,
+        secret_file: Path | None = None,
         throttle: WrongCodeThrottle | None = None,
     ) -> None:
         # textual-serve's one command is never run here: each websocket gets its poste's
         # (handle_websocket); poste 0 does not exist, so an app started by mistake would stop.
         super().__init__(
-            app_command(db, 0, demo=demo), host, port,
+            app_command(db, 0, demo=demo, secret_file=secret_file), host, port,
             max_sessions=max_postes, full_page=self._room_full,
         )
         self.services = services
         self.db = db
         self.room_id = room_id
         self.demo = demo
+        self.secret_file = secret_file
         self.throttle = throttle or WrongCodeThrottle()
         #: SHA-256 of each tab's key → its poste: the keys themselves are only in the cookies.
         self._postes: dict[str, int] = {}
@@ -310,44 +313,60 @@ class RoomServer(GuardedServer):
             return french_response(403, "Poste inconnu", NO_POSTE_TEXT)
         if not await self._room_open():
             return french_response(410, "Salle fermée", ROOM_ENDED_TEXT)
-        return await self.run_session(request, app_command(self.db, poste_id, demo=self.demo))
+        command = app_command(self.db, poste_id, demo=self.demo, secret_file=self.secret_file)
+        return await self.run_session(request, command)
 
 
-def open_room_services(db: Path, *, demo: bool) -> Services:
+def open_room_services(
+    db: Path | PostgresUrl, *, demo: bool, secret_file: Path | None = None
+) -> Services:
     """The services of the server's process on ``db`` (the demo database's settings with
-    ``demo``)."""
+    ``demo``; the database's secret in ``secret_file`` when given)."""
+    import dataclasses
+
     from ensap_tui.bootstrap import Settings, open_services
 
-    return open_services(db, settings=Settings().demo_mode() if demo else Settings())
+    settings = Settings().demo_mode() if demo else Settings()
+    if secret_file is not None:
+        settings = dataclasses.replace(settings, secret_file=secret_file)
+    return open_services(db, settings=settings)
 
 
 async def start_room_server(
     host: str,
     port: int,
-    db: Path,
+    db: Path | PostgresUrl,
     room_id: int,
     *,
     demo: bool = False,
     max_postes: int = 30,
+    secret_file: Path | None = None,
     services: Services | None = None,
 ) -> tuple[RoomServer, web.AppRunner]:
     """The room's server on ``host:port`` for the open room ``room_id`` of ``db``; returns once
     it listens. Stop it with ``await runner.cleanup()`` (it closes the tabs' apps), then close
     ``server.services`` when this function opened them."""
     if services is None:
-        services = await asyncio.to_thread(open_room_services, db, demo=demo)
-    server = RoomServer(services, db, room_id, host, port, demo=demo, max_postes=max_postes)
+        services = await asyncio.to_thread(
+            open_room_services, db, demo=demo, secret_file=secret_file
+        )
+    server = RoomServer(
+        services, db, room_id, host, port,
+        demo=demo, max_postes=max_postes, secret_file=secret_file,
+    )
     return server, await start_listening(server)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ensap_tui.commands.salle_server --db DB --salle ID --host H --port P
-    --max-postes N [--demo]``: serves the room until SIGTERM or SIGINT (``ensap-tui salle``
-    starts it so, and stops it by its process id)."""
+    """``python -m ensap_tui.commands.salle_server [--db PATH] [--secret-file PATH] --salle ID
+    --host H --port P --max-postes N [--demo]``: serves the room until SIGTERM or SIGINT
+    (``ensap-tui salle`` starts it so, and stops it by its process id). Without ``--db``, the
+    database ``ENSAP_TUI_DB`` names (how a server's URL is passed, off the command line)."""
     from ensap_tui.commands._web import serve_until_stopped
 
     parser = argparse.ArgumentParser(prog="ensap_tui.commands.salle_server")
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--secret-file", type=Path)
     parser.add_argument("--salle", type=int, required=True)
     parser.add_argument("--host", required=True)
     parser.add_argument("--port", type=port_number, required=True)
@@ -355,18 +374,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args(argv)
     from ensap_tui.bootstrap import StartupError
+    from ensap_tui.commands import CommandError, chosen_database
     from ensap_tui.commands.serve import _listen_error
 
     try:
-        services = open_room_services(args.db, demo=args.demo)
+        db, _demo = chosen_database(args)
+    except CommandError as error:
+        print(f"ensap-tui : {error}", file=sys.stderr)
+        return 2
+    try:
+        services = open_room_services(db, demo=args.demo, secret_file=args.secret_file)
     except StartupError as error:
         print(f"ensap-tui : {error}", file=sys.stderr)
         return 2
 
     async def start() -> web.AppRunner:
         _server, runner = await start_room_server(
-            args.host, args.port, args.db, args.salle,
-            demo=args.demo, max_postes=args.max_postes, services=services,
+            args.host, args.port, db, args.salle, demo=args.demo,
+            max_postes=args.max_postes, secret_file=args.secret_file, services=services,
         )
         return runner
 
