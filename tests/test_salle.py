@@ -394,3 +394,20 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
         assert row.poste.first_name == "Zoé"
     finally:
         services.close()
+
+
+def test_a_servers_url_never_goes_on_a_command_line(tmp_path: Path) -> None:
+    """Any user of the machine reads command lines: a PostgreSQL URL (and its password)
+    reaches the room's server and the postes' apps through ENSAP_TUI_DB instead."""
+    from ensap_tui.commands import database_argument
+    from ensap_tui.commands.salle import server_command
+
+    url = database_argument("postgresql://formateur:motdepasse@192.0.2.5:5432/ensap")
+    secret = tmp_path / "ensap.secret"
+    server = server_command(url, 3, HOST, 8000, demo=False, max_postes=30, secret_file=secret)
+    app = app_command(url, 7, demo=False, secret_file=secret)
+    for line in (" ".join(server), app):
+        assert "motdepasse" not in line and "192.0.2.5" not in line and "--db" not in line
+        assert f"--secret-file {secret}" in line
+    assert app.endswith("--poste 7")
+    assert server[server.index("--salle") + 1] == "3"
