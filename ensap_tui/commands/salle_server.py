@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db, _demo = chosen_database(args)
     except CommandError as error:
-        print(f"ensap-tui : {error}", file=sys.stderr)
+        print(f"ensap-tui : {error}", file=sys.stderr)
         return 2
     try:
         services = open_room_services(db, demo=args.demo, secret_file=args.secret_file)
