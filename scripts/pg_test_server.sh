@@ -84,10 +84,15 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
+# The running server's process id, from its postmaster.pid; fails when none runs (a stale file
+# left by a killed server may name a process id reused by another program: that one is not it).
 server_pid() {
-  local dir=$1
+  local dir=$1 pid
   [ -f "$dir/data/postmaster.pid" ] || return 1
-  head -n 1 "$dir/data/postmaster.pid"
+  pid=$(head -n 1 "$dir/data/postmaster.pid")
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-D $dir/data" || return 1
+  printf '%s\n' "$pid"
 }
 
 launch() {
@@ -147,7 +152,6 @@ EOF
 stop() {
   local dir=$1 pid waited=0
   pid=$(server_pid "$dir") || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
   kill -INT "$pid"
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$waited" -ge 600 ]; then  # 60 s
@@ -163,7 +167,7 @@ stop() {
 resume() {
   local dir=$1 pid
   [ -f "$dir/port" ] || die "$dir holds no server"
-  if pid=$(server_pid "$dir") && kill -0 "$pid" 2>/dev/null; then
+  if pid=$(server_pid "$dir"); then
     return 0  # already running: a finalizer may resume a server a failed test never paused
   fi
   launch "$dir"
