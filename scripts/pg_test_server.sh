@@ -138,10 +138,13 @@ CONF
     [ "$attempt" -lt 3 ] || { cat "$dir/server.log" >&2; die "the server did not start"; }
     say "the server did not start on port $(cat "$dir/port"), trying another"
   done
+  # pg_signal_backend: DROP DATABASE ... WITH (FORCE) ends every process on the database, and
+  # an autovacuum worker (which belongs to no role) may be one; without it the drop fails.
   as_owner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cat "$dir/port")" \
     -U postgres -d postgres >/dev/null <<EOF
 CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$password';
 CREATE DATABASE $DATABASE OWNER $ROLE TEMPLATE template0;
+GRANT pg_signal_backend TO $ROLE;
 EOF
   local url="postgresql://$ROLE:$password@127.0.0.1:$(cat "$dir/port")/$DATABASE"
   printf 'export ENSAP_TEST_POSTGRES=%q\nexport ENSAP_TEST_POSTGRES_DIR=%q\n' "$url" "$dir"

@@ -99,3 +99,14 @@ def test_a_stopped_server_refuses_connections_and_keeps_what_was_committed(
         resume_server()
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT sum(n) FROM kept").fetchone() == (6,)
+
+
+@pytest.mark.postgres
+def test_the_test_role_may_end_any_process_of_its_databases(postgres_server: str) -> None:
+    # DROP DATABASE ... WITH (FORCE) after a test must also end an autovacuum worker busy on
+    # that database (it belongs to no role): that takes pg_signal_backend.
+    with psycopg.connect(postgres_server) as conn:
+        row = conn.execute(
+            "SELECT pg_has_role(current_user, 'pg_signal_backend', 'USAGE')"
+        ).fetchone()
+    assert row == (True,)
