@@ -11,6 +11,9 @@
 #   scripts/pg_test_server.sh stop DIR             stops DIR's server by its process id
 #   scripts/pg_test_server.sh pause DIR            the same (kept apart for the restart test:
 #                                                  `pause` then `resume` keeps the data)
+#   scripts/pg_test_server.sh crash DIR            stops DIR's server at once, as a crash would
+#                                                  (immediate shutdown: no checkpoint; `resume`
+#                                                  recovers from the WAL)
 #   scripts/pg_test_server.sh resume DIR           starts DIR's server again on the same port
 #                                                  (nothing to do when it runs)
 #
@@ -151,11 +154,12 @@ EOF
   say "server $(server_pid "$dir") listening on 127.0.0.1:$(cat "$dir/port")"
 }
 
-# Stops DIR's server by its process id (SIGINT: PostgreSQL's fast shutdown), waiting for it.
+# Stops DIR's server by its process id, waiting for it: SIGINT by default (PostgreSQL's fast
+# shutdown: sessions ended, a checkpoint written), SIGQUIT for the immediate one (no checkpoint).
 stop() {
-  local dir=$1 pid waited=0
+  local dir=$1 signal=${2:-INT} pid waited=0
   pid=$(server_pid "$dir") || return 0
-  kill -INT "$pid"
+  kill "-$signal" "$pid"
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$waited" -ge 600 ]; then  # 60 s
       say "server $pid still running after 60 s: killing it"
@@ -206,15 +210,16 @@ case "$command" in
     [ $# -gt 0 ] || die "usage: $SCRIPT run -- COMMAND..."
     run "$@"
     ;;
-  start | stop | pause | resume)
+  start | stop | pause | crash | resume)
     [ $# = 1 ] || die "usage: $SCRIPT $command DIR"
     case "$command" in
       start) start "$1" ;;
       stop | pause) stop "$1" ;;
+      crash) stop "$1" QUIT ;;
       resume) resume "$1" ;;
     esac
     ;;
   *)
-    die "usage: $SCRIPT run -- COMMAND... | start DIR | stop DIR | pause DIR | resume DIR"
+    die "usage: $SCRIPT run -- COMMAND... | start DIR | stop DIR | pause DIR | crash DIR | resume DIR"
     ;;
 esac

@@ -1,6 +1,8 @@
-"""The PostgreSQL server stopped and started again in the middle of a run: while it is away the
-services answer with the store's French error (never a traceback), the program carries on once
-it is back, and everything the services confirmed before the stop is still there after."""
+"""The PostgreSQL server stopped and started again in the middle of a run, cleanly (fast
+shutdown) or as in a crash (immediate shutdown, then recovery from the write-ahead log): while it
+is away the services answer with the store's French error (never a traceback), the program
+carries on once it is back, and everything the services confirmed before the stop is still there
+after."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from ensap_tui.services import events
 from tests.hardening.support import PASSWORDS, consistency_problems, start_worker
 from tests.support.engines import Database
 from tests.support.postgres import (
+    crash_server,
     pause_server,
     resume_server,
     server_dir,
@@ -99,8 +102,9 @@ def server_database(postgres_url: str, tmp_path: Path) -> Iterator[Database]:
         resume_server()
 
 
+@pytest.mark.parametrize("stop_server", [pause_server, crash_server], ids=["fast", "crash"])
 def test_a_server_restart_mid_run_loses_nothing_confirmed(
-    server_database: Database, tmp_path: Path
+    server_database: Database, tmp_path: Path, stop_server: Callable[[], None]
 ) -> None:
     db = server_database
     db.open_services().close()
@@ -112,7 +116,7 @@ def test_a_server_restart_mid_run_loses_nothing_confirmed(
         lines = Lines(worker)
         lines.wait_for(lambda seen: len(_steps(seen, "signed-in")) >= 2, "two people done")
 
-        pause_server()
+        stop_server()
         # What the services had confirmed when the server went away: it must all be there after.
         before = lines.snapshot()
         lines.wait_for(lambda seen: any("error" in line for line in seen[len(before):]),

@@ -115,7 +115,13 @@ def pause_server() -> None:
     _control("pause")
 
 
+def crash_server() -> None:
+    """Stops the test server at once, as a crash would (PostgreSQL's immediate shutdown: no
+    checkpoint); :func:`resume_server` starts it again, recovering from the write-ahead log."""
+    _control("crash")
+
+
 def resume_server() -> None:
-    """Starts the test server again after :func:`pause_server`; returns once it accepts
-    connections."""
+    """Starts the test server again after :func:`pause_server` or :func:`crash_server`;
+    returns once it accepts connections (nothing to do when it runs)."""
     _control("resume")
