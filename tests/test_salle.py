@@ -9,6 +9,7 @@ import asyncio
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -411,3 +412,32 @@ def test_a_servers_url_never_goes_on_a_command_line(tmp_path: Path) -> None:
         assert f"--secret-file {secret}" in line
     assert app.endswith("--poste 7")
     assert server[server.index("--salle") + 1] == "3"
+
+
+@needs_proc
+def test_the_server_stops_when_the_command_is_killed(tmp_path: Path) -> None:
+    """Killed without a chance to stop its server (SIGKILL), the command leaves no server
+    behind: the server sees its parent gone and stops, and its port is free again."""
+    import signal
+    import socket
+
+    running = start_salle(tmp_path)
+    server = running.server()
+    try:
+        running.process.send_signal(signal.SIGKILL)
+        running.process.wait(timeout=30)
+        for _ in range(START_ATTEMPTS * 2):
+            status = Path(f"/proc/{server}/status")
+            if not status.exists() or "zombie" in status.read_text():
+                break
+            time.sleep(0.1)  # between two looks at the condition
+        else:
+            raise AssertionError("the server outlived the command")
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((HOST, running.port))
+    finally:
+        stop(running.process)
+        if Path(f"/proc/{server}").exists():
+            import os
+
+            os.kill(int(server), signal.SIGKILL)

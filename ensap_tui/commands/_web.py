@@ -10,6 +10,7 @@ commands, nor by the command line's start-up).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -179,18 +180,31 @@ async def start_listening(server: GuardedServer) -> web.AppRunner:
     return runner
 
 
-def serve_until_stopped(start: Callable[[], Awaitable[web.AppRunner]]) -> None:
-    """Runs the server ``start`` starts until SIGINT or SIGTERM, then closes its sessions."""
+#: How often a server started for another program checks that this program still runs.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def serve_until_stopped(
+    start: Callable[[], Awaitable[web.AppRunner]], *, parent: int | None = None
+) -> None:
+    """Runs the server ``start`` starts until SIGINT, SIGTERM or SIGHUP, then closes its
+    sessions. With ``parent`` (the process id of the program that started it), also once that
+    program is gone (killed without stopping it first): the server is then no one's."""
+    import os
     import signal
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, stop.set)
         runner = await start()
         try:
-            await stop.wait()
+            while parent is None or os.getppid() == parent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), PARENT_CHECK_SECONDS)
+                if stop.is_set():
+                    break
         finally:
             await runner.cleanup()
 

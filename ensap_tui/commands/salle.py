@@ -152,7 +152,7 @@ def server_command(
     if secret_file is not None:
         command += ["--secret-file", str(secret_file.absolute())]
     command += [
-        "--salle", str(room_id),
+        "--salle", str(room_id), "--parent", str(os.getpid()),
         "--host", host, "--port", str(port), "--max-postes", str(max_postes),
     ]
     if demo:
@@ -204,7 +204,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 class _Stopped(Exception):
-    """SIGTERM: the room closes as on Ctrl+C."""
+    """SIGTERM or SIGHUP: the room closes as on Ctrl+C."""
 
 
 def _on_sigterm(_signum: int, _frame: Any) -> None:
@@ -224,7 +224,8 @@ def run_board(
         raise CommandError(str(error), EXIT_USAGE) from None
     # SIGTERM asks the board to quit, as its own keys do (an exception raised in the middle of
     # its event loop would leave the terminal in its raw mode).
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.exit())
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda _signum, _frame: app.exit())
     app.run()
 
 
@@ -244,7 +245,10 @@ def run(args: argparse.Namespace) -> int:
     port: int = args.port
     _check_can_listen(host, port)
     services = open_services(args)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    # SIGTERM, and SIGHUP (the terminal closed), close the room as Ctrl+C does.
+    previous = {
+        signum: signal.signal(signum, _on_sigterm) for signum in (signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         room = services.room.open_room()
         try:
@@ -255,7 +259,8 @@ def run(args: argparse.Namespace) -> int:
             services.room.end_room(room.id)
             print(f"Salle {room.display_code} fermée.", flush=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         services.close()
     return EXIT_OK
 

@@ -359,8 +359,9 @@ async def start_room_server(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ensap_tui.commands.salle_server [--db PATH] [--secret-file PATH] --salle ID
-    --host H --port P --max-postes N [--demo]``: serves the room until SIGTERM or SIGINT
-    (``ensap-tui salle`` starts it so, and stops it by its process id). Without ``--db``, the
+    --host H --port P --max-postes N [--demo] [--parent PID]``: serves the room until SIGTERM,
+    SIGINT or SIGHUP, or until the program ``--parent`` names is gone (``ensap-tui salle``
+    starts it so, and stops it by its process id). Without ``--db``, the
     database ``ENSAP_TUI_DB`` names (how a server's URL is passed, off the command line)."""
     from ensap_tui.commands._web import serve_until_stopped
 
@@ -372,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=port_number, required=True)
     parser.add_argument("--max-postes", type=int, required=True)
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--parent", type=int)
     args = parser.parse_args(argv)
     from ensap_tui.bootstrap import StartupError
     from ensap_tui.commands import CommandError, chosen_database
@@ -396,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return runner
 
     try:
-        serve_until_stopped(start)
+        serve_until_stopped(start, parent=args.parent)
     except OSError as error:  # the port was taken between the command's check and now
         print(f"ensap-tui : {_listen_error(args.host, args.port, error)}", file=sys.stderr)
         return 2
