@@ -441,3 +441,25 @@ def test_the_server_stops_when_the_command_is_killed(tmp_path: Path) -> None:
             import os
 
             os.kill(int(server), signal.SIGKILL)
+
+
+def test_the_address_for_the_trainees_is_one_their_browsers_can_open() -> None:
+    """On every interface the address printed is the machine's (http://0.0.0.0:PORT would be
+    each trainee's own machine); on loopback the command says only this machine can join."""
+    from datetime import UTC, datetime
+
+    from ensap_tui.commands.salle import opened_text, trainee_address
+    from ensap_tui.services.models import Room
+
+    for host in ("0.0.0.0", "::"):
+        shown = trainee_address(host, 8080)
+        assert shown.startswith("http://") and shown.endswith(":8080")
+        assert "0.0.0.0" not in shown and "[::]" not in shown
+    assert trainee_address("192.0.2.10", 8000) == "http://192.0.2.10:8000"
+    room = Room(id=1, code="K7M4QX", created_at=datetime(2026, 11, 30, tzinfo=UTC))
+    said = opened_text(room, HOST, 8000, Path("salle.sqlite3"), demo=True)
+    assert "Code de la salle\u00a0: K7M-4QX" in said
+    assert "mode démonstration" in said and "Seule cette machine" in said
+    assert "Seule cette machine" not in opened_text(
+        room, "192.0.2.10", 8000, Path("salle.sqlite3"), demo=False
+    )
