@@ -434,7 +434,11 @@ def test_the_server_stops_when_the_command_is_killed(tmp_path: Path) -> None:
         else:
             raise AssertionError("the server outlived the command")
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As a server binds: a closed connection's TIME_WAIT does not hold the port, a
+            # listening socket does.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((HOST, running.port))
+            probe.listen()
     finally:
         stop(running.process)
         if Path(f"/proc/{server}").exists():
