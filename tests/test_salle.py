@@ -181,6 +181,16 @@ def room_state(db: Path, code: str) -> tuple[bool, list[tuple[int, str]]]:
         services.close()
 
 
+def own_children() -> list[str]:
+    """The process ids of this test process's children (an app started in-process)."""
+    import os
+
+    found: list[str] = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found += (task / "children").read_text().split()
+    return found
+
+
 def command_line(pid: str) -> list[str]:
     return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
 
@@ -367,6 +377,7 @@ def test_each_poste_runs_this_python_on_the_database_scoped_to_it(tmp_path: Path
     assert command.endswith("--demo --poste 7")
 
 
+@needs_proc
 def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
     tmp_path: Path,
 ) -> None:
@@ -377,6 +388,7 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
     services = open_services(db, settings=Settings.for_tests())
     room = services.room.open_room()
     port = free_port()
+    before = own_children()
 
     async def scenario() -> None:
         server, runner = await start_room_server(HOST, port, db, room.id, services=services)
@@ -386,6 +398,19 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
             status, _, key = await join(f"http://{HOST}:{port}", room.code, "Zoé")
             assert status == 303 and key is not None
             assert server.services is services
+            # Once the trainer ends the room, nothing opens any more, cookie or not.
+            await asyncio.to_thread(services.room.end_room, room.id)
+            base = f"http://{HOST}:{port}"
+            for status, text, _ in (
+                await get(f"{base}/", {"Cookie": f"{COOKIE}={key}"}),
+                await join(base, room.code, "Camille"),
+            ):
+                assert status == 410 and "Salle fermée" in text
+            status, text = await websocket_status(
+                base, {"Origin": base, "Cookie": f"{COOKIE}={key}"}
+            )
+            assert status == 410 and "a fermé cette salle" in text
+            assert own_children() == before
         finally:
             await runner.cleanup()
 
