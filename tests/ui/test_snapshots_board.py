@@ -31,12 +31,13 @@ def test_board_of_a_room(
 ) -> None:
     """«Salle de formation — code …» with the room's clock (26/11/2026 à 14:02) on the right;
     the address to give and «3 postes, 2 connectés»; the table: Camille «● oui» on «2. Mot de
-    passe» (its step as the poste reports it, «Étape 2 — Mot de passe», shortened) with 3 errors, Karim «● oui» on «Boîte de réception» (cut with «…») whose space is
-    «lien expiré» (his clock runs 25 h ahead: judged on it), selected; Léa «○ non»; each last
-    event's time on its poste's clock, its words cut with «…». «Poste sélectionné : Karim —
-    horloge : +25 h sur la salle (27/11 15:02)»; the five poste buttons, then «Toute la salle :»
-    and its two; the journal panel, newest first, in the help desk's words, Karim's clock
-    move on top, then his registration (made through his poste's own services); the footer: F6 to F8, R, Suppr, F1, Ctrl+Q."""
+    passe» (the step its poste reports, «Étape 2 — Mot de passe», shortened) with 3 errors;
+    Karim «● oui» on «Boîte de réception», whose space is «lien expiré» (his clock runs 25 h
+    ahead: judged on it), selected; Léa «○ non»; each last event's time, its words cut with
+    «…». «Poste sélectionné : Karim — horloge : +25 h sur la salle (27/11 15:02)»; the five
+    poste buttons with their keys, then «Toute la salle :» and its two; the journal panel,
+    newest first, in the help desk's words: Karim's clock move on top, then his registration
+    (made through his poste's own services); the footer: F6 to F8, R, Suppr, F1, Ctrl+Q."""
     room = services.room.open_room()
     camille = services.room.join(room.code, "Camille")
     karim = services.room.join(room.code, "Karim")
