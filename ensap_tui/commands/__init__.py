@@ -197,6 +197,18 @@ SUB_COMMANDS = (
         module="scenario",
     ),
     CommandSpec(
+        "migrate",
+        help="copie une base SQLite dans une base PostgreSQL vide, puis vérifie la copie",
+        description=(
+            "Copie toutes les tables de la base SQLite --from (espaces, jetons, blocages, agents, "
+            "courriels simulés, journal, identifiant de la base et valeur de contrôle du secret) "
+            "dans la base PostgreSQL vide --to, en une seule transaction : tout ou rien. "
+            "Vérifie ensuite le nombre de lignes de chaque table et les empreintes d'un "
+            "échantillon d'espaces."
+        ),
+        module="migrate",
+    ),
+    CommandSpec(
         "secret",
         help="partage le secret de la base entre les postes (exporter, importer)",
         description=(
