@@ -148,3 +148,31 @@ def test_a_file_database_never_loads_the_postgresql_driver(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, "-c", code], env=program_env(tmp_path),
                           capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("fault", ["mot de passe", "base absente", "schéma plus récent"])
+def test_a_server_database_that_cannot_be_used_is_exit_2_in_french(
+        postgres_url: str, tmp_path: Path, capsys: Any, fault: str) -> None:
+    import psycopg
+
+    from ensap_tui.adapters.pg_migrations import LATEST_VERSION
+
+    url = parse_postgres_url(postgres_url)
+    secret = str(tmp_path / "ensap.secret")
+    if fault == "mot de passe":
+        target = f"postgresql://{url.user}:pas-le-bon@{url.server}/{url.dbname}"
+        expected = "a refusé la connexion de l'utilisateur"
+    elif fault == "base absente":
+        target = f"postgresql://{url.user}:{url.password}@{url.server}/ensap_nulle_part"
+        expected = "La base «\u00a0ensap_nulle_part\u00a0» n'existe pas sur le serveur"
+    else:
+        target = postgres_url
+        assert _main(capsys, "--db", target, "--secret-file", secret, "accounts", "list")[0] == 0
+        with psycopg.connect(postgres_url) as conn:
+            conn.execute("UPDATE ensap_schema SET version = %s", (LATEST_VERSION + 1,))
+        expected = "a été créée par une version plus récente d'ensap-tui"
+    code, _out, err = _main(capsys, "--db", target, "--secret-file", secret, "accounts", "list")
+    assert code == 2
+    assert err.startswith("ensap-tui\u00a0: ")
+    assert expected in err
+    assert str(url.password) not in err and "pas-le-bon" not in err
