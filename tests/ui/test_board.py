@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets._footer import FooterKey
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.bootstrap import Settings, open_services
@@ -431,3 +432,32 @@ async def test_at_80_columns_the_postes_do_not_scroll_sideways(
 )
 def test_screen_text(reported: str, text: str) -> None:
     assert screen_text(reported) == text
+
+
+async def test_at_80_columns_the_footer_keeps_f7_and_ctrl_q_and_f6_f8_still_work(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    karim = join(services, room, "Karim")
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+
+    def footer() -> list[str]:
+        return [key.key_display for key in app.screen.query_one(Footer).query(FooterKey)]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_row(pilot, 0)
+        await wait_until(pilot, lambda: "F6" in footer())
+        assert footer()[:5] == ["F6", "F7", "F8", "R", "Suppr"]
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "F6" not in footer())
+        assert footer() == ["F7", "R", "Suppr", "F1", "Ctrl+Q"]
+        footer_bar = app.screen.query_one(Footer)
+        assert all(key.region.right <= footer_bar.region.right
+                   for key in footer_bar.query(FooterKey))
+        await pilot.press("f6")
+        await settle(pilot)
+        assert services.room.poste(karim.id).clock_offset == timedelta(hours=1)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert services.room.poste(karim.id).clock_offset == timedelta(0)
+        await pilot.resize_terminal(100, 30)
+        await wait_until(pilot, lambda: "F6" in footer())

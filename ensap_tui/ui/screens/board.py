@@ -196,9 +196,13 @@ class BoardScreen(EnsapScreen):
     REFRESH_SECONDS: ClassVar[float] = 1.0
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Below WIDE columns the footer shows F7 only (the five keys and Ctrl+Q do not fit 80
+        # columns); F6 and F8 still work there, through their hidden twins (check_action).
         Binding("f6", "poste_clock('hour')", "+1 h", key_display="F6"),
+        Binding("f6", "clock_key('hour')", show=False),
         Binding("f7", "poste_clock('day')", "+24 h", key_display="F7"),
         Binding("f8", "poste_clock('room')", "Heure salle", key_display="F8"),
+        Binding("f8", "clock_key('room')", show=False),
         Binding("r", "restart_poste", "Relancer", key_display="R"),
         Binding("delete", "reset_poste", "Réinitialiser", key_display="Suppr"),
     ]
@@ -276,6 +280,7 @@ class BoardScreen(EnsapScreen):
             self.query_one(f"#{button_id}", Button).label = (
                 label if width < WIDE else f"{label} ({key})"
             )
+        self.refresh_bindings()  # F6 and F8 leave the footer below WIDE columns, or come back
         selected = self._selected_key()  # before the table is emptied
         for selector, columns, available in (
             ("#postes", POSTE_COLUMNS, room),
@@ -451,7 +456,12 @@ class BoardScreen(EnsapScreen):
         self._update_actions()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("poste_clock", "restart_poste", "reset_poste"):
+        if action in ("poste_clock", "clock_key") and parameters != ("day",):
+            # F6 and F8: the footer's binding from WIDE columns, the hidden twin below.
+            narrow = self.app.size.width < WIDE
+            if (action == "clock_key") != narrow:
+                return False
+        if action in ("poste_clock", "clock_key", "restart_poste", "reset_poste"):
             # Shown dimmed while no poste is selected or an action runs.
             return None if self.busy or self.selected() is None else True
         return super().check_action(action, parameters)
@@ -491,6 +501,10 @@ class BoardScreen(EnsapScreen):
         else:
             said = f"Poste de {name} : horloge avancée {describe_step(by)}."
         self._act(partial(self.services.room.move_poste_clock, row.poste.id, by), said)
+
+    def action_clock_key(self, step: str) -> None:
+        """F6 or F8 below :data:`WIDE` columns, kept off the footer."""
+        self.action_poste_clock(step)
 
     def action_restart_poste(self) -> None:
         """Sends the selected poste's app back to its home page."""
