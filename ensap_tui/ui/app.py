@@ -318,6 +318,16 @@ class EnsapApp(App[None], inherit_bindings=False):
                 return
         self.exit()
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: says which key quits (Textual's own notice says it in English)."""
+        key = self.shown_key("ctrl+q")
+        if self.board_room is not None:
+            self.notify(f"Pour terminer la salle et fermer ce tableau, appuyez sur {key}.",
+                        title="Terminer la salle ?", markup=False)
+        else:
+            self.notify(f"Pour quitter le simulateur, appuyez sur {key}.",
+                        title="Quitter ?", markup=False)
+
     # Textual's own commands and palettes, in French.
 
     def action_command_palette(self) -> None:

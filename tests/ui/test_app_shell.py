@@ -141,6 +141,19 @@ async def test_ctrl_q_quits_and_closes_the_services(make_app: Any) -> None:
         app.services.mailbox.messages()
 
 
+async def test_ctrl_c_says_in_french_which_key_quits(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(app._notifications), "a notice")
+        (notice,) = app._notifications
+        assert (notice.title, notice.message) == (
+            "Quitter ?", "Pour quitter le simulateur, appuyez sur Ctrl+Q."
+        )
+        assert app.is_running
+
+
 async def test_the_start_notices_are_shown(services: Services) -> None:
     services.notices.append("Le secret de la base est conservé dans un fichier.")
     app = EnsapApp(services)

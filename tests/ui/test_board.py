@@ -461,3 +461,17 @@ async def test_at_80_columns_the_footer_keeps_f7_and_ctrl_q_and_f6_f8_still_work
         assert services.room.poste(karim.id).clock_offset == timedelta(0)
         await pilot.resize_terminal(100, 30)
         await wait_until(pilot, lambda: "F6" in footer())
+
+
+async def test_ctrl_c_says_in_french_how_to_end_the_room(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(notices(app)))
+        assert notices(app) == [
+            "Pour terminer la salle et fermer ce tableau, appuyez sur Ctrl+Q."
+        ]
+        assert app.is_running and isinstance(app.screen, BoardScreen)
