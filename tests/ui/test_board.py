@@ -31,6 +31,7 @@ from ensap_tui.ui.screens.board import (
     screen_text,
 )
 from ensap_tui.ui.screens.confirm import ConfirmScreen
+from tests.support.demo import demo_settings
 from tests.support.people import REQUEST
 
 from .fault_support import impatient_settings, notices, set_column, write_lock_held
@@ -475,3 +476,29 @@ async def test_ctrl_c_says_in_french_how_to_end_the_room(
             "Pour terminer la salle et fermer ce tableau, appuyez sur Ctrl+Q."
         ]
         assert app.is_running and isinstance(app.screen, BoardScreen)
+
+
+async def test_in_demo_mode_the_board_has_no_demo_page_and_no_demo_clock(
+    db_path: Path, clock: FixedClock, tokens: Any
+) -> None:
+    """``ensap-tui salle --demo``: the board moves the room's clocks, not the demo's."""
+    trainer = open_services(db_path, clock=clock, token_source=tokens, settings=demo_settings())
+    try:
+        room = trainer.room.open_room()
+        trainer.room.join(room.code, "Camille")
+    finally:
+        trainer.close()
+    app = create_app(db_path, clock=clock, token_source=tokens, settings=demo_settings(),
+                     board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 1)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        for _ in range(2):  # two readings, a second apart: the demo clock ticks as often
+            last = board.view
+            await wait_until(pilot, lambda last=last: board.view is not last)
+        assert shown(app, "#entete-simulateur") == "Simulateur de formation — démonstration"
+        assert app.check_action("demo_page", ()) is False
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
