@@ -77,13 +77,32 @@ def mailbox_rows(app: EnsapApp) -> int:
 async def test_a_postes_mailbox_shows_its_own_mails_and_its_link_activates_its_space(
     poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
 ) -> None:
+    from .registration_wizard import fill_contacts, fill_identity, fill_password, wait_for_screen
+
     camille, leo = postes
     app_a, app_b = poste_app(camille.id), poste_app(leo.id)
-    app_a.services.registration.register(REQUEST)  # what the wizard's last step calls
+    async with app_a.run_test(size=SIZE) as pilot:  # Camille goes through the four steps
+        await click(pilot, "#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        await fill_identity(pilot)
+        await pilot.click("#continuer")
+        await wait_for_screen(pilot, "PasswordScreen")
+        await fill_password(pilot)
+        await pilot.click("#valider")
+        await wait_for_screen(pilot, "ContactsScreen")
+        await fill_contacts(pilot)
+        await pilot.click("#valider")
+        await settle(pilot)
+        await wait_for_screen(pilot, "FinalisationScreen")
+        await wait_until(pilot, lambda: trainer.room.poste(camille.id).screen == (
+            "Étape 4 — Finalisation"), "the last step reported")
+    assert [row.space for row in trainer.room.board(camille.room_id)] == [
+        "en attente d'activation", "aucun espace"]
     async with app_b.run_test(size=SIZE) as pilot:
         await click(pilot, "#boite-reception")
         assert isinstance(app_b.screen, MailboxScreen)
         assert visible(app_b, "#boite-vide")
+    app_a = poste_app(camille.id)  # Camille's tab again
     async with app_a.run_test(size=SIZE) as pilot:
         await click(pilot, "#boite-reception")
         assert mailbox_rows(app_a) == 1
