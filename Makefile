@@ -65,8 +65,15 @@ screenshots: $(DEV_STAMP)
 snapshots-update: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q tests -k snapshot --snapshot-update
 
+# The PostgreSQL sections need a server: the one ENSAP_TEST_POSTGRES names, else a throw-away one
+# that scripts/pg_test_server.sh starts (and stops by its process id); BENCH_POSTGRES=non runs
+# without, and BENCHMARKS.md then says the PostgreSQL figures were not measured.
 bench: $(DEV_STAMP)
-	$(BIN)/python scripts/bench.py
+	@if [ -n "$$ENSAP_TEST_POSTGRES" ] || [ "$$BENCH_POSTGRES" = non ]; then \
+		$(BIN)/python scripts/bench.py; \
+	else \
+		bash scripts/pg_test_server.sh run -- $(BIN)/python scripts/bench.py; \
+	fi
 
 # The long runs: Hypothesis' "fuzz" profile (tests/conftest.py), and the SIGKILL crash suite
 # with ENSAP_CRASH_RUNS kills (tests/hardening/test_crash.py) instead of a handful.

@@ -424,15 +424,68 @@ def _ts(at: datetime) -> str:
     return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+class Synthetic:
+    """``count`` synthetic accounts, the same for both engines: French surnames (accents,
+    compound names), 90 % active and 10 % pending with their activation token, argon2 hashes of
+    real length. :meth:`accounts` yields the rows (a million are never all in memory) and fills
+    ``tokens``, ``parts`` (the later parts of compound names) and the sample as it goes."""
+
+    COLUMNS = ("id", "nir", "birth_name", "name_key", "birth_date", "password_hash", "email",
+               "email_backup", "phone", "phone_secondary", "status", "created_at",
+               "activated_at", "last_sign_in_at")
+
+    def __init__(self, count: int, seed: int = 7) -> None:
+        self.count = count
+        self.rng = random.Random(seed)
+        self.sample_nirs: list[str] = []
+        self.names: list[str] = []
+        self.tokens: list[tuple[Any, ...]] = []
+        self.parts: list[tuple[str, str, int]] = []
+
+    @property
+    def sample(self) -> dict[str, Any]:
+        return {"nirs": self.sample_nirs, "names": self.names}
+
+    def accounts(self) -> Any:
+        from ensap_tui.adapters.name_keys import name_key, part_keys
+
+        rng = self.rng
+        start = datetime(2023, 1, 1, tzinfo=UTC)
+        hash_prefix = "$argon2id$v=19$m=65536,t=3,p=4$"
+        for index, (nir, born) in enumerate(_nir_rows(self.count)):
+            surname = rng.choice(_SURNAMES)
+            if rng.random() < 0.15:
+                surname = f"{surname}-{rng.choice(_SURNAMES)}"
+            first = rng.choice(("jean", "marie", "lea", "hugo", "ines", "paul", "chloe", "noe"))
+            created = start + timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
+            pending = rng.random() < 0.1
+            salt = base64.b64encode(rng.randbytes(16)).decode().rstrip("=")
+            digest = base64.b64encode(rng.randbytes(32)).decode().rstrip("=")
+            key = name_key(surname)
+            self.parts.extend((part, nir, index + 1) for part in part_keys(surname))
+            if pending:
+                self.tokens.append((index + 1, "activation", rng.randbytes(32).hex(),
+                                    _ts(created), _ts(created + timedelta(hours=24))))
+            if index % 997 == 0:
+                self.sample_nirs.append(nir)
+                self.names.append(surname)
+            yield (
+                index + 1, nir, surname, key, born.isoformat(), f"{hash_prefix}{salt}${digest}",
+                f"{first}.{key.replace(' ', '')}{index}@exemple.fr", "",
+                f"+336{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.6 else "", "",
+                "pending" if pending else "active", _ts(created),
+                None if pending else _ts(created + timedelta(hours=rng.randint(1, 23))),
+                None if pending or rng.random() < 0.3 else _ts(created + timedelta(days=30)),
+            )
+
+
 def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
-    """A database of ``count`` accounts with the store's own schema (migrations run by
-    ``SqliteStore``), filled by plain sqlite3 with synthetic argon2 hashes: 90 % active, 10 %
-    pending with their activation token. Returns a sample of NIRs and names for the lookups."""
-    from ensap_tui.adapters.name_keys import name_key, part_keys
+    """A database of ``count`` accounts (:class:`Synthetic`) with the store's own schema
+    (migrations run by ``SqliteStore``), filled by plain sqlite3. Returns a sample of NIRs and
+    names for the lookups."""
     from ensap_tui.bootstrap import Settings, open_services
 
     open_services(path, settings=Settings.for_tests()).close()  # schema, secret, check value
-    rng = random.Random(seed)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
@@ -444,62 +497,27 @@ def generate_database(path: Path, count: int, seed: int = 7) -> dict[str, Any]:
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
-    start = datetime(2023, 1, 1, tzinfo=UTC)
-    sample_nirs: list[str] = []
-    names: list[str] = []
-    tokens: list[tuple[Any, ...]] = []
-    parts: list[tuple[str, str, int]] = []
-    hash_prefix = "$argon2id$v=19$m=65536,t=3,p=4$"
-
-    def accounts() -> Any:
-        # A generator: a million rows are never all in memory.
-        for index, (nir, born) in enumerate(_nir_rows(count)):
-            surname = rng.choice(_SURNAMES)
-            if rng.random() < 0.15:
-                surname = f"{surname}-{rng.choice(_SURNAMES)}"
-            first = rng.choice(("jean", "marie", "lea", "hugo", "ines", "paul", "chloe", "noe"))
-            created = start + timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
-            pending = rng.random() < 0.1
-            salt = base64.b64encode(rng.randbytes(16)).decode().rstrip("=")
-            digest = base64.b64encode(rng.randbytes(32)).decode().rstrip("=")
-            key = name_key(surname)
-            parts.extend((part, nir, index + 1) for part in part_keys(surname))
-            if pending:
-                tokens.append((index + 1, "activation", rng.randbytes(32).hex(), _ts(created),
-                               _ts(created + timedelta(hours=24))))
-            if index % 997 == 0:
-                sample_nirs.append(nir)
-                names.append(surname)
-            yield (
-                index + 1, nir, surname, key, born.isoformat(), f"{hash_prefix}{salt}${digest}",
-                f"{first}.{key.replace(' ', '')}{index}@exemple.fr", "",
-                f"+336{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.6 else "", "",
-                "pending" if pending else "active", _ts(created),
-                None if pending else _ts(created + timedelta(hours=rng.randint(1, 23))),
-                None if pending or rng.random() < 0.3 else _ts(created + timedelta(days=30)),
-            )
-
+    data = Synthetic(count, seed)
     conn.execute("BEGIN")
     conn.executemany(
-        "INSERT INTO accounts (id, nir, birth_name, name_key, birth_date, password_hash, email, "
-        "email_backup, phone, phone_secondary, status, created_at, activated_at, "
-        "last_sign_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        accounts(),
+        f"INSERT INTO accounts ({', '.join(Synthetic.COLUMNS)}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        data.accounts(),
     )
     conn.executemany(
         "INSERT INTO tokens (account_id, purpose, token_hash, issued_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        tokens,
+        data.tokens,
     )
     conn.executemany(
-        "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)", parts
+        "INSERT INTO account_name_parts (part_key, nir, account_id) VALUES (?, ?, ?)", data.parts
     )
     conn.execute("COMMIT")
     for _, sql in indexes:
         conn.execute(sql)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
-    return {"nirs": sample_nirs, "names": names}
+    return data.sample
 
 
 def _timed(call: Callable[[], object], repeat: int) -> list[float]:
@@ -541,11 +559,20 @@ def _later_parts(names: list[str], rng: random.Random, count: int) -> list[str]:
     return [(key := rng.choice(parts))[: rng.randint(3, min(6, len(key)))] for _ in range(count)]
 
 
-def _scale_figures(path: Path, sample: dict[str, Any], repeat: int) -> dict[str, Any]:
+def _file_size(path: Path) -> int:
+    """The database file and the files beside it (-wal, -shm), in bytes."""
+    return sum(p.stat().st_size for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def _scale_figures(where: Any, sample: dict[str, Any], repeat: int,
+                   settings: Any = None) -> dict[str, Any]:
+    """The sign-in lookup, the name searches and the opening, measured on the database
+    ``where`` (a path or a server URL) through the application's own store and services."""
     from ensap_tui.bootstrap import Settings, open_services
 
-    opens = _timed(lambda: open_services(path, settings=Settings.for_tests()).close(), 3)
-    services = open_services(path, settings=Settings.for_tests())
+    settings = settings or Settings.for_tests()
+    opens = _timed(lambda: open_services(where, settings=settings).close(), 3)
+    services = open_services(where, settings=settings)
     rng = random.Random(11)
     store = services.store
     nirs = sample["nirs"]
@@ -587,7 +614,6 @@ def _scale_figures(path: Path, sample: dict[str, Any], repeat: int) -> dict[str,
             tx.search_accounts(name_prefix=text, limit=50)
         store_searches.append(time.perf_counter() - started)
     services.close()
-    size = sum(p.stat().st_size for p in path.parent.iterdir() if p.name.startswith(path.name))
     return {
         "open": statistics.median(opens),
         "lookup": statistics.median(lookups),
@@ -597,7 +623,7 @@ def _scale_figures(path: Path, sample: dict[str, Any], repeat: int) -> dict[str,
         "later_search": statistics.median(later_searches) if later_searches else None,
         "later_search_p90": percentile(later_searches, 0.9) if later_searches else None,
         "found": found / len(prefixes),
-        "bytes": size,
+        "bytes": _file_size(where) if isinstance(where, Path) else 0,
     }
 
 
@@ -644,6 +670,297 @@ def bench_scale(report: Report, folder: Path, count: int, repeat: int) -> None:
         "l'échantillon («\u00a0silva\u00a0» pour DA SILVA) ; quand moins de 50 noms commencent "
         "ainsi, les parties suivantes sont lues (table account_name_parts, puis chaque compte "
         "par son identifiant)."
+    ))
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------
+
+#: The server the PostgreSQL sections use (``scripts/pg_test_server.sh`` exports it; ``make
+#: bench`` starts a throw-away one when it is not set): a role that may CREATEDB.
+PG_ENV = "ENSAP_TEST_POSTGRES"
+NO_SERVER = ("aucun serveur PostgreSQL joignable : la variable ENSAP_TEST_POSTGRES n'est pas "
+             "définie (`make bench` démarre un serveur jetable avec scripts/pg_test_server.sh)")
+
+
+def _database_url(server: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(server)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+class PgDatabases:
+    """Fresh databases on the bench's server, all dropped at the end."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.made: list[str] = []
+
+    def new(self) -> str:
+        import secrets
+
+        import psycopg
+
+        name = f"ensap_bench_{secrets.token_hex(5)}"
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        self.made.append(name)
+        return _database_url(self.server, name)
+
+    def drop_all(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            for name in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.made.clear()
+
+
+def _pg_settings(folder: Path, name: str) -> Any:
+    """Cheap argon2, no keyring, and the database's secret in a file of the bench."""
+    import dataclasses
+
+    from ensap_tui.bootstrap import Settings
+
+    return dataclasses.replace(Settings.for_tests(), secret_file=folder / f"{name}.secret")
+
+
+def generate_postgres(url: str, count: int, settings: Any, seed: int = 7) -> tuple[
+        dict[str, Any], int]:
+    """The accounts of :class:`Synthetic` in the PostgreSQL database ``url``, its schema made
+    by the application: the secondary indexes dropped, the rows loaded with COPY, the indexes
+    built again, statistics gathered. Returns the sample and the database's size in bytes."""
+    import psycopg
+
+    from ensap_tui.bootstrap import open_services
+
+    open_services(url, settings=settings).close()  # schema, secret, check value
+    data = Synthetic(count, seed)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        indexes = conn.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = "
+            "current_schema() AND i.tablename IN ('accounts', 'tokens', 'account_name_parts') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        with conn.transaction(), conn.cursor() as cur:
+            with cur.copy(f"COPY accounts ({', '.join(Synthetic.COLUMNS)}) FROM STDIN") as copy:
+                for row in data.accounts():
+                    copy.write_row(row)
+            with cur.copy("COPY tokens (account_id, purpose, token_hash, issued_at, expires_at) "
+                          "FROM STDIN") as copy:
+                for row in data.tokens:
+                    copy.write_row(row)
+            with cur.copy("COPY account_name_parts (part_key, nir, account_id) FROM STDIN") as copy:
+                for row in data.parts:
+                    copy.write_row(row)
+            cur.execute("SELECT setval(pg_get_serial_sequence('accounts', 'id'), %s)", (count,))
+        for _, sql in indexes:
+            conn.execute(sql)
+        # The visibility map lets the name search read its covering index alone.
+        conn.execute("VACUUM ANALYZE")
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+        size = int(row[0]) if row else 0
+    return data.sample, size
+
+
+def _server_version(server: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]).split()[0] if row else "inconnue"
+
+
+def bench_postgres(report: Report, folder: Path, count: int, repeat: int,
+                   described: list[tuple[str, str]]) -> None:
+    section(f"PostgreSQL : base de {count:,} comptes".replace(",", " "))
+    server = os.environ.get(PG_ENV, "")
+    lookup_name = "PostgreSQL — connexion : lecture du compte par NIR, sans argon2 (médiane)"
+    search_name = "PostgreSQL — console : recherche par début de nom, 50 premiers (médiane)"
+    if not server:
+        report.add("PostgreSQL", lookup_name, "non mesuré", NO_SERVER, "< 1 ms", None)
+        report.add("PostgreSQL", search_name, "non mesuré", NO_SERVER, "< 1 ms", None)
+        report.note("PostgreSQL", f"Non mesuré : {NO_SERVER}.")
+        return
+    described.append(("PostgreSQL", _server_version(server)))
+    databases = PgDatabases(server)
+    try:
+        small_url, big_url = databases.new(), databases.new()
+        small_settings, big_settings = _pg_settings(folder, "petite"), _pg_settings(folder,
+                                                                                     "grande")
+        small_sample, _ = generate_postgres(small_url, 1000, small_settings)
+        small = _scale_figures(small_url, small_sample, repeat, small_settings)
+        started = time.perf_counter()
+        sample, size = generate_postgres(big_url, count, big_settings)
+        generated = time.perf_counter() - started
+        big = _scale_figures(big_url, sample, repeat, big_settings)
+    finally:
+        databases.drop_all()
+    report.add("PostgreSQL", lookup_name, us(big["lookup"]),
+               f"base de 1 000 comptes : {us(small['lookup'])}", "< 1 ms", big["lookup"] < 0.001)
+    report.add("PostgreSQL", search_name, ms(big["search"]),
+               f"base de 1 000 comptes : {ms(small['search'])} ; index seul : "
+               f"{ms(big['store_search'])}", "< 1 ms", big["search"] < 0.001)
+    later = big["later_search"]
+    if later is not None:
+        report.add("PostgreSQL", "PostgreSQL — console : recherche par une partie suivante d'un "
+                   "nom composé (médiane)", ms(later),
+                   f"90e centile : {ms(big['later_search_p90'])}", "< 1 ms", later < 0.001)
+    report.add("PostgreSQL", "PostgreSQL — octets par compte (base ÷ comptes)",
+               f"{size / count:.0f} o", f"base : {size / MIB:.0f} Mio".replace(".", ","), "—",
+               None)
+    report.add("PostgreSQL", "PostgreSQL — open_services() sur la grande base", ms(big["open"]),
+               f"base de 1 000 comptes : {ms(small['open'])}", "—", None)
+    report.note("PostgreSQL", (
+        f"Serveur PostgreSQL {_server_version(server)} sur la même machine (127.0.0.1), celui de "
+        "scripts/pg_test_server.sh (fsync désactivé : cela ne change pas les lectures mesurées "
+        "ici). Les mêmes comptes que la base SQLite de « Volume » (même générateur, même graine), "
+        f"chargés en {num(generated, 0)} s : schéma créé par l'application (ses migrations "
+        "PostgreSQL), index secondaires retirés, lignes chargées par COPY, index reconstruits, "
+        "puis VACUUM ANALYZE. Les mêmes mesures que pour SQLite, par le magasin PostgreSQL et "
+        "le service d'assistance de l'application, à travers une connexion TCP locale : "
+        f"{repeat} lectures de connexion (10 % de NIR inconnus), {repeat} recherches par début "
+        f"de nom (en moyenne {num(big['found'], 1)} espaces trouvés ; 90e centile : "
+        f"{ms(big['search_p90'])}) et {repeat} par une partie suivante d'un nom composé."
+    ))
+
+
+# -- sign-ins per second -----------------------------------------------------------------------
+
+SIGNIN_PROCESSES = 8
+SIGNIN_PASSWORD = "Quartz#Velo8842"
+
+
+def _signin_people(count: int) -> list[Any]:
+    from ensap_tui.services.models import RegistrationRequest
+
+    people = []
+    for index, (nir, born) in enumerate(_nir_rows(count)):
+        email = f"usager{index}@exemple.fr"
+        people.append(RegistrationRequest(
+            nir=nir, birth_name="Dupont", birth_day=f"{born.day:02d}",
+            birth_month=f"{born.month:02d}", birth_year=str(born.year), terms_accepted=True,
+            password=SIGNIN_PASSWORD, password_confirmation=SIGNIN_PASSWORD, email=email,
+            email_confirmation=email))
+    return people
+
+
+def _prepare_signins(where: Any, settings: Any, count: int) -> list[str]:
+    """``count`` active spaces with :data:`SIGNIN_PASSWORD`; their NIRs."""
+    from ensap_tui.bootstrap import open_services
+
+    services = open_services(where, settings=settings)
+    try:
+        people = _signin_people(count)
+        for person in people:
+            services.registration.register(person)
+        for message in services.mailbox.messages(limit=1000):
+            if message.kind == "activation" and message.link:
+                services.activation.activate(message.link)
+    finally:
+        services.close()
+    return [person.nir for person in people]
+
+
+def _signins_per_second(where: Any, settings: Any, nirs: list[str],
+                        per_process: int) -> tuple[float, float]:
+    """Sign-ins per second of one process per NIR of ``nirs``, all at once, each signing in
+    its own space ``per_process`` times through the services; and the mean time of one."""
+    params = {"db": str(where), "secret_file": None if settings.secret_file is None
+              else str(settings.secret_file), "password": SIGNIN_PASSWORD,
+              "count": per_process}
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(SCRIPTS / "bench_signin_child.py"),
+             json.dumps({**params, "nir": nir})],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for nir in nirs
+    ]
+    try:
+        for child in children:
+            assert child.stdout is not None
+            line = child.stdout.readline().strip()
+            if line != "ready":
+                raise RuntimeError(f"sign-in probe failed:\n{child.communicate()[1]}")
+        started = time.perf_counter()
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        for child in children:
+            _, err = child.communicate(timeout=900)
+            if child.returncode != 0:
+                raise RuntimeError(f"sign-in probe failed:\n{err}")
+        elapsed = time.perf_counter() - started
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    total = len(children) * per_process
+    return total / elapsed, elapsed / total
+
+
+def bench_signins(report: Report, folder: Path, quick: bool) -> None:
+    section(f"Connexions par seconde, {SIGNIN_PROCESSES} processus")
+    from ensap_tui.bootstrap import Settings
+
+    cheap = 40 if quick else 200
+    engines: list[tuple[str, Any, Any, PgDatabases | None]] = [
+        ("SQLite", folder / "connexions" / "ensap.sqlite3", Settings.for_tests(), None)]
+    server = os.environ.get(PG_ENV, "")
+    if server:
+        databases = PgDatabases(server)
+        engines.append(("PostgreSQL", databases.new(), _pg_settings(folder, "connexions"),
+                        databases))
+    rounds = 1 if quick else 3
+    try:
+        people = {engine: _prepare_signins(where, settings, SIGNIN_PROCESSES)
+                  for engine, where, settings, _ in engines}
+        alone: dict[str, list[tuple[float, float]]] = {engine: [] for engine, *_ in engines}
+        together: dict[str, list[float]] = {engine: [] for engine, *_ in engines}
+        # Rounds alternate the engines, so that a busy moment of the machine falls on both.
+        for _ in range(rounds):
+            for engine, where, settings, _ in engines:
+                nirs = people[engine]
+                together[engine].append(_signins_per_second(where, settings, nirs, cheap)[0])
+                alone[engine].append(_signins_per_second(where, settings, nirs[:1], cheap))
+        for engine, *_ in engines:
+            rate_all = statistics.median(together[engine])
+            rate = statistics.median(r for r, _ in alone[engine])
+            one = statistics.median(t for _, t in alone[engine])
+            report.add("Connexions", f"{engine} — connexions réussies par seconde, "
+                       f"{SIGNIN_PROCESSES} processus (argon2id de test)", num(rate_all, 0),
+                       f"un seul processus : {num(rate, 0)} par seconde ({ms(one)} par "
+                       "connexion)", "—", None)
+    finally:
+        for *_, databases_ in engines:
+            if databases_ is not None:
+                databases_.drop_all()
+    if not server:
+        report.add("Connexions", f"PostgreSQL — connexions réussies par seconde, "
+                   f"{SIGNIN_PROCESSES} processus", "non mesuré", NO_SERVER, "—", None)
+    report.note("Connexions", (
+        f"{SIGNIN_PROCESSES} processus neufs démarrent ensemble sur la même base (chacun ouvre "
+        "les services comme l'application, puis attend le signal de départ) ; chacun connecte "
+        f"son propre espace, {cheap} fois de suite, par le service de connexion (lecture de "
+        "l'état de blocage et du compte, vérification argon2id hors transaction, puis "
+        "écriture de la dernière connexion et de l'événement). Le débit est le nombre total de "
+        "connexions divisé par le temps entre le départ et la fin du dernier processus ; la "
+        "référence est la même mesure avec un seul processus. Médianes de "
+        f"{rounds} tours qui alternent les moteurs. Argon2id aux paramètres de test "
+        "(t=1, 8 Kio, p=1), pas de production (t=3, 64 Mio, p=4, environ 125 ms par "
+        "vérification sur cette machine, ce qui limiterait les deux moteurs à une quinzaine de "
+        "connexions par seconde sur ses 2 cœurs) : la mesure porte sur la base et ses "
+        "transactions. "
+        + ("PostgreSQL : base neuve sur le serveur local de scripts/pg_test_server.sh, dont "
+           "fsync est désactivé (ses validations n'attendent pas le disque), alors que SQLite "
+           "attend le disque à chaque validation (WAL, synchronous=FULL) : le chiffre de "
+           "PostgreSQL est un plafond."
+           if server else f"PostgreSQL non mesuré : {NO_SERVER}.")
     ))
 
 
@@ -787,12 +1104,74 @@ def write_markdown(report: Report, path: Path, described: list[tuple[str, str]],
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
+def _row(f: Figure) -> str:
+    verdict = f"**{f.verdict}**" if f.passed is False else f.verdict
+    return f"| {f.measure} | {f.value} | {f.reference} | {f.target} | {verdict} |"
+
+
+def merge_markdown(report: Report, path: Path, sections: list[str],
+                   described: list[tuple[str, str]], duration: float) -> None:
+    """BENCHMARKS.md with the figures and the method of this run's sections only: a row of
+    the same measure is replaced, a new one added at the end of the table, a method section
+    of the same name replaced or added; the machine gets the lines it did not have (the
+    PostgreSQL server's version), and a line under the title says what was measured when.
+    Everything else is kept as the last full run wrote it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    when = datetime.now().astimezone()
+    loads = dict(described)
+    stamp = (f"Sections « {', '.join(sections)} » mesurées de nouveau le {when:%d/%m/%Y à %H:%M} "
+             f"par `scripts/bench.py --only {','.join(sections)}`, en "
+             f"{num(duration / 60, 1)} min (charge moyenne sur 1, 5 et 15 min : "
+             f"{loads.get('Charge moyenne (1, 5, 15 min) au début', 'inconnue')} au début, "
+             f"{loads.get('Charge moyenne (1, 5, 15 min) à la fin', 'inconnue')} à la fin).")
+    old = [i for i, line in enumerate(lines) if line.startswith("Sections « ")
+           and f"--only {','.join(sections)}`" in line]
+    for i in reversed(old):  # the stamp of an earlier run of the same sections, and its blank
+        del lines[i - 1:i + 1]
+    title_end = next(i for i, line in enumerate(lines) if line.startswith("Produit par"))
+    lines[title_end + 1:title_end + 1] = ["", stamp]
+    machine_names = {line.split("|")[1].strip() for line in lines if line.startswith("| ")}
+    last_machine = max(i for i, line in enumerate(lines) if line.startswith("| Charge moyenne"))
+    for name, value in described:
+        if name not in machine_names and not name.startswith("Charge"):
+            lines.insert(last_machine + 1, f"| {name} | {value} |")
+            last_machine += 1
+    results = lines.index("## Résultats")
+    method = lines.index("## Méthode")
+    table = [i for i in range(results, method) if lines[i].startswith("| ")]
+    by_measure = {lines[i].split(" | ")[0][2:]: i for i in table[2:]}
+    added: list[str] = []
+    for figure in report.figures:
+        if figure.measure in by_measure:
+            lines[by_measure[figure.measure]] = _row(figure)
+        else:
+            added.append(_row(figure))
+    lines[table[-1] + 1:table[-1] + 1] = added
+    for name, texts in report.notes.items():
+        body = [""]
+        for text in texts:
+            body.extend([text, ""])
+        heading = f"### {name}"
+        if heading in lines:
+            start = lines.index(heading)
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("### ")),
+                       len(lines))
+            lines[start + 1:end] = body
+        else:
+            while lines and not lines[-1]:
+                lines.pop()
+            lines.extend(["", heading, *body])
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mesures de performance d'ensap-tui.")
     parser.add_argument("--quick", action="store_true",
                         help="mesures courtes, sans écrire BENCHMARKS.md")
     parser.add_argument("--only", help="sections à mesurer, séparées par des virgules "
-                        "(demarrage,frappe,robustesse,blocages,volume,memoire,enumeration)")
+                        "(demarrage,frappe,robustesse,blocages,volume,memoire,enumeration,"
+                        "postgresql,connexions) ; sans --quick, leurs lignes et leur méthode "
+                        "remplacent les leurs dans BENCHMARKS.md, le reste est gardé")
     args = parser.parse_args(argv)
     quick = args.quick
     described = machine()
@@ -817,10 +1196,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_memory(report, folder)
         if run("enumeration"):
             bench_enumeration(report, folder, pairs=4 if quick else 15)
+        count = int(os.environ.get("BENCH_ACCOUNTS", 50_000 if quick else 1_000_000))
         if run("volume"):
-            count = 50_000 if quick else 1_000_000
-            bench_scale(report, folder, count=int(os.environ.get("BENCH_ACCOUNTS", count)),
-                        repeat=300 if quick else 2000)
+            bench_scale(report, folder, count=count, repeat=300 if quick else 2000)
+        if run("postgresql"):
+            bench_postgres(report, folder, count=count, repeat=300 if quick else 2000,
+                           described=described)
+        if run("connexions"):
+            bench_signins(report, folder, quick)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     duration = time.perf_counter() - started
@@ -835,6 +1218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not quick and not wanted:
         write_markdown(report, ROOT / "BENCHMARKS.md", described, duration)
         print("BENCHMARKS.md écrit.")
+    elif not quick:
+        merge_markdown(report, ROOT / "BENCHMARKS.md", sorted(wanted), described, duration)
+        print("BENCHMARKS.md complété.")
     return 0 if all(f.passed is not False for f in report.figures) else 1
 
 
