@@ -37,7 +37,7 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     """``migrate``'s arguments."""
     parser.add_argument(
         "--from", dest="source", type=Path, required=True, metavar="BASE.sqlite3",
-        help="la base SQLite à copier (elle n'est pas modifiée)",
+        help="la base SQLite à copier (ses données ne sont pas modifiées)",
     )
     parser.add_argument(
         "--to", dest="target", type=database_argument, required=True, metavar="URL",
