@@ -26,6 +26,7 @@ from ensap_tui.commands.salle_server import (
     app_command,
     join_page,
 )
+from tests.support.engines import Database
 from tests.support.pages import css_without_comments, elsewhere, named_urls
 from tests.support.programs import program_env, stop
 from tests.test_serve import (
@@ -45,11 +46,12 @@ _CODE = re.compile(r"Code de la salle\u00a0: ([A-Z0-9]{3}-[A-Z0-9]{3})")
 
 @dataclass
 class Salle:
-    """``ensap-tui salle`` running: the program, its port, its database and the room code."""
+    """``ensap-tui salle`` running: the program, its port, its database (a file, or a
+    server's URL) and the room code."""
 
     process: subprocess.Popen[bytes]
     port: int
-    db: Path
+    db: Path | str
     code: str
     out: Path
 
@@ -71,21 +73,30 @@ class Salle:
         return found
 
 
-def start_salle(tmp_path: Path, *extra: str) -> Salle:
+def start_salle(
+    tmp_path: Path, *extra: str, name: str = "salle", database: Database | None = None
+) -> Salle:
+    """Starts ``ensap-tui salle`` on a free port: on a SQLite file of its own, or on
+    ``database`` (a server's, given as the README says: ``ENSAP_TUI_DB`` and
+    ``ENSAP_TUI_SECRET_FILE``). ``name`` tells several rooms' files apart."""
     port = free_port()
-    db = tmp_path / "salle" / "ensap.sqlite3"
-    out = tmp_path / "salle.out"
+    out, err = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+    if database is None:
+        db: Path | str = tmp_path / name / "ensap.sqlite3"
+        where, env = ["--db", str(db)], program_env(tmp_path)
+    else:
+        assert database.secret_file is not None
+        db, where = database.target, []
+        env = program_env(tmp_path, ENSAP_TUI_DB=database.target,
+                          ENSAP_TUI_SECRET_FILE=database.secret_file)
     process = subprocess.Popen(
-        [sys.executable, "-m", "ensap_tui", "salle", "--port", str(port), "--db", str(db),
-         *extra],
-        stdout=out.open("wb"), stderr=(tmp_path / "salle.err").open("wb"),
-        stdin=subprocess.DEVNULL, env=program_env(tmp_path),
+        [sys.executable, "-m", "ensap_tui", "salle", "--port", str(port), *where, *extra],
+        stdout=out.open("wb"), stderr=err.open("wb"), stdin=subprocess.DEVNULL, env=env,
     )
     for _ in range(START_ATTEMPTS * 2):
         if process.poll() is not None:
             raise AssertionError(
-                f"salle stopped ({process.returncode}): "
-                + (tmp_path / "salle.err").read_text(encoding="utf-8")
+                f"salle stopped ({process.returncode}): " + err.read_text(encoding="utf-8")
             )
         found = _CODE.search(out.read_text(encoding="utf-8"))
         if found:
@@ -268,7 +279,7 @@ def test_a_trainee_joins_with_the_code_and_gets_an_app_of_their_own(salle: Salle
 
     started: list[list[str]] = []
     asyncio.run(scenario())
-    ended, postes = room_state(salle.db, salle.code)
+    ended, postes = room_state(Path(salle.db), salle.code)
     assert not ended
     assert [name for _, name in postes] == ["Amélie"]
     poste_id = postes[0][0]
@@ -284,7 +295,7 @@ def test_a_trainee_joins_with_the_code_and_gets_an_app_of_their_own(salle: Salle
     assert salle.process.returncode == 0
     assert not Path(f"/proc/{server}").exists() or "zombie" in Path(
         f"/proc/{server}/status").read_text()
-    ended, _ = room_state(salle.db, salle.code)
+    ended, _ = room_state(Path(salle.db), salle.code)
     assert ended
     assert f"Salle {salle.code} fermée." in salle.out.read_text(encoding="utf-8")
 
