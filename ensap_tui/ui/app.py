@@ -265,6 +265,28 @@ class EnsapApp(App[None], inherit_bindings=False):
             self.set_interval(1.0, self._show_demo_clock)
             self.call_after_refresh(self._show_demo_clock)
 
+    def watch_app_focus(self, focused: bool) -> None:
+        """When the app gets the focus back with nothing focused on its screen, the screen's
+        first widget takes it, as if the screen had been opened with the focus.
+
+        Why: textual-serve's web driver says "blur" as the app starts, usually before the
+        home page is composed; Textual then skips the page's first focus (the app is blurred)
+        and, when the page gets the focus, has nothing to give it back to. In a browser,
+        Enter on the home page did nothing until Tab or a click. Called after Textual's own
+        watcher, which gives the focus back to the widget that had it when there was one."""
+        if not focused or not self.is_running or not self.screen_stack:
+            return
+        screen = self.screen
+        if screen.focused is not None:
+            return
+        selector = self.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        if not selector:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget, scroll_visible=False)
+                return
+
     def _show_notices(self) -> None:
         for notice in self.services.notices:
             self.notify(notice, title="Information", markup=False, timeout=15)

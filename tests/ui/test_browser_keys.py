@@ -11,17 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 from textual.widgets._footer import Footer, FooterKey
 
 from ensap_tui.ui.app import EnsapApp
 from ensap_tui.ui.browser_keys import BROWSER_KEYS, key_label, shown_key
 from ensap_tui.ui.help import HelpScreen, help_text
+from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.demo import DemoScreen
 from ensap_tui.ui.screens.home import HomeScreen
+from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.mailbox import MailboxScreen
-from tests.support.waiting import wait_until
+from tests.support.waiting import focused_id, wait_until
 from tests.ui.demo_support import build_demo_app
 
 SIZE = (100, 40)
@@ -130,3 +133,31 @@ def test_the_help_names_the_browser_keys() -> None:
     assert shown_key("f1", in_browser=True) == "Ctrl+G"
     assert shown_key("f1", in_browser=False) == "F1"
     assert shown_key("f8", in_browser=True) == "F8"  # no browser keeps it
+
+
+@pytest.mark.parametrize("first", ["focus", "key"])
+async def test_in_a_browser_a_screen_opened_while_blurred_gets_the_focus_back(
+    make_app: Any, first: str
+) -> None:
+    """A screen composed while the page has not the focus gets no first focus from Textual,
+    which has then nothing to give the focus back to. That is how every browser page starts:
+    textual-serve's web driver says "blur" before the home page is composed, and the real
+    browser check (``make room-check``) found Enter doing nothing there. Once the page gets
+    the focus (``focus``), or the first key comes (``key``), the screen's first field has it,
+    as in a terminal. Here the screen is step 1, opened while blurred."""
+    app = make_app(browser=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: focused_id(pilot) == "creer-espace", "home's focus")
+        app.post_message(events.AppBlur())
+        await wait_until(pilot, lambda: not app.app_focus, "blurred")
+        app.navigator.open(to.Registration())
+        await wait_until(pilot, lambda: isinstance(app.screen, IdentityScreen), "step 1")
+        await pilot.pause()
+        assert app.focused is None
+        if first == "focus":
+            app.post_message(events.AppFocus())
+            await wait_until(pilot, lambda: focused_id(pilot) == "nir", "the first field")
+        await pilot.press("1", "8")
+        await wait_until(pilot, lambda: app.screen.query_one("#nir", Input).value == "18",
+                         "the keys in the first field")
+        assert focused_id(pilot) == "nir"
