@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-pg check lint typecheck contracts unit e2e screenshots snapshots-update bench fuzz browser-check clean
+.PHONY: help run demo test test-pg check lint typecheck contracts unit e2e screenshots snapshots-update bench fuzz browser-check room-check clean
 
 help:
 	@echo "make run          installe puis lance ensap-tui sur sa base par défaut"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench        mesures de performance (BENCHMARKS.md)"
 	@echo "make fuzz         longues campagnes Hypothesis"
 	@echo "make browser-check  capture de la vue navigateur (screenshots/navigateur.png)"
+	@echo "make room-check   deux postes de la salle de formation dans Chromium (screenshots/salle-poste-*.png)"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ensap-tui demande Python 3.11 ou plus récent")'
@@ -84,6 +85,12 @@ fuzz: $(DEV_STAMP)
 # Chromium (Debian's `chromium`, installed with apt-get when absent).
 browser-check: $(DEV_STAMP)
 	$(BIN)/python scripts/browser_check.py
+
+# The training room in headless Chromium: two postes join `ensap-tui salle` through the join
+# page, one registers and activates its space, the other's mailbox stays empty, the board shows
+# both; writes screenshots/salle-poste-a.png and -b.png (scripts/room_check.py, docs/TESTING.md).
+room-check: $(DEV_STAMP)
+	$(BIN)/python scripts/room_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
