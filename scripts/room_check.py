@@ -581,7 +581,9 @@ def chromium_command(chromium: str, profile: Path) -> list[str]:
     return [
         chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", "--disable-renderer-backgrounding",
+        "--disable-sync", "--hide-scrollbars",
+        # A container's small /dev/shm (CI) would make the renderers crash.
+        "--disable-dev-shm-usage", "--disable-renderer-backgrounding",
         "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
         f"--user-data-dir={profile}", "--remote-debugging-address=127.0.0.1",
         # Driven over the DevTools protocol, on a port of its choosing (written to the profile).
