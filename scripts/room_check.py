@@ -13,8 +13,9 @@ on «Rejoindre la salle». Then, with keys typed into each page's terminal:
   mail;
 - poste A opens its mailbox and finds its mail (the pictures of both mailboxes are taken
   then), follows its link: its space is active;
-- the board of the room (``services.room.board``, what the trainer's board reads) lists both
-  postes, connected, A's space «actif» and B's «aucun espace».
+- the board of the room (``services.room.board``, what the trainer's board reads, then the
+  trainer's board app itself under Textual's Pilot) lists both postes, connected, A's space
+  «actif» and B's «aucun espace».
 
 Each page's screen is read from xterm.js's buffer (see :data:`HOOK`); every wait is for a text
 or a change on that screen, bounded. Pictures of both pages are written (``salle-poste-a.png``
@@ -552,17 +553,67 @@ def board_problem(rows: list[dict[str, Any]]) -> str | None:
 
 async def board_shows_both(db: Path, code: str, report: dict[str, Any]) -> None:
     """Reads the board until it shows both postes as they are (a poste reports its screen
-    with its next heartbeat), or fails once :data:`WAIT_SECONDS` have passed."""
+    with its next heartbeat), or fails once :data:`WAIT_SECONDS` have passed; then the
+    trainer's board itself shows them so too."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         rows = await asyncio.to_thread(board_rows, db, code)
         report["tableau"] = rows
         problem = board_problem(rows)
         if problem is None:
-            return
+            break
         if time.monotonic() > deadline:
             raise CheckFailed(problem)
         await asyncio.sleep(POLL_SECONDS * 5)
+    report["tableau_du_formateur"] = await board_app_lines(db)
+
+
+#: The columns of the trainer's board read here (``#postes``, docs/TESTING.md).
+BOARD_COLUMNS = ("poste", "connecte", "ecran", "espace")
+
+
+async def board_app_lines(db: Path) -> list[dict[str, str]]:
+    """The lines of the trainer's board (its app, under Textual's Pilot, on the room's
+    database) once they show Amélie's space active and Bruno's none, both connected."""
+    from textual.widgets import DataTable
+
+    from ensap_tui.bootstrap import Settings
+    from ensap_tui.ui.app import create_app
+
+    app = create_app(db, settings=Settings(use_keyring=False), board_room=1)
+    lines: list[dict[str, str]] = []
+
+    def read() -> list[dict[str, str]]:
+        found = app.screen.query("#postes")
+        if not found:
+            return []
+        table: DataTable[Any] = found.first(DataTable)
+        return [
+            {column: str(getattr(value := table.get_cell(row, column), "plain", value))
+             for column in BOARD_COLUMNS}
+            for row in table.rows
+        ]
+
+    def shown() -> bool:
+        if len(lines) != 2:
+            return False
+        amelie, bruno = lines
+        return (
+            "Amélie" in amelie["poste"] and amelie["espace"] == "actif"
+            and "Bruno" in bruno["poste"] and bruno["espace"] == "aucun espace"
+            and amelie["connecte"] == bruno["connecte"] == "● oui"
+        )
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            lines = read()
+            if shown():
+                return lines
+            if time.monotonic() > deadline:
+                raise CheckFailed(f"le tableau du formateur ne montre pas les deux postes\u00a0: "
+                                  f"{lines}")
+            await pilot.pause(POLL_SECONDS * 2)
 
 
 def wait_for_code(process: subprocess.Popen[bytes], out: Path, err: Path) -> str:

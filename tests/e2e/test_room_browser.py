@@ -2,8 +2,9 @@
 room-check``) runs as a real program. It serves ``ensap-tui salle`` on 127.0.0.1 and drives
 headless Chromium over its DevTools protocol: two browser contexts (two machines of the room)
 join through the join page; A registers in the wizard, B's mailbox does not show A's mail, A's
-mail is in A's mailbox and its link activates A's space, and the room's board shows both postes
-connected, A's space active. It stops Chromium and the room by their process ids and writes
+mail is in A's mailbox and its link activates A's space, and the room's board (the services'
+reading, then the trainer's board app under Pilot) shows both postes connected, A's space
+active. It stops Chromium and the room by their process ids and writes
 what it found to a JSON report, read here."""
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ def test_two_postes_in_headless_chromium(tmp_path: Path, chromium: str) -> None:
         "Bruno", "aucun espace", True
     )
     assert bruno["ecran"] == "Boîte de réception"
+    # The trainer's board itself (its app under Pilot on the room's database) says the same.
+    assert [(line["poste"], line["connecte"], line["espace"])
+            for line in report["tableau_du_formateur"]] == [
+        ("Amélie", "● oui", "actif"), ("Bruno", "● oui", "aucun espace")
+    ]
     # The keys a browser leaves to the page reach the app; the check also says whether the
     # terminal's keys (F1, Ctrl+P, F6) came through this headless Chromium.
     keys = report["touches"]
