@@ -44,6 +44,8 @@ _REFUSED_LOGIN = (
     "pg_hba.conf",
     "authentification",
 )
+#: libpq's own words (never the server's) when the server asks for a password it was not given.
+_NO_PASSWORD = "no password supplied"
 _NO_DATABASE = ('database "', "base de données")
 _UNREACHABLE = (
     "connection refused",
@@ -71,6 +73,8 @@ def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
                 f"(createdb {url.dbname}) ou corrigez l'adresse «\u00a0{url.masked}\u00a0»."
             )
         return _refused_login(url, where)
+    if _NO_PASSWORD in text:
+        return _no_password(url, where)
     if any(word in text for word in _REFUSED_LOGIN):
         return _refused_login(url, where)
     if any(word in text for word in _UNREACHABLE):
@@ -82,6 +86,21 @@ def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
     return StoreError(
         f"Impossible de se connecter à {where} (détail technique\u00a0: "
         f"{url.scrub(str(error)).strip()})."
+    )
+
+
+def _no_password(url: PostgresUrl, where: str) -> StoreError:
+    """The server asks for a password and none was given (none in the URL, no line of
+    ~/.pgpass for this server, port, base and user, or a ~/.pgpass others may read, which
+    libpq ignores): the first opening of a new poste, so say what to write."""
+    user = url.user or "UTILISATEUR"
+    who = f"l'utilisateur «\u00a0{url.user}\u00a0»" if url.user else "cet utilisateur"
+    line = f"{url.host or 'localhost'}:{url.port}:{url.dbname}:{user}:MOTDEPASSE"
+    return StoreError(
+        f"Aucun mot de passe pour {who} de la base «\u00a0{url.dbname}\u00a0» sur {where}"
+        f"\u00a0: ajoutez à ~/.pgpass la ligne {line} (le fichier lisible par vous seul\u00a0: "
+        "chmod 600 ~/.pgpass), ou vérifiez que celle qui y figure nomme bien ce serveur, ce "
+        "port, cette base et cet utilisateur."
     )
 
 

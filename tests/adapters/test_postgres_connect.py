@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -65,6 +66,27 @@ def test_a_wrong_password_is_a_refused_login(pg_url: PostgresUrl) -> None:
         f"l'utilisateur «\u00a0{url.user}\u00a0»"
     )
     assert "not-the-password" not in message
+
+
+def test_no_password_found_says_which_pgpass_line_is_missing(
+        pg_url: PostgresUrl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first opening of a new poste, its ~/.pgpass not written yet (or naming another
+    base): what to add, rather than «mot de passe incorrect» for a password never sent."""
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{pg_url.host}:{pg_url.port}:une_autre_base:{pg_url.user}:x\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    url = parse_postgres_url(
+        f"postgresql://{pg_url.user}@{pg_url.host}:{pg_url.port}/{pg_url.dbname}")
+    with pytest.raises(StoreError) as caught:
+        connect(url, lock_timeout_ms=1000)
+    message = str(caught.value)
+    assert message.startswith(
+        f"Aucun mot de passe pour l'utilisateur «\u00a0{url.user}\u00a0» de la base "
+        f"«\u00a0{url.dbname}\u00a0» sur le serveur PostgreSQL «\u00a0{url.server}\u00a0»"
+    ), message
+    assert f"{url.host}:{url.port}:{url.dbname}:{url.user}:MOTDEPASSE" in message
+    assert "chmod 600 ~/.pgpass" in message
 
 
 def test_a_missing_database_is_named(pg_url: PostgresUrl) -> None:
