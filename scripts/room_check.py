@@ -9,7 +9,7 @@ on «Rejoindre la salle». Then, with keys typed into each page's terminal:
 
 - poste A creates a space in the four steps of the wizard;
 - poste B checks which of the app's keys the browser lets through (F1, Ctrl+G, Ctrl+P, F6,
-  F3), opens «Boîte de réception (simulée)» from the command palette (Ctrl+O) and finds no
+  F3, F7, F4), opens «Boîte de réception (simulée)» from the command palette (Ctrl+O) and finds no
   mail;
 - poste A opens its mailbox and finds its mail (the pictures of both mailboxes are taken
   then), follows its link: its space is active;
@@ -136,7 +136,9 @@ KEYS: dict[str, tuple[str, str, int]] = {
     "Escape": ("Escape", "Escape", 27),
     "F1": ("F1", "F1", 112),
     "F3": ("F3", "F3", 114),
+    "F4": ("F4", "F4", 115),
     "F6": ("F6", "F6", 117),
+    "F7": ("F7", "F7", 118),
     "F8": ("F8", "F8", 119),
 }
 CTRL = 2  # Input.dispatchKeyEvent's modifier bit
@@ -437,33 +439,51 @@ def palette_choices(screen: str) -> list[str]:
     return []
 
 
-async def poste_clock(page: Page) -> datetime:
+async def poste_clock(page: Page) -> datetime | None:
+    """The poste's clock in the header line; None while the line is not drawn whole (the
+    screen may be read between two writes of a frame)."""
     found = _CLOCK.search(await page.screen())
     if found is None:
-        raise CheckFailed(f"poste {page.name} : l'horloge du poste n'est pas dans l'en-tête.")
+        return None
     return datetime.strptime(found.group(1), "%d/%m/%Y %H:%M")
 
 
-async def clock_key_reaches_app(page: Page, label: str, key: str) -> bool:
-    """Presses a key that moves the poste's clock 1 hour on (F6, or F3 in a browser); whether
-    the header's clock moved before :data:`KEPT_KEY_SECONDS`, then F8 (the room's time) and a
-    wait until it is back."""
-    before = await poste_clock(page)
+async def header_clock(page: Page) -> datetime:
+    """The poste's clock, once the header line shows it."""
+    shown: datetime | None = None
+
+    async def drawn() -> bool:
+        nonlocal shown
+        shown = await poste_clock(page)
+        return shown is not None
+
+    await page.until(drawn, "l'horloge du poste dans l'en-tête")
+    assert shown is not None
+    return shown
+
+
+async def clock_key_reaches_app(page: Page, key: str, hours: int) -> bool:
+    """Presses a key that moves the poste's clock ``hours`` on (F6 or F7, F3 or F4 in a
+    browser); whether the header's clock moved so before :data:`KEPT_KEY_SECONDS` (recorded
+    in :attr:`Page.keys_seen`), then F8 (the room's time) and a wait until it is back."""
+    before = await header_clock(page)
     await page.press(key)
 
     async def moved() -> bool:
-        return await poste_clock(page) - before >= timedelta(minutes=59)
+        now = await poste_clock(page)
+        return now is not None and now - before >= timedelta(hours=hours, minutes=-1)
 
     try:
-        await page.until(moved, f"l'horloge + 1 h ({label})", KEPT_KEY_SECONDS)
+        await page.until(moved, f"l'horloge + {hours}\u00a0h ({key})", KEPT_KEY_SECONDS)
     except CheckFailed:
-        page.keys_seen[label] = False
+        page.keys_seen[key] = False
         return False
-    page.keys_seen[label] = True
+    page.keys_seen[key] = True
     await page.press("F8")
 
     async def back() -> bool:
-        return await poste_clock(page) - before < timedelta(minutes=30)
+        now = await poste_clock(page)
+        return now is not None and now - before < timedelta(minutes=30)
 
     await page.until(back, "le retour à l'heure de la salle (F8)")
     return True
@@ -471,8 +491,8 @@ async def clock_key_reaches_app(page: Page, label: str, key: str) -> bool:
 
 async def keys_of_b(b: Page) -> None:
     """Which of the app's keys reach it in this browser: F1 and Ctrl+G (help), Ctrl+P (the
-    palette, the terminal's key), F6 and F3 (the poste's clock + 1 h). Each opened thing is
-    closed with Escape, the clock put back with F8."""
+    palette, the terminal's key), F6 and F3 (the poste's clock + 1 h), F7 and F4 (+ 24 h).
+    Each opened thing is closed with Escape, the clock put back with F8."""
     for label, key, modifiers, shows in (
         ("F1", "F1", 0, HELP_HOME),
         ("Ctrl+G", "g", CTRL, HELP_HOME),
@@ -481,9 +501,9 @@ async def keys_of_b(b: Page) -> None:
         if await b.key_reaches_app(label, key, modifiers, shows):
             await b.press("Escape")
             await b.wait_gone(shows)
-    for label in ("F6", "F3"):
-        await clock_key_reaches_app(b, label, label)
-    for label in ("Ctrl+G", "F3"):
+    for key, hours in (("F6", 1), ("F3", 1), ("F7", 24), ("F4", 24)):
+        await clock_key_reaches_app(b, key, hours)
+    for label in ("Ctrl+G", "F3", "F4"):
         if not b.keys_seen[label]:
             raise CheckFailed(f"poste B : {label}, une touche du navigateur, n'atteint pas le "
                               "simulateur.")

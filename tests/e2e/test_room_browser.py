@@ -71,9 +71,9 @@ def test_two_postes_in_headless_chromium(tmp_path: Path, chromium: str) -> None:
         ("Amélie", "● oui", "actif"), ("Bruno", "● oui", "aucun espace")
     ]
     # The keys a browser leaves to the page reach the app; the check also says whether the
-    # terminal's keys (F1, Ctrl+P, F6) came through this headless Chromium.
+    # terminal's keys (F1, Ctrl+P, F6, F7) came through this headless Chromium.
     keys = report["touches"]
-    assert keys["Ctrl+G"] and keys["Ctrl+O"] and keys["F3"], keys
-    assert {"F1", "Ctrl+P", "F6"} <= set(keys)
+    assert keys["Ctrl+G"] and keys["Ctrl+O"] and keys["F3"] and keys["F4"], keys
+    assert {"F1", "Ctrl+P", "F6", "F7"} <= set(keys)
     for name in ("salle-poste-a.png", "salle-poste-b.png"):
         assert (pictures / name).read_bytes().startswith(b"\x89PNG"), name
