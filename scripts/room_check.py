@@ -129,6 +129,14 @@ EDGES = """(() => {
   return rows.join("\\n");
 })()"""
 
+#: The screen's last row: the footer, the keys of what has the focus.
+FOOTER = """(() => {
+  const terminal = window.__salleCheck.terminal;
+  const buffer = terminal.buffer.active;
+  const line = buffer.getLine(buffer.viewportY + terminal.rows - 1);
+  return line ? line.translateToString(true) : "";
+})()"""
+
 #: Keys as Chromium's input events name them: (key, code, Windows virtual key code).
 KEYS: dict[str, tuple[str, str, int]] = {
     "Enter": ("Enter", "Enter", 13),
@@ -262,7 +270,7 @@ class Page:
         """A key that moves the focus, then a wait until the focus has moved: Textual moves it
         once the key has bubbled up to the app's binding, so keys typed before that would
         still reach the field being left."""
-        before = await self.evaluate(EDGES)
+        before = await self.settled(EDGES)
         await self.press(key, modifiers)
 
         async def moved() -> bool:
@@ -270,15 +278,28 @@ class Page:
 
         await self.until(moved, f"le déplacement du focus ({key})")
 
+    async def settled(self, expression: str) -> Any:
+        """``expression``'s value once two readings in a row agree: the page's terminal may be
+        read between two writes of one frame, and a value taken as the "before" of a wait
+        must be a whole frame's."""
+        previous = await self.evaluate(expression)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            current = await self.evaluate(expression)
+            if current == previous or time.monotonic() > deadline:
+                return current
+            previous = current
+
     async def footer(self) -> str:
         """The screen's last row: the keys of what has the focus."""
-        return (await self.screen()).rsplit("\n", 1)[-1]
+        return str(await self.evaluate(FOOTER))
 
     async def choose(self, value: str) -> None:
         """Opens the focused drop-down list, types ``value`` to find it and picks it. The
         footer says when the list is open (its key «Échap Fermer la liste», partly hidden by
         the list) and when it is closed again (as before)."""
-        closed = await self.footer()
+        closed = str(await self.settled(FOOTER))
         await self.press("Enter")
 
         async def opened() -> bool:
