@@ -214,11 +214,29 @@ def _schema_state(conn: psycopg.Connection[tuple[object, ...]]) -> tuple[int | N
     return (-1 if found is None else int(str(found[0]))), True
 
 
+def refuse_other_encoding(url: PostgresUrl, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Refuses a database whose encoding is not UTF-8. ``createdb`` copies the encoding of
+    ``template1``, which is SQL_ASCII on a server set up under the C locale (a bare Debian
+    machine): there psycopg reads text back as bytes (every account would read as damaged),
+    and in LATIN1 an accented name of another alphabet cannot even be written."""
+    encoding = conn.info.parameter_status("server_encoding") or ""
+    if encoding.upper() == "UTF8":
+        return
+    raise StoreError(
+        f"La base «\u00a0{url.masked}\u00a0» n'est pas en UTF-8 (son encodage est "
+        f"«\u00a0{encoding or 'inconnu'}\u00a0»)\u00a0: ensap-tui ne pourrait pas y lire ni y "
+        "écrire les noms accentués. Créez-la en UTF-8 (createdb --encoding UTF8 --locale "
+        f"C.UTF-8 --template template0 --owner {url.user or 'UTILISATEUR'} {url.dbname}) ou "
+        "indiquez une autre base."
+    )
+
+
 def prepare_schema(url: PostgresUrl, conn: psycopg.Connection[tuple[object, ...]]) -> bool:
-    """Checks that the database is an ensap-tui one (or empty), refuses a schema newer than
-    the code, and migrates an older one under the write lock (two programs starting at once
-    migrate once). Returns True when this call created the schema. Raises
+    """Checks that the database is in UTF-8 and an ensap-tui one (or empty), refuses a schema
+    newer than the code, and migrates an older one under the write lock (two programs
+    starting at once migrate once). Returns True when this call created the schema. Raises
     :class:`StoreError` / :class:`StoreBusyError` in French."""
+    refuse_other_encoding(url, conn)
     try:
         version, has_tables = _schema_state(conn)
         if version is None and has_tables:

@@ -12,6 +12,7 @@ from ensap_tui.adapters import pg_migrations
 from ensap_tui.adapters.database_url import PostgresUrl, parse_postgres_url
 from ensap_tui.adapters.postgres_store import connect, prepare_schema
 from ensap_tui.services.ports import StoreError
+from tests.support.postgres import DATABASE_PREFIX, database_url, drop_database
 
 PASSWORD_SHOWN = "***"
 
@@ -147,3 +148,34 @@ def test_the_event_log_is_append_only(pg_url: PostgresUrl) -> None:
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
         assert conn.execute("SELECT kind FROM events").fetchall() == [("x",)]
+
+
+@pytest.mark.parametrize("encoding", ["SQL_ASCII", "LATIN1"])
+def test_a_database_not_in_utf8_is_refused_before_anything_is_written(
+        postgres_server: str, encoding: str) -> None:
+    """``createdb`` on a server set up under the C locale makes SQL_ASCII databases: psycopg
+    would read every text back as bytes (each account «endommagé»), and LATIN1 cannot hold
+    every name. Refused with the command that makes a right one, and left empty."""
+    name = f"{DATABASE_PREFIX}{encoding.lower()}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING '{encoding}' "
+            "LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    try:
+        url = parse_postgres_url(database_url(postgres_server, name))
+        with pytest.raises(StoreError) as caught:
+            _open(url)
+        message = str(caught.value)
+        assert message.startswith(f"La base «\u00a0{url.masked}\u00a0» n'est pas en UTF-8")
+        assert f"(son encodage est «\u00a0{encoding}\u00a0»)" in message
+        assert f"--template template0 --owner {url.user} {name})" in message
+        assert str(url.password) not in message
+        with psycopg.connect(url.url) as conn:
+            tables = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchone()
+        assert tables == (0,)
+    finally:
+        drop_database(postgres_server, name)
