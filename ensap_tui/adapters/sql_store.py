@@ -1164,6 +1164,15 @@ class SqlTx:
         ).fetchone()
         return None if row is None else _account(row)
 
+    def space_clock_offset(self, nir: str) -> int | None:
+        row = self._q(
+            "SELECT r.clock_offset_seconds + p.clock_offset_seconds FROM accounts a "
+            "JOIN postes p ON p.id = a.poste_id JOIN rooms r ON r.id = p.room_id "
+            "WHERE a.nir = ?",
+            (nir,),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def last_event_of_poste(self, poste_id: int) -> Event | None:
         """The poste's event written last (the order of writing: each poste has its own
         clock, so ``at`` does not order the room's events)."""

@@ -6,6 +6,8 @@ ones. Following an expired link purges the pending registration so the procedure
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ensap_tui.domain import links, nir
 from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events
@@ -15,12 +17,24 @@ from ensap_tui.services.registration import purge_if_expired, send_activation
 
 
 class ActivationService:
-    """Following activation links, and re-sending them (help desk)."""
+    """Following activation links, and re-sending them (help desk).
 
-    def __init__(self, store: Store, clock: Clock, tokens: TokenSource | None = None) -> None:
+    ``real_clock`` is the real time under any offset (``Services.real_clock``): in a training
+    room, a link re-sent to a poste's space is dated on that poste's clock (the real time plus
+    its room's and its own offsets), whichever poste or console re-sends it, so that it is
+    valid 24 hours on the clock of the trainee who follows it."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        tokens: TokenSource | None = None,
+        real_clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._tokens = tokens
+        self._real_clock = real_clock or clock
 
     def activate(self, link_text: str) -> ActivationOutcome:
         """Activates the space the link belongs to.
@@ -67,7 +81,11 @@ class ActivationService:
             account = tx.account_by_nir(compact)
             if account is None or account.status is not AccountStatus.PENDING:
                 return False
-            send_activation(tx, account.id, compact, account.contacts.email, token, now)
+            # The link is the space's: dated on the clock of the poste it was created from.
+            offset = tx.space_clock_offset(compact)
+            issued = now if offset is None else (
+                self._real_clock.now() + timedelta(seconds=offset))
+            send_activation(tx, account.id, compact, account.contacts.email, token, issued)
             tx.add_event(
                 Event(at=now, kind=events.ACTIVATION_SENT, nir=compact, actor=actor,
                       detail="nouveau lien d'activation envoyé")

@@ -123,7 +123,8 @@ class Services:
         from ensap_tui.services.activation import ActivationService
 
         return self._service(
-            "activation", lambda: ActivationService(self.store, self.clock, self._tokens)
+            "activation",
+            lambda: ActivationService(self.store, self.clock, self._tokens, self.real_clock),
         )
 
     @property

@@ -131,6 +131,21 @@ def test_the_poste_clock_is_the_rooms_offset_plus_its_own(store: Any,
     assert store.peek_poste_clock(b + 100) is None
 
 
+def test_a_spaces_clock_is_that_of_the_poste_it_was_created_from(
+    store: Store, clock: FixedClock
+) -> None:
+    room, a, _b = room_with_two_postes(store, clock)
+    with store.write() as tx:
+        tx.insert_account(replace(new_account(NIR_A, at=clock.now()), poste_id=a))
+        tx.insert_account(new_account(NIR_B, "MARTIN", at=clock.now()))  # outside the room
+        tx.set_room_clock_offset(room, 3600)
+        tx.set_poste_clock_offset(a, 86400)
+    with store.read() as tx:
+        assert tx.space_clock_offset(NIR_A) == 86400 + 3600
+        assert tx.space_clock_offset(NIR_B) is None
+        assert tx.space_clock_offset("299999999999999") is None
+
+
 def test_a_space_mail_and_event_belong_to_the_poste(store: Store,
                                                     clock: FixedClock) -> None:
     room, a, b = room_with_two_postes(store, clock)

@@ -89,6 +89,30 @@ def test_the_help_desk_of_any_poste_sees_every_space_and_its_mail_reaches_the_sp
     assert at_a.activation.activate(newest) is ActivationOutcome.ACTIVATED
 
 
+def test_a_link_resent_to_a_postes_space_is_valid_24_hours_on_that_postes_clock(
+    opened: Opener, clock: FixedClock
+) -> None:
+    # Camille lets her link expire on her own clock, then calls the help desk: Léo at his
+    # poste (his clock a day behind hers), or the trainer's console outside the room.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_a.room.move_poste_clock(a.id, timedelta(hours=25), actor="")
+    trainer.room.move_room_clock(a.room_id, timedelta(hours=1))
+    for helper, agent in ((at_b, "Léo"), (trainer, "martin")):
+        helper.assistance.resend_activation(NIR, agent)
+        newest = at_a.mailbox.messages()[0]
+        assert newest.sent_at == T0 + timedelta(hours=26)  # Camille's clock, not the sender's
+    clock.advance(timedelta(hours=23, minutes=59))
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    # The journal keeps the time of who acted (the trainer's console: the real time).
+    resent = [e for e in trainer.room.room_events(a.room_id)
+              if e.kind == kinds.ACTIVATION_SENT]
+    assert [(e.actor, e.at) for e in resent] == [
+        ("martin", T0), ("Léo", T0 + timedelta(hours=1))]
+
+
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
     opened: Opener,
 ) -> None:
