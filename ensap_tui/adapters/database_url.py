@@ -32,7 +32,8 @@ class DatabaseUrlError(ValueError):
 class PostgresUrl:
     """A checked ``postgresql://user[:password]@host[:port]/name[?options]`` URL."""
 
-    #: The URL as given, password included: for the driver only, never shown.
+    #: The URL as given, password included (before ``@`` or as ``?password=``): for the
+    #: driver only, never shown.
     url: str = ""
     host: str = ""
     port: int = 5432
@@ -71,12 +72,35 @@ def mask_url(text: str) -> str:
     except ValueError:
         # Unreadable: show the scheme only, rather than risk printing a password.
         return text.partition("://")[0] + "://" + PASSWORD_MASK
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    if not at or ":" not in userinfo:
+    netloc = parts.netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        netloc = f"{userinfo.partition(':')[0]}:{PASSWORD_MASK}@{hostport}"
+    query = "&".join(
+        f"{name}={PASSWORD_MASK}" if _is_secret_option(name) else f"{name}{sep}{value}"
+        for name, sep, value in (each.partition("=") for each in parts.query.split("&"))
+    )
+    if netloc == parts.netloc and query == parts.query:
         return text
-    user = userinfo.partition(":")[0]
-    netloc = f"{user}:{PASSWORD_MASK}@{hostport}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+#: The options of a URL's query that libpq takes as passwords (``?password=…`` is the same
+#: as the password before ``@``).
+_SECRET_OPTIONS = ("password", "sslpassword")
+
+
+def _is_secret_option(name: str) -> bool:
+    return unquote(name).strip().lower() in _SECRET_OPTIONS
+
+
+def _query_password(query: str) -> str | None:
+    """The value of a ``password=`` option of a URL's query, if any (libpq's last one)."""
+    found = None
+    for name, _sep, value in (each.partition("=") for each in query.split("&")):
+        if unquote(name).strip().lower() == "password":
+            found = unquote(value)
+    return found
 
 
 def parse_postgres_url(text: str) -> PostgresUrl:
@@ -115,5 +139,8 @@ def parse_postgres_url(text: str) -> PostgresUrl:
         port=port or 5432,
         dbname=dbname,
         user=unquote(parts.username or ""),
-        password=None if parts.password is None else unquote(parts.password),
+        password=(
+            unquote(parts.password) if parts.password is not None
+            else _query_password(parts.query)
+        ),
     )

@@ -50,6 +50,20 @@ def test_the_password_is_masked_in_every_form_shown() -> None:
     assert mask_url("a/path.sqlite3") == "a/path.sqlite3"
 
 
+def test_a_password_given_as_an_option_of_the_url_is_masked_too() -> None:
+    """libpq takes ``?password=`` (and ``sslpassword=``, a client key's) as a password."""
+    text = "postgresql://camille@db.example/ensap?sslmode=require&password=Top%26Secret&sslpassword=K3y"
+    url = parse_postgres_url(text)
+    assert url.password == "Top&Secret"
+    assert url.masked == (
+        "postgresql://camille@db.example/ensap?sslmode=require&password=***&sslpassword=***"
+    )
+    assert "Secret" not in repr(url) and "K3y" not in url.masked
+    assert url.scrub("failed with Top&Secret") == "failed with ***"
+    assert mask_url("postgresql://h/db?PASSWORD=x") == "postgresql://h/db?PASSWORD=***"
+    assert mask_url("postgresql://h/db?sslmode=require") == "postgresql://h/db?sslmode=require"
+
+
 @pytest.mark.parametrize(
     ("text", "why"),
     [
