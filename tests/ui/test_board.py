@@ -27,6 +27,7 @@ from ensap_tui.ui.screens.board import (
     POSTE_COLUMNS,
     BoardScreen,
     column_widths,
+    of_poste,
     offset_text,
     screen_text,
 )
@@ -221,6 +222,25 @@ async def test_relancer_lets_the_poste_start_again(
         )
         await click(pilot, "#relancer-poste")
         assert services.room.poste(camille.id).generation == 2
+        # «de» is elided before a vowel.
+        join(services, room, "Émile")
+        await wait_until(pilot, lambda: len(rows(app)) == 2)
+        await on_row(pilot, 1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert notices(app)[-1] == (
+            "Poste d'Émile relancé\u00a0: son application revient à l'accueil."
+        )
+
+
+@pytest.mark.parametrize(
+    ("first_name", "words"),
+    [("Bruno", "poste de Bruno"), ("Amélie", "poste d'Amélie"), ("Émile", "poste d'Émile"),
+     ("inès", "poste d'inès"), ("Yann", "poste de Yann"), ("Hugues", "poste de Hugues")],
+)
+def test_of_poste_elides_de_before_a_vowel(first_name: str, words: str) -> None:
+    assert of_poste(first_name) == words
+    assert of_poste(first_name, capital=True) == "P" + words[1:]
 
 
 async def test_reinitialiser_asks_first_then_erases_the_postes_space(

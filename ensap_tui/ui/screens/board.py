@@ -4,6 +4,7 @@ second from the shared database, and the trainer's actions on one poste or on th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -137,6 +138,15 @@ def count_text(rows: Sequence[PosteRow]) -> str:
     postes = "1 poste" if joined == 1 else f"{joined} postes"
     online = f"{connected} connecté" + ("s" if connected > 1 else "")
     return f"{postes}, {online}"
+
+
+def of_poste(first_name: str, *, capital: bool = False) -> str:
+    """``"poste de Bruno"``, ``"poste d'Amélie"`` («Poste …» with ``capital``): «de» elided
+    before a vowel, as French writes it (an initial «h» is left alone: «de Hugues» but
+    «d'Hélène», and no rule tells them apart)."""
+    base = unicodedata.normalize("NFD", first_name[:1])[:1].lower()
+    words = f"oste d'{first_name}" if base and base in "aeiou" else f"oste de {first_name}"
+    return ("P" if capital else "p") + words
 
 
 def last_event_text(row: PosteRow) -> str:
@@ -497,9 +507,9 @@ class BoardScreen(EnsapScreen):
         name = row.poste.first_name
         by = {"hour": ONE_HOUR, "day": ONE_DAY}.get(step)
         if by is None:
-            said = f"Poste de {name} : horloge remise à l'heure de la salle."
+            said = f"{of_poste(name, capital=True)} : horloge remise à l'heure de la salle."
         else:
-            said = f"Poste de {name} : horloge avancée {describe_step(by)}."
+            said = f"{of_poste(name, capital=True)} : horloge avancée {describe_step(by)}."
         self._act(partial(self.services.room.move_poste_clock, row.poste.id, by), said)
 
     def action_clock_key(self, step: str) -> None:
@@ -513,7 +523,8 @@ class BoardScreen(EnsapScreen):
             return
         self._act(
             partial(self.services.room.restart_poste, row.poste.id),
-            f"Poste de {row.poste.first_name} relancé : son application revient à l'accueil.",
+            f"{of_poste(row.poste.first_name, capital=True)} relancé : son application "
+            "revient à l'accueil.",
         )
 
     def action_reset_poste(self) -> None:
@@ -525,7 +536,7 @@ class BoardScreen(EnsapScreen):
             return
         poste_id, name = row.poste.id, row.poste.first_name
         question = (
-            f"Les espaces créés depuis le poste de {name}, ses courriels simulés et l'avance de "
+            f"Les espaces créés depuis le {of_poste(name)}, ses courriels simulés et l'avance de "
             "son horloge seront effacés, et son application reviendra à l'accueil. "
             "Le journal de la salle est conservé."
         )
@@ -534,12 +545,13 @@ class BoardScreen(EnsapScreen):
             if answer:
                 self._act(
                     partial(self.services.room.reset_poste, poste_id),
-                    f"Poste de {name} réinitialisé : il repart de l'accueil, sans espace.",
+                    f"{of_poste(name, capital=True)} réinitialisé : il repart de l'accueil, "
+                    "sans espace.",
                 )
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Réinitialiser le poste de {name} ?", question, confirm_label="Réinitialiser"
+                f"Réinitialiser le {of_poste(name)} ?", question, confirm_label="Réinitialiser"
             ),
             confirmed,
         )
