@@ -1,5 +1,6 @@
-"""The live checklist of password rules at every width, its colours after a theme change, and a
-password longer than its field."""
+"""The live checklist of password rules at every width, its colours after a theme change, what a
+change repaints (only a turned mark; the meter's bar and word), and a password longer than its
+field."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from datetime import date
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import Input
 
 from ensap_tui.domain.password import PersonalInfo, assess
 from ensap_tui.ui.registration import RegistrationDraft
 from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
+from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 
 from .registration_wizard import NIR, shown_text
 
@@ -29,7 +32,7 @@ class Host(App[None]):
         self.password = password
 
     def compose(self) -> ComposeResult:
-        yield RulesChecklist(assess(self.password, PERSON))
+        yield RulesChecklist(assess(self.password, PERSON).rules)
 
 
 async def test_the_rules_fill_two_columns_at_100_and_three_at_120() -> None:
@@ -100,3 +103,99 @@ async def test_a_password_longer_than_its_field_scrolls_to_keep_the_cursor_in_vi
         await pilot.press("home")
         await pilot.pause()
         assert field.scroll_offset.x == 0
+
+
+class Spied:
+    """The regions a widget asks Textual to repaint (``[]``: the whole widget)."""
+
+    def __init__(self, widget: Any) -> None:
+        self.calls: list[list[Region]] = []
+        refresh = widget.refresh
+
+        def spy(*regions: Region, **options: Any) -> Any:
+            self.calls.append(list(regions))
+            return refresh(*regions, **options)
+
+        widget.refresh = spy
+
+
+async def test_a_rule_that_turns_repaints_only_its_mark() -> None:
+    app = Host("tribord7")
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        checklist = app.query_one(RulesChecklist)
+        spied = Spied(checklist)
+        checklist.rules = assess("Tribord7", PERSON).rules  # «majuscules», «3 des 4 types»
+        await pilot.pause()
+        assert len(spied.calls) == 1
+        regions = spied.calls[0]
+        assert len(regions) == 2 and all(r.width == 2 and r.height == 1 for r in regions)
+        lines = shown_text(checklist).splitlines()
+        for region in regions:  # content coordinates: the padding of 2 comes first
+            mark = lines[region.y][2 + region.x]
+            assert mark == "✔"
+        text = shown_text(checklist)
+        assert "✔ majuscules" in text and "✔ 3 des 4 types" in text
+
+
+async def test_rules_and_a_level_set_again_in_the_same_states_repaint_nothing() -> None:
+    class Both(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RulesChecklist(assess("tribord7", PERSON).rules)
+            yield StrengthMeter("Faible")
+
+    app = Both()
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        checklist, meter = app.query_one(RulesChecklist), app.query_one(StrengthMeter)
+        spied_rules, spied_meter = Spied(checklist), Spied(meter)
+        checklist.rules = assess("tribord8", PERSON).rules  # new objects, the same states
+        meter.level = "Faible"
+        await pilot.pause()
+        assert spied_rules.calls == [] and spied_meter.calls == []
+
+
+async def test_a_new_level_repaints_the_bar_and_the_word_but_not_the_label() -> None:
+    class Meter(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StrengthMeter()
+
+    app = Meter()
+    async with app.run_test(size=(100, 5)) as pilot:
+        await pilot.pause()
+        meter = app.query_one(StrengthMeter)
+        assert shown_text(meter).endswith("—") and "█" not in shown_text(meter)
+        spied = Spied(meter)
+        meter.level = "Moyen"
+        await pilot.pause()
+        (region,) = spied.calls[0]
+        assert region.x == len("Niveau de sécurité   ") and region.right == meter.size.width
+        text = shown_text(meter)
+        assert text.startswith("Niveau de sécurité   ██") and text.endswith("Moyen")
+        assert meter.has_class("-moyen") and not meter.has_class("-fort")
+        meter.level = ""
+        await pilot.pause()
+        assert shown_text(meter).endswith("—") and not meter.has_class("-moyen")
+
+
+async def test_the_meter_takes_the_colours_of_a_new_theme() -> None:
+    class Meter(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StrengthMeter("Fort")
+
+    app = Meter()
+    async with app.run_test(size=(100, 5)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        meter = app.query_one(StrengthMeter)
+
+        def word_colour() -> object:
+            strip = meter.render_lines(Region(0, 0, meter.size.width, 1))[0]
+            word = next(segment for segment in strip if segment.text == "Fort")
+            assert word.style is not None
+            return word.style.color
+
+        dark = word_colour()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert word_colour() != dark

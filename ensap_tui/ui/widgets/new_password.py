@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Input, Static
 
-from ensap_tui.domain.password import Assessment, PersonalInfo, assess
+from ensap_tui.domain.password import Assessment, PersonalInfo, Rule, assess
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.password_field import PasswordField
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
@@ -36,9 +36,10 @@ class NewPassword(Vertical):
     What the password must not contain comes down reactively, as Textual's ``ProgressBar`` feeds
     its parts: the screen declares a ``personal`` reactive and binds it,
     ``NewPassword(...).data_bind(MyScreen.personal)``. The checklist and the meter are bound in
-    turn to :attr:`assessment` and :attr:`strength`, computed here while the key is being
-    processed (a watcher on the input's value, not its ``Changed`` message, which would often
-    reach us after the frame and cost a second one).
+    turn to :attr:`rules` and :attr:`level`, set here while the key is being processed (a
+    watcher on the input's value, not its ``Changed`` message, which would often reach us after
+    the frame and cost a second one). Each gets only what it shows, so a key that turns no rule
+    around and leaves the level as it was costs them nothing.
     """
 
     DEFAULT_CSS = """
@@ -52,11 +53,12 @@ class NewPassword(Vertical):
     """What the password must not contain (the person's name, birth date, NIR, e-mail), or
     ``None`` while it is not known."""
 
-    assessment: var[Assessment | None] = var(None, init=False)
-    """The current password's assessment, for the checklist (set from the first value on)."""
+    rules: var[tuple[Rule, ...]] = var((), init=False)
+    """The rules of the current password's assessment, in display order, for the checklist."""
 
-    strength: var[Assessment | None] = var(None, init=False)
-    """The same while something is typed, ``None`` while the input is empty, for the meter."""
+    level: var[str] = var("", init=False)
+    """The current password's level, for the meter: ``""`` while the input is empty, else
+    ``"Faible"``, ``"Moyen"`` or ``"Fort"``."""
 
     def __init__(
         self,
@@ -79,9 +81,9 @@ class NewPassword(Vertical):
         self._password = password
         self._confirmation = confirmation
         self.set_reactive(NewPassword.personal, personal)
-        assessment = assess(password, personal)
-        self.set_reactive(NewPassword.assessment, assessment)
-        self.set_reactive(NewPassword.strength, assessment if password else None)
+        self._assessment = assess(password, personal)
+        self.set_reactive(NewPassword.rules, self._assessment.rules)
+        self.set_reactive(NewPassword.level, self._assessment.level if password else "")
         self._input: Input | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,8 +96,8 @@ class NewPassword(Vertical):
             link = Content.from_markup(f"[@click={self._learn_more}]Pour en savoir plus.[/]")
             sentence = Content.assemble(self._rules_text, " ", link)
             yield Static(sentence, id="en-savoir-plus", classes="consigne")
-        yield RulesChecklist(self.assessment).data_bind(NewPassword.assessment)
-        yield StrengthMeter(self.strength).data_bind(assessment=NewPassword.strength)
+        yield RulesChecklist(self.rules).data_bind(NewPassword.rules)
+        yield StrengthMeter(self.level).data_bind(NewPassword.level)
         yield PasswordField(
             self._confirmation_label,
             input_id="confirmation-mot-de-passe",
@@ -106,6 +108,11 @@ class NewPassword(Vertical):
     def on_mount(self) -> None:
         self._input = self.query_one("#mot-de-passe", Input)
         self.watch(self._input, "value", self._set_assessment, init=False)
+
+    @property
+    def assessment(self) -> Assessment:
+        """The current password's assessment."""
+        return self._assessment
 
     @property
     def password(self) -> str:
@@ -121,6 +128,7 @@ class NewPassword(Vertical):
         self._set_assessment(self._input.value if self._input is not None else self._password)
 
     def _set_assessment(self, password: str) -> None:
-        assessment = assess(password, self.personal)
-        self.assessment = assessment
-        self.strength = assessment if password else None
+        assessment = self._assessment = assess(password, self.personal)
+        # Reactives: the checklist and the meter hear only of a change.
+        self.rules = assessment.rules
+        self.level = assessment.level if password else ""
