@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.geometry import Region
+from textual.geometry import Offset, Region
+from textual.selection import Selection
 from textual.widgets import Input
 
 from ensap_tui.domain.password import PersonalInfo, assess
@@ -199,3 +200,24 @@ async def test_the_meter_takes_the_colours_of_a_new_theme() -> None:
         app.theme = "textual-light"
         await pilot.pause()
         assert word_colour() != dark
+
+
+async def test_a_selection_in_the_meter_is_drawn_and_copies_what_it_shows() -> None:
+    class Meter(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StrengthMeter("Moyen")
+
+    app = Meter()
+    async with app.run_test(size=(100, 5)) as pilot:
+        await pilot.pause()
+        meter = app.query_one(StrengthMeter)
+        region = Region(0, 0, meter.size.width, 1)
+        before = meter.render_lines(region)[0]
+        app.screen.selections = {meter: Selection(Offset(0, 0), Offset(6, 0))}
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "Niveau"
+        selected = meter.render_lines(region)[0]
+        assert selected.text == before.text and list(selected) != list(before)
+        app.screen.selections = {}
+        await pilot.pause()
+        assert list(meter.render_lines(region)[0]) == list(before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import textwrap
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -25,7 +26,16 @@ _Line = tuple[_Piece, ...]
 #: A line before the rules' states are known: the index of the rule whose mark comes first
 #: (``None``: no mark), and the text that follows it.
 _Template = tuple[tuple[int | None, str], ...]
-_MARKS = {True: "✔ ", False: "✖ "}
+_MARKS = {True: "✔ ", False: "✖ "}  # two cells each
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The lines of a set of rules at a width, marks left out, and the (x, y) of each rule's
+    mark by its index."""
+
+    lines: list[_Template]
+    marks: dict[int, tuple[int, int]]
 
 
 class RulesChecklist(KeptLines, can_focus=False):
@@ -73,33 +83,27 @@ class RulesChecklist(KeptLines, can_focus=False):
         self.set_reactive(RulesChecklist.rules, None if rules is None else tuple(rules))
         self._strips: dict[_Line, Strip] = {}
         self._styles: dict[bool | None, Style] = {}
-        self._templates: dict[tuple[tuple[str, ...], int], list[_Template]] = {}
+        self._layouts: dict[tuple[tuple[str, ...], int], _Layout] = {}
+        self._shown: tuple[tuple[tuple[Rule, ...], int], list[_Line]] | None = None
 
     def watch_rules(
         self, previous: tuple[Rule, ...] | None, rules: tuple[Rule, ...] | None
     ) -> None:
-        if previous is None or rules is None:
+        if previous is None or rules is None or len(previous) != len(rules):
             self.refresh(layout=True)  # from nothing to the rules, or back: the height changes
             return
         width = self.content_size.width
-        before, after = self._lines(previous, width), self._lines(rules, width)
-        if len(before) != len(after):
+        layout = self._layout(previous, width)
+        if layout is not self._layout(rules, width):  # other labels (never while typing)
             self.refresh(layout=True)
             return
-        changed: list[Region] = []
-        for y, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old == new:
-                continue
-            if len(old) != len(new):
-                changed.append(Region(0, y, width, 1))
-                continue
-            x = 0
-            for (old_mark, old_text), (new_mark, new_text) in zip(old, new, strict=True):
-                cells = cell_len(new_text)
-                if (old_mark, old_text) != (new_mark, new_text):
-                    # Only the cells that differ (a mark) are repainted.
-                    changed.append(Region(x, y, max(cells, cell_len(old_text)), 1))
-                x += cells
+        # Only the cells that differ (the mark of a rule that turned) are repainted.
+        marks = layout.marks
+        changed = [
+            Region(*marks[index], 2, 1)
+            for index, (old, new) in enumerate(zip(previous, rules, strict=True))
+            if old.ok != new.ok
+        ]
         if changed:
             self.refresh(*changed)
 
@@ -119,13 +123,13 @@ class RulesChecklist(KeptLines, can_focus=False):
         rules, width = self.rules, self.content_size.width
         if rules is None or not width:
             return
-        for template in self._template(rules, width):
+        for template in self._layout(rules, width).lines:
             marked = sum(index is not None for index, _ in template)
             for oks in itertools.product((True, False), repeat=marked):
                 self._strip(_fill(template, iter(oks)))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 0 if self.rules is None else len(self._template(self.rules, width))
+        return 0 if self.rules is None else len(self._layout(self.rules, width).lines)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
@@ -156,22 +160,37 @@ class RulesChecklist(KeptLines, can_focus=False):
         return style
 
     def _lines(self, rules: tuple[Rule, ...], width: int) -> list[_Line]:
-        """The lines showing ``rules`` at ``width`` cells."""
-        return [
+        """The lines showing ``rules`` at ``width`` cells (the last ones kept: each line drawn
+        asks for them)."""
+        shown = self._shown
+        if shown is not None and shown[0] == (rules, width):
+            return shown[1]
+        lines = [
             _fill(template, (rules[index].ok for index, _ in template if index is not None))
-            for template in self._template(rules, width)
+            for template in self._layout(rules, width).lines
         ]
+        self._shown = ((rules, width), lines)
+        return lines
 
-    def _template(self, rules: tuple[Rule, ...], width: int) -> list[_Template]:
-        """The lines of ``rules`` at ``width`` cells, marks left out (they depend only on the
-        labels: kept for each set of labels and width)."""
+    def _layout(self, rules: tuple[Rule, ...], width: int) -> _Layout:
+        """The lines of ``rules`` at ``width`` cells, marks left out, and where each mark goes
+        (they depend only on the labels: kept for each set of labels and width)."""
         labels = tuple(rule.label for rule in rules)
-        templates = self._templates.get((labels, width))
-        if templates is None:
-            if len(self._templates) > 16:  # one set of labels, a few widths
-                self._templates.clear()
-            templates = self._templates[labels, width] = self._lay_out(labels, width)
-        return templates
+        layout = self._layouts.get((labels, width))
+        if layout is None:
+            if len(self._layouts) > 16:  # one set of labels, a few widths
+                self._layouts.clear()
+            lines = self._lay_out(labels, width)
+            marks: dict[int, tuple[int, int]] = {}
+            for y, template in enumerate(lines):
+                x = 0
+                for index, text in template:
+                    if index is not None:
+                        marks[index] = (x, y)
+                        x += 2
+                    x += cell_len(text)
+            layout = self._layouts[labels, width] = _Layout(lines, marks)
+        return layout
 
     def _lay_out(self, labels: tuple[str, ...], width: int) -> list[_Template]:
         if width < self.COLUMN_WIDTH:

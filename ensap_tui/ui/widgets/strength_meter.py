@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Region
 from textual.reactive import reactive
+from textual.selection import Selection
 from textual.strip import Strip
 
 from ensap_tui.ui.widgets.kept_lines import KeptLines
@@ -96,16 +97,21 @@ class StrengthMeter(KeptLines, can_focus=False):
         self.set_reactive(StrengthMeter.level, level)
         self._strips: dict[tuple[str, int], Strip] = {}
         self._styles: dict[str, Style] = {}
+        self._selected = False
 
     def watch_level(self, level: str) -> None:
         self._show_level(level)
         width = self.content_size.width
-        if width < _FITS or self.text_selection is not None:
+        if width < _FITS or self._selected:
             self.refresh()
         else:
             # The label stays: only the bar and the word are repainted.
             start = len(_LABEL) + 3
             self.refresh(Region(start, 0, width - start, 1))
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._selected = selection is not None
+        super().selection_updated(selection)
 
     def _show_level(self, level: str) -> None:
         # State classes for queries and tests only (update=False: no style depends on them,
@@ -144,7 +150,7 @@ class StrengthMeter(KeptLines, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        if width < _FITS or self.text_selection is not None:
+        if width < _FITS or self._selected:
             # Textual's own drawing of render(): it wraps a line too long for the width, and
             # draws a selection made with the mouse.
             return super().render_line(y)
