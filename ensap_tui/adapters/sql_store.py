@@ -282,16 +282,26 @@ class SqlStore(ABC, Generic[_C]):
     def _peek(self, sql: str, params: Any) -> list[Any]:
         """The rows of one statement on this thread's connection, without opening a store
         transaction: inside one it sees that transaction's state, outside it is a
-        one-statement read (fetched whole at once, so that no read snapshot stays open)."""
+        one-statement read (fetched whole at once, so that no read snapshot stays open).
+        Outside a transaction, a connection the server has closed since its last use (a
+        restart) is replaced once, as :meth:`_begun` replaces it: the demo's and a poste's
+        clocks peek before every operation."""
         if self._convert is not None:
             sql = self._convert(sql)
-        try:
-            conn: Any = self._connection()
-            rows: list[Any] = conn.execute(sql, params).fetchall()
-        except Exception as error:
-            self._raise_as_store_error(error)
-            raise
-        return rows
+        for attempt in (1, 2):
+            conn: Any = None
+            try:
+                conn = self._connection()
+                alone = self._reusable(conn)  # no transaction of this thread is open on it
+                rows: list[Any] = conn.execute(sql, params).fetchall()
+            except Exception as error:
+                if attempt == 1 and conn is not None and alone and not self._usable(conn):
+                    self._forget(conn)
+                    continue
+                self._raise_as_store_error(error)
+                raise
+            return rows
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def peek_meta(self, key: str) -> str | None:
         """One meta value, read as :meth:`_peek` reads: for a value read at any moment, even

@@ -84,6 +84,18 @@ def test_a_connection_the_server_ended_is_replaced(store: PostgresStore,
     assert store.peek_meta("après") == "2"
 
 
+def test_a_peek_after_the_server_ended_the_connection_is_made_on_a_new_one(
+        store: PostgresStore, postgres_url: str) -> None:
+    """The demo's and a poste's clocks peek before every operation: after a server restart
+    their first reading must not fail an operation that had nothing pending."""
+    with store.write() as tx:
+        tx.set_meta("avant", "1")
+    assert _terminate_store_connections(postgres_url) >= 1
+    assert store.peek_meta("avant") == "1"
+    with store.read() as tx:
+        assert tx.get_meta("avant") == "1"
+
+
 def test_a_connection_lost_inside_a_transaction_loses_only_that_transaction(
         store: PostgresStore, postgres_url: str) -> None:
     with pytest.raises(StoreError) as caught, store.write() as tx:
@@ -92,6 +104,19 @@ def test_a_connection_lost_inside_a_transaction_loses_only_that_transaction(
         tx.set_meta("perdu", "2")
     assert "La connexion au serveur PostgreSQL" in str(caught.value)
     assert "n'a pas été enregistrée" in str(caught.value)
+    with store.read() as tx:
+        assert tx.get_meta("perdu") is None
+
+
+def test_a_peek_inside_a_transaction_whose_connection_was_lost_is_not_made_elsewhere(
+        store: PostgresStore, postgres_url: str) -> None:
+    """Inside a transaction a peek reads that transaction's state: on a lost connection it
+    fails with the transaction, never quietly reading from another connection."""
+    with pytest.raises(StoreError) as caught, store.write() as tx:
+        tx.set_meta("perdu", "1")
+        _terminate_store_connections(postgres_url)
+        store.peek_meta("db_id")
+    assert "La connexion au serveur PostgreSQL" in str(caught.value)
     with store.read() as tx:
         assert tx.get_meta("perdu") is None
 
