@@ -6,6 +6,7 @@ the websocket with the cookie and read the poste's app, and stop the command by 
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import subprocess
 import sys
@@ -429,6 +430,49 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
         asyncio.run(scenario())
         [row] = services.room.board(room.id)
         assert row.poste.first_name == "Zoé"
+    finally:
+        services.close()
+
+
+def test_the_join_address_asked_again_or_an_unreadable_form_gets_the_join_page(
+    tmp_path: Path,
+) -> None:
+    """After a wrong code the address bar shows /rejoindre: Enter there leads back to the
+    room's page; a form that is not UTF-8 gets the join form and a French error, no 500."""
+    from ensap_tui.commands.salle_server import MSG_FORM_UNREADABLE, start_room_server
+
+    db = tmp_path / "ensap.sqlite3"
+    services = open_services(db, settings=Settings.for_tests())
+    room = services.room.open_room()
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+
+    async def scenario() -> None:
+        _server, runner = await start_room_server(HOST, port, db, room.id, services=services)
+        try:
+            status, _, headers = await get(f"{base}/rejoindre")
+            assert (status, headers["Location"]) == (303, "/")
+            timeout = aiohttp.ClientTimeout(total=60)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.post(
+                    f"{base}/rejoindre", data=f"code={room.code}&prenom=\xff\xfe".encode(
+                        "latin-1"),
+                    headers={"Origin": base,
+                             "Content-Type": "application/x-www-form-urlencoded"},
+                    allow_redirects=False,
+                ) as response,
+            ):
+                page = await response.text()
+                assert response.status == 400
+                assert html.escape(MSG_FORM_UNREADABLE) in page and 'id="code"' in page
+                assert COOKIE not in response.headers.get("Set-Cookie", "")
+        finally:
+            await runner.cleanup()
+
+    try:
+        asyncio.run(scenario())
+        assert services.room.board(room.id) == []
     finally:
         services.close()
 

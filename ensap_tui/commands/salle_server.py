@@ -63,6 +63,10 @@ ROOM_ENDED_TEXT = (
     "Le formateur a fermé cette salle de formation : le simulateur n'accepte plus de poste. "
     "Demandez-lui l'adresse et le code de la nouvelle salle."
 )
+MSG_FORM_UNREADABLE = (
+    "Le formulaire n'a pas pu être lu\u00a0: saisissez de nouveau le code de la salle et votre "
+    "prénom."
+)
 NO_POSTE_TEXT = (
     "Ce navigateur n'a pas rejoint la salle (ou la salle a été rouverte depuis). Ouvrez "
     "l'adresse de la salle et saisissez son code et votre prénom."
@@ -250,6 +254,9 @@ class RoomServer(GuardedServer):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.router.add_post("/rejoindre", self.handle_join)
+        # The address bar shows /rejoindre after a wrong code: Enter there (or a bookmark)
+        # asks for it again, which gets the room's page rather than aiohttp's English 405.
+        app.router.add_get("/rejoindre", self.handle_join_again)
         app.on_cleanup.append(self._close_database)
         return app
 
@@ -268,7 +275,10 @@ class RoomServer(GuardedServer):
     async def handle_join(self, request: web.Request) -> web.StreamResponse:
         """``POST /rejoindre``: a good code and first name give a poste and its cookie, then
         the app's page; otherwise the join page again, the error under its field."""
-        form = await request.post()
+        try:
+            form = await request.post()
+        except ValueError:  # not UTF-8 (UnicodeDecodeError), or not a form: what a page sends
+            return _page(400, join_page(code_error=MSG_FORM_UNREADABLE))
         code = str(form.get("code", ""))[:FORM_FIELD_MAX]
         first_name = str(form.get("prenom", ""))[:FORM_FIELD_MAX]
         if not await self._room_open():
@@ -306,6 +316,10 @@ class RoomServer(GuardedServer):
         # HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
         response.set_cookie(COOKIE, key, path="/", httponly=True, samesite="Strict")
         return response
+
+    async def handle_join_again(self, request: web.Request) -> web.StreamResponse:
+        """``GET /rejoindre``: to the room's page (the join form, or the poste's app)."""
+        return web.Response(status=303, headers={"Location": "/"})
 
     async def handle_websocket(self, request: web.Request) -> Any:
         poste_id = self._poste_of(request)
