@@ -116,12 +116,17 @@ def test_a_link_resent_to_a_postes_space_is_valid_24_hours_on_that_postes_clock(
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
     opened: Opener,
 ) -> None:
-    _, a, b = two_postes(opened)
+    trainer, a, b = two_postes(opened)
     at_a, at_b = opened(a.id), opened(b.id)
     at_a.registration.register(REQUEST)
     at_b.registration.register(REQUEST)  # the same NIR from Léo's poste
     assert [m.kind for m in at_a.mailbox.messages()] == ["notice", "activation"]
     assert at_b.mailbox.messages() == []
+    # What the trainer sees of it (the README's «Salle de formation» says so): Léo's poste
+    # has no space, its last event is the duplicate request.
+    camille, leo = trainer.room.board(a.room_id)
+    assert (camille.space, leo.space) == ("en attente d'activation", "aucun espace")
+    assert leo.last_event == "nouvelle demande de création (espace existant)"
 
 
 def test_a_postes_clock_moves_alone_and_expires_its_own_link_only(
