@@ -527,6 +527,27 @@ def test_the_server_stops_when_the_command_is_killed(tmp_path: Path) -> None:
             os.kill(int(server), signal.SIGKILL)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="interfaces read on Linux")
+def test_without_a_route_out_the_address_is_one_of_the_machines_interfaces() -> None:
+    """An offline room's switch may give no gateway: the route probe then fails, and the
+    address printed is still the machine's (one of its interfaces), not a placeholder."""
+    import socket
+
+    from ensap_tui.commands.salle import interface_addresses, machine_address
+
+    found = interface_addresses()
+    assert all(not a.startswith("127.") for a in found)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.connect(("192.0.2.1", 9))
+        routed = udp.getsockname()[0]
+    if not routed.startswith("127."):
+        assert routed in found  # the route's own address is one of the interfaces'
+        assert machine_address() == routed
+    # A probe of 0.0.0.0 (this machine itself) finds loopback only: as without a gateway,
+    # the route gives no address the room can reach.
+    assert machine_address(probe="0.0.0.0") == (found[0] if found else None)
+
+
 def test_the_address_for_the_trainees_is_one_their_browsers_can_open() -> None:
     """On every interface the address printed is the machine's (http://0.0.0.0:PORT would be
     each trainee's own machine); on loopback the command says only this machine can join."""

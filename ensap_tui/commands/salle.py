@@ -89,15 +89,49 @@ def build(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     )
 
 
-def machine_address() -> str | None:
-    """The address other machines of the room reach this one at (the one its network route
-    goes out from), or None when it has no network."""
-    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect((_ROUTE_PROBE, 9))  # UDP: nothing is sent
-        found = str(probe.getsockname()[0])
-        if found and not found.startswith("127.") and found != "0.0.0.0":
+def _reachable(found: str) -> bool:
+    """Whether another machine could reach this one at ``found`` (not loopback, not the
+    «any» address, not a link-local address a machine gives itself without a network)."""
+    return bool(found) and not found.startswith(("127.", "169.254.")) and found != "0.0.0.0"
+
+
+def machine_address(probe: str = _ROUTE_PROBE) -> str | None:
+    """The address other machines of the room reach this one at: the one its network route
+    goes out from; on a network with no route out (an offline room's switch, no gateway), the
+    first address of its network interfaces (:func:`interface_addresses`); None when it has
+    no network."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.connect((probe, 9))  # UDP: nothing is sent
+        found = str(udp.getsockname()[0])
+        if _reachable(found):
             return found
-    return None
+    return next(iter(interface_addresses()), None)
+
+
+def interface_addresses() -> list[str]:
+    """The IPv4 addresses of this machine's network interfaces that another machine could
+    reach, in the interfaces' order (Linux; empty elsewhere). Hand-written: the standard
+    library lists the interfaces by name only, and no dependency of the project reads their
+    addresses; SIOCGIFADDR (``ioctl``) gives each one's."""
+    if not sys.platform.startswith("linux"):
+        return []
+    import fcntl
+    import struct
+
+    siocgifaddr = 0x8915
+    found: list[str] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        for _index, name in socket.if_nameindex():
+            try:
+                answer = fcntl.ioctl(
+                    udp.fileno(), siocgifaddr, struct.pack("256s", name.encode()[:15])
+                )
+            except OSError:  # an interface without an IPv4 address
+                continue
+            address_found = socket.inet_ntoa(answer[20:24])
+            if _reachable(address_found):
+                found.append(address_found)
+    return found
 
 
 def trainee_address(host: str, port: int) -> str:
