@@ -113,9 +113,13 @@ def _refused_login(url: PostgresUrl, where: str) -> StoreError:
     )
 
 
-def connect(url: PostgresUrl, *, lock_timeout_ms: int) -> psycopg.Connection[tuple[object, ...]]:
+def connect(
+    url: PostgresUrl, *, lock_timeout_ms: int, idle_in_transaction_ms: int = 0
+) -> psycopg.Connection[tuple[object, ...]]:
     """A new connection in autocommit mode (the store says ``BEGIN`` itself), waiting at most
-    ``lock_timeout_ms`` for a lock. Raises :class:`StoreError` in French."""
+    ``lock_timeout_ms`` for a lock; a transaction left waiting for this client longer than
+    ``idle_in_transaction_ms`` (0: no limit) is ended by the server. Raises
+    :class:`StoreError` in French."""
     try:
         conn = psycopg.connect(
             url.url,
@@ -126,7 +130,10 @@ def connect(url: PostgresUrl, *, lock_timeout_ms: int) -> psycopg.Connection[tup
     except psycopg.Error as error:
         raise connect_error(url, error) from None
     try:
-        conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        conn.execute(
+            f"SET lock_timeout = {int(lock_timeout_ms)}; "
+            f"SET idle_in_transaction_session_timeout = {int(idle_in_transaction_ms)}"
+        )
     except psycopg.Error as error:
         conn.close()
         raise store_error(url, error) from None
@@ -267,6 +274,13 @@ def prepare_schema(url: PostgresUrl, conn: psycopg.Connection[tuple[object, ...]
 #: How long a write waits for another writer before «réessayez» (milliseconds), as SQLite's
 #: busy timeout.
 BUSY_TIMEOUT_MS = 5000
+#: How long the server keeps a store's transaction whose client says nothing more
+#: (milliseconds). A write transaction holds the one write lock of the database: a poste that
+#: vanished from the network in the middle of one (a laptop closed, Wi-Fi lost: no TCP reset
+#: reaches the server) would otherwise keep every other machine at «réessayez» until the
+#: server's TCP keepalive gives up on it, two hours by default. The store's transactions last
+#: milliseconds (argon2 runs outside them), so a minute is far beyond any of them.
+IDLE_IN_TRANSACTION_MS = 60_000
 
 _Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -285,7 +299,9 @@ class PostgresStore(SqlStore[_Connection]):
     SQLite's ``BEGIN IMMEDIATE`` makes them, and each of its statements (READ COMMITTED) sees
     every write committed before it: no read-modify-write of one writer can be lost to
     another's. A writer that waits longer than the busy timeout gets
-    :class:`StoreBusyError`. A read transaction is one REPEATABLE READ snapshot.
+    :class:`StoreBusyError`. A read transaction is one REPEATABLE READ snapshot. The server
+    ends a transaction whose client has said nothing for :data:`IDLE_IN_TRANSACTION_MS`, so
+    that a poste lost from the network never keeps the write lock.
 
     Raises :class:`StoreError` (French, the URL's password masked) when the server cannot be
     reached, refuses the login, has no such database, or holds a schema newer than the code
@@ -295,13 +311,20 @@ class PostgresStore(SqlStore[_Connection]):
     #: A server's database has no file (its secret has none beside it).
     path: Path | None = None
 
-    def __init__(self, url: PostgresUrl | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        url: PostgresUrl | str,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        idle_in_transaction_ms: int = IDLE_IN_TRANSACTION_MS,
+    ) -> None:
         super().__init__()
         try:
             self.url = url if isinstance(url, PostgresUrl) else parse_postgres_url(url)
         except DatabaseUrlError as error:
             raise StoreError(str(error)) from None
         self._busy_timeout_ms = int(busy_timeout_ms)
+        self._idle_in_transaction_ms = int(idle_in_transaction_ms)
         try:
             self.created = prepare_schema(self.url, self._connection())
         except BaseException:
@@ -314,7 +337,11 @@ class PostgresStore(SqlStore[_Connection]):
         return self.url.masked
 
     def _connect(self) -> _Connection:
-        return connect(self.url, lock_timeout_ms=self._busy_timeout_ms)
+        return connect(
+            self.url,
+            lock_timeout_ms=self._busy_timeout_ms,
+            idle_in_transaction_ms=self._idle_in_transaction_ms,
+        )
 
     def _close_connection(self, conn: _Connection) -> None:
         with contextlib.suppress(psycopg.Error):

@@ -52,6 +52,45 @@ def test_a_writer_waits_its_turn_then_says_busy(postgres_url: str) -> None:
         store.close()
 
 
+def test_a_writer_that_vanished_inside_its_transaction_does_not_keep_the_write_lock(
+        postgres_url: str) -> None:
+    """A poste lost from the network in the middle of a write (no TCP reset reaches the
+    server) holds the one write lock: the server ends its transaction once it has waited for
+    that client longer than the store's limit, and the other machines write again. Here the
+    client is a thread that stops talking inside ``write()``."""
+    lost = PostgresStore(postgres_url, idle_in_transaction_ms=300)
+    other = PostgresStore(postgres_url, busy_timeout_ms=100)
+    inside, leave = threading.Event(), threading.Event()
+
+    def vanish() -> None:
+        with pytest.raises(StoreError), lost.write() as tx:
+            tx.set_meta("perdu", "1")
+            inside.set()
+            leave.wait(60)  # says nothing more to the server, as a vanished poste
+            tx.set_meta("perdu", "2")
+
+    holder = threading.Thread(target=vanish)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        for _attempt in range(600):  # each attempt waits up to the busy timeout (100 ms)
+            try:
+                with other.write() as tx:
+                    tx.set_meta("après", "1")
+                break
+            except StoreBusyError:
+                continue
+        else:
+            pytest.fail("the vanished writer's transaction kept the write lock")
+        with other.read() as tx:
+            assert (tx.get_meta("perdu"), tx.get_meta("après")) == (None, "1")
+    finally:
+        leave.set()
+        holder.join(60)
+        lost.close()
+        other.close()
+
+
 def test_concurrent_writers_do_not_lose_updates(postgres_url: str) -> None:
     first = PostgresStore(postgres_url)
     second = PostgresStore(postgres_url)
