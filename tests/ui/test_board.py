@@ -279,7 +279,15 @@ async def test_everyone_plus_24_hours_moves_the_rooms_clock(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(rows(app)) == 1)
         await settle(pilot)
+        # It asks first: a stray click would expire every link waiting in the room.
         await click(pilot, "#salle-plus-24h")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.focused is not None and app.screen.focused.id == "annuler"
+        await click(pilot, "#annuler")
+        assert services.room.room(room.id).clock_offset == timedelta(0)
+        await click(pilot, "#salle-plus-24h")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await click(pilot, "#confirmer")
         assert services.room.room(room.id).clock_offset == timedelta(hours=24)
         assert notices(app)[-1] == (
             "Horloge de la salle avancée de 24 heures, pour tous les postes."

@@ -191,8 +191,8 @@ class BoardScreen(EnsapScreen):
     - ``#poste-selectionne``: the selected poste and its clock. Its actions: ``#poste-plus-1h``
       (F6), ``#poste-plus-24h`` (F7), ``#poste-heure-salle`` (F8), ``#relancer-poste`` (R),
       ``#reinitialiser-poste`` (Suppr, after a confirmation).
-    - The room's actions: ``#salle-plus-24h``, ``#terminer-salle`` (after a confirmation; then
-      the app exits, the room ended; Ctrl+Q asks the same).
+    - The room's actions: ``#salle-plus-24h`` (after a confirmation), ``#terminer-salle``
+      (after a confirmation; then the app exits, the room ended; Ctrl+Q asks the same).
     - ``#journal-salle`` (``#evenements-salle``): the room's latest events, worded as the help
       desk's journal.
 
@@ -560,9 +560,31 @@ class BoardScreen(EnsapScreen):
 
     @on(Button.Pressed, "#salle-plus-24h")
     def _everyone_day(self) -> None:
-        self._act(
-            partial(self.services.room.move_room_clock, self.room_id, ONE_DAY),
-            "Horloge de la salle avancée de 24 heures, pour tous les postes.",
+        """Asks first: it moves every trainee's clock, and the board has no way back (a
+        stray click would expire every link waiting in the room)."""
+        from ensap_tui.ui.screens.confirm import ConfirmScreen
+
+        if self.busy:
+            return
+        question = (
+            "L'horloge de tous les postes avance de 24 heures : les liens d'activation en "
+            "attente expirent chez tous les stagiaires, les blocages prennent fin. Le tableau "
+            "ne remet pas la salle à l'heure réelle."
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._act(
+                    partial(self.services.room.move_room_clock, self.room_id, ONE_DAY),
+                    "Horloge de la salle avancée de 24 heures, pour tous les postes.",
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Avancer toute la salle de 24 heures ?", question,
+                confirm_label="Tout le monde +24 h",
+            ),
+            confirmed,
         )
 
     @on(Button.Pressed, "#terminer-salle")
