@@ -4,6 +4,8 @@ afterwards, a stop and start that keep what was committed, and no silent skip in
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -113,3 +115,35 @@ def test_the_test_role_may_end_any_process_of_its_databases(postgres_server: str
             "SELECT pg_has_role(current_user, 'pg_signal_backend', 'USAGE')"
         ).fetchone()
     assert row == (True,)
+
+
+@pytest.mark.postgres
+def test_run_keeps_a_failing_commands_exit_code_and_stops_its_own_server(
+        postgres_server: str, tmp_path: Path) -> None:
+    """What .ci/run relies on: `pg_test_server.sh run -- make test` exits with make's code,
+    and the server it started is stopped by its process id and its folder removed, when
+    the command fails too."""
+    code = 3
+    server_dir()  # the script's binaries are here (else skipped: a server started by hand)
+    seen = tmp_path / "seen"
+    done = subprocess.run(
+        ["bash", str(postgres.SCRIPT), "run", "--", "sh", "-c",
+         f'echo "$ENSAP_TEST_POSTGRES_DIR" > "$0"; '
+         f'head -n 1 "$ENSAP_TEST_POSTGRES_DIR/data/postmaster.pid" >> "$0"; exit {code}',
+         str(seen)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == code, done.stderr
+    folder, pid = seen.read_text().split()
+    assert folder != os.environ.get(postgres.ENV_DIR)  # its own server, not the suite's
+    assert not Path(folder).exists()
+    assert not Path(f"/proc/{int(pid)}").exists() or postgres_pid_is_not(int(pid), folder)
+
+
+def postgres_pid_is_not(pid: int, folder: str) -> bool:
+    """Whether process ``pid`` (reused since, perhaps) is not the server of ``folder``."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return True
+    return folder not in command
