@@ -47,6 +47,9 @@ _REFUSED_LOGIN = (
 #: libpq's own words (never the server's) when the server asks for a password it was not given.
 _NO_PASSWORD = "no password supplied"
 _NO_DATABASE = ('database "', "base de données")
+#: The server's words when it takes no more connections: all of them (max_connections), or
+#: those its administrator allows the role or the database (CONNECTION LIMIT).
+_TOO_MANY = ("too many clients", "too many connections", "trop de clients", "trop de connexions")
 _UNREACHABLE = (
     "connection refused",
     "could not connect",
@@ -75,6 +78,13 @@ def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
         return _refused_login(url, where)
     if _NO_PASSWORD in text:
         return _no_password(url, where)
+    if any(words in text for words in _TOO_MANY):
+        return StoreError(
+            f"{where[0].upper()}{where[1:]} n'accepte plus de connexion\u00a0: trop de programmes "
+            "y sont déjà connectés (max_connections du serveur, ou une limite du rôle ou de la "
+            f"base «\u00a0{url.dbname}\u00a0»). Réessayez dans quelques instants, ou demandez à "
+            "son administrateur d'augmenter la limite."
+        )
     if any(word in text for word in _REFUSED_LOGIN):
         return _refused_login(url, where)
     if any(word in text for word in _UNREACHABLE):
@@ -84,7 +94,8 @@ def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
             "sont les bons et que le réseau y mène."
         )
     return StoreError(
-        f"Impossible de se connecter à {where} (détail technique\u00a0: "
+        f"Impossible de se connecter au serveur PostgreSQL «\u00a0{url.server}\u00a0» "
+        "(détail technique\u00a0: "
         f"{url.scrub(str(error)).strip()})."
     )
 

@@ -10,7 +10,7 @@ import pytest
 
 from ensap_tui.adapters import pg_migrations
 from ensap_tui.adapters.database_url import PostgresUrl, parse_postgres_url
-from ensap_tui.adapters.postgres_store import connect, prepare_schema
+from ensap_tui.adapters.postgres_store import connect, connect_error, prepare_schema
 from ensap_tui.services.ports import StoreError
 from tests.support.postgres import DATABASE_PREFIX, database_url, drop_database
 
@@ -179,3 +179,27 @@ def test_a_database_not_in_utf8_is_refused_before_anything_is_written(
         assert tables == (0,)
     finally:
         drop_database(postgres_server, name)
+
+
+def test_a_server_that_takes_no_more_connections_says_so(pg_url: PostgresUrl) -> None:
+    """A room of postes beyond the server's max_connections (or a limit on the role or the
+    base): said as such, not as the driver's English words."""
+    with psycopg.connect(pg_url.url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {pg_url.dbname} CONNECTION LIMIT 0")
+    with pytest.raises(StoreError) as caught:
+        connect(pg_url, lock_timeout_ms=1000)
+    message = str(caught.value)
+    assert message.startswith(
+        f"Le serveur PostgreSQL «\u00a0{pg_url.server}\u00a0» n'accepte plus de connexion\u00a0: "
+        "trop de programmes y sont déjà connectés"
+    )
+    assert str(pg_url.password) not in message
+
+
+def test_an_unforeseen_connection_failure_keeps_the_drivers_words_scrubbed() -> None:
+    url = parse_postgres_url("postgresql://camille:Secret-42@db.example:6543/ensap")
+    error = connect_error(url, psycopg.OperationalError("something odd for Secret-42"))
+    assert str(error) == (
+        "Impossible de se connecter au serveur PostgreSQL «\u00a0db.example:6543\u00a0» "
+        "(détail technique\u00a0: something odd for ***)."
+    )
