@@ -50,6 +50,14 @@ _NO_DATABASE = ('database "', "base de données")
 #: The server's words when it takes no more connections: all of them (max_connections), or
 #: those its administrator allows the role or the database (CONNECTION LIMIT).
 _TOO_MANY = ("too many clients", "too many connections", "trop de clients", "trop de connexions")
+#: The server's words while it starts, stops or recovers from a crash (a restart under way).
+_RESTARTING = (
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "the database system is not yet accepting connections",
+    "le système de bases de données",
+)
 _UNREACHABLE = (
     "connection refused",
     "could not connect",
@@ -78,6 +86,11 @@ def connect_error(url: PostgresUrl, error: psycopg.Error) -> StoreError:
         return _refused_login(url, where)
     if _NO_PASSWORD in text:
         return _no_password(url, where)
+    if any(words in text for words in _RESTARTING):
+        return StoreError(
+            f"{where[0].upper()}{where[1:]} démarre ou s'arrête (un redémarrage est en "
+            "cours)\u00a0: réessayez dans quelques instants."
+        )
     if any(words in text for words in _TOO_MANY):
         return StoreError(
             f"{where[0].upper()}{where[1:]} n'accepte plus de connexion\u00a0: trop de programmes "

@@ -203,3 +203,20 @@ def test_an_unforeseen_connection_failure_keeps_the_drivers_words_scrubbed() -> 
         "Impossible de se connecter au serveur PostgreSQL «\u00a0db.example:6543\u00a0» "
         "(détail technique\u00a0: something odd for ***)."
     )
+
+
+@pytest.mark.parametrize("words", [
+    "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  the database system is "
+    "starting up",
+    "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  the database system is "
+    "shutting down",
+    "FATAL:  le système de bases de données est en cours d'arrêt",
+])
+def test_a_server_restarting_says_to_try_again(words: str) -> None:
+    """libpq's words while the server starts or stops (a restart caught halfway: no test
+    can time it, so the error is built with those words)."""
+    url = parse_postgres_url("postgresql://camille:Secret-42@127.0.0.1:5432/ensap")
+    assert str(connect_error(url, psycopg.OperationalError(words))) == (
+        "Le serveur PostgreSQL «\u00a0127.0.0.1:5432\u00a0» démarre ou s'arrête (un redémarrage "
+        "est en cours)\u00a0: réessayez dans quelques instants."
+    )
