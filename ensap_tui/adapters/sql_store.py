@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -1182,6 +1182,18 @@ class SqlTx:
             (nir,),
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def space_clock_offsets(self, nirs: Sequence[str]) -> dict[str, int]:
+        if not nirs:
+            return {}
+        marks = ", ".join("?" for _ in nirs)
+        rows = self._q(
+            "SELECT a.nir, r.clock_offset_seconds + p.clock_offset_seconds FROM accounts a "
+            "JOIN postes p ON p.id = a.poste_id JOIN rooms r ON r.id = p.room_id "
+            f"WHERE a.nir IN ({marks})",
+            tuple(nirs),
+        ).fetchall()
+        return {str(nir): int(seconds) for nir, seconds in rows}
 
     def last_event_of_poste(self, poste_id: int) -> Event | None:
         """The poste's event written last (the order of writing: each poste has its own

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.errors import FieldError
@@ -160,10 +160,36 @@ class AssistanceService:
     """What the help desk does on an account: find it, read its state and journal, unblock
     it, send a new activation link, delete it. ``actor`` names who acts, in the event log."""
 
-    def __init__(self, store: Store, clock: Clock, activation: ActivationService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        activation: ActivationService,
+        real_clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._activation = activation
+        #: The real time under any offset: a training room poste's space is read on that
+        #: poste's clock (see :meth:`_space_times`).
+        self._real_clock = real_clock or clock
+
+    def _space_times(
+        self, tx: StoreTx, nirs: builtins.list[str], now: datetime
+    ) -> Callable[[str], datetime]:
+        """The time each space's state is read at: ``now``, except for a space created from
+        a training room's poste, read on that poste's clock (its link expires, its block ends
+        on the trainee's clock, whichever poste's or console's help desk looks at it)."""
+        offsets = tx.space_clock_offsets(nirs)
+        if not offsets:
+            return lambda _nir: now
+        real = self._real_clock.now()
+
+        def at(nir_: str) -> datetime:
+            seconds = offsets.get(nir_)
+            return now if seconds is None else real + timedelta(seconds=seconds)
+
+        return at
 
     def now(self) -> datetime:
         """The services' current time (statuses are read at this instant)."""
@@ -184,7 +210,9 @@ class AssistanceService:
         now = self._clock.now()
         with self._store.read() as tx:
             if not text:
-                return [_summary(tx, a, now) for a in tx.list_accounts(limit=limit)]
+                listed = tx.list_accounts(limit=limit)
+                at = self._space_times(tx, [a.nir for a in listed], now)
+                return [_summary(tx, a, at(a.nir)) for a in listed]
             compact = _as_nir(text)
             if compact is not None:
                 found = tx.search_with_state(nir=compact, limit=limit)
@@ -194,7 +222,9 @@ class AssistanceService:
                 # One query for the accounts, their throttling states and activation links:
                 # the search stays within a millisecond on a million accounts.
                 found = tx.search_with_state(name_prefix=text, limit=limit)
-            return [_summary_of(account, state, expiry, now) for account, state, expiry in found]
+            at = self._space_times(tx, [account.nir for account, _, _ in found], now)
+            return [_summary_of(account, state, expiry, at(account.nir))
+                    for account, state, expiry in found]
 
     def search_hint(self, query: str) -> str:
         """Why a query with digits finds nothing: the NIR rule it breaks (French); empty for a
@@ -215,7 +245,9 @@ class AssistanceService:
         now = self._clock.now()
         with self._store.read() as tx:
             if state is None:
-                return [_summary(tx, a, now) for a in tx.list_accounts(limit=limit)]
+                listed = tx.list_accounts(limit=limit)
+                at = self._space_times(tx, [a.nir for a in listed], now)
+                return [_summary(tx, a, at(a.nir)) for a in listed]
             if state is AccountState.BLOCKED:
                 return self._blocked(tx, now, limit)
             status = AccountStatus.ACTIVE if state is AccountState.ACTIVE else AccountStatus.PENDING
@@ -226,7 +258,7 @@ class AssistanceService:
 
             return _scan(
                 fetch,
-                lambda a: _summary(tx, a, now),
+                lambda a: _summary(tx, a, self._space_times(tx, [a.nir], now)(a.nir)),
                 lambda s: state_of(s) is state,
                 limit,
             )
@@ -243,7 +275,10 @@ class AssistanceService:
                     found.append(account)
             return found, len(states) < n
 
-        return _scan(fetch, lambda a: _summary(tx, a, now), lambda s: True, limit)
+        return _scan(
+            fetch, lambda a: _summary(tx, a, self._space_times(tx, [a.nir], now)(a.nir)),
+            lambda s: True, limit,
+        )
 
     def status_of(self, nir_text: str) -> AccountSummary:
         """The account of that NIR and its state; raises :class:`UnknownAccount`, or
@@ -251,7 +286,8 @@ class AssistanceService:
         compact = nir.parse_nir(nir_text, field="nir")
         now = self._clock.now()
         with self._store.read() as tx:
-            return _summary(tx, _existing(tx, compact), now)
+            return _summary(tx, _existing(tx, compact), self._space_times(tx, [compact], now)(
+                compact))
 
     def status_label(self, summary: AccountSummary) -> str:
         """:func:`status_text` at the services' current time."""

@@ -171,7 +171,8 @@ class Services:
         # Built outside the lock: asking for ``activation`` takes it too.
         activation = self.activation
         return self._service(
-            "assistance", lambda: AssistanceService(self.store, self.clock, activation)
+            "assistance",
+            lambda: AssistanceService(self.store, self.clock, activation, self.real_clock),
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -202,6 +203,10 @@ class StoreTx(Protocol):
     def space_clock_offset(self, nir: str) -> int | None:
         """The clock offset in seconds (its room's plus its own) of the poste the space of
         ``nir`` was created from; None for a space of no poste, or no space."""
+        ...
+    def space_clock_offsets(self, nirs: Sequence[str]) -> dict[str, int]:
+        """:meth:`space_clock_offset` of several spaces in one query: only the NIRs of spaces
+        created from a poste are keys."""
         ...
     def last_event_of_poste(self, poste_id: int) -> Event | None:
         """The event written last for the poste (by id: postes' clocks differ)."""

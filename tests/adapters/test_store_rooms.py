@@ -144,6 +144,9 @@ def test_a_spaces_clock_is_that_of_the_poste_it_was_created_from(
         assert tx.space_clock_offset(NIR_A) == 86400 + 3600
         assert tx.space_clock_offset(NIR_B) is None
         assert tx.space_clock_offset("299999999999999") is None
+        assert tx.space_clock_offsets([NIR_A, NIR_B, "299999999999999"]) == {
+            NIR_A: 86400 + 3600}
+        assert tx.space_clock_offsets([]) == {}
 
 
 def test_a_space_mail_and_event_belong_to_the_poste(store: Store,

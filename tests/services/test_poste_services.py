@@ -15,8 +15,9 @@ from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.adapters.tokens import SequenceTokenSource
 from ensap_tui.bootstrap import Settings, StartupError, open_services
 from ensap_tui.services import events as kinds
+from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
-from ensap_tui.services.models import ActivationOutcome, Poste
+from ensap_tui.services.models import AccountState, ActivationOutcome, Poste
 from tests.conftest import T0
 from tests.support.people import NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
 
@@ -111,6 +112,26 @@ def test_a_link_resent_to_a_postes_space_is_valid_24_hours_on_that_postes_clock(
               if e.kind == kinds.ACTIVATION_SENT]
     assert [(e.actor, e.at) for e in resent] == [
         ("martin", T0), ("Léo", T0 + timedelta(hours=1))]
+
+
+def test_the_help_desk_reads_a_postes_space_on_that_postes_clock(opened: Opener) -> None:
+    # Camille let her link expire (F7 twice at her poste): the help desk that takes her
+    # call, at Léo's poste or the trainer's console, sees it expired, not on its own clock.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_b.registration.register(OTHER_REQUEST)
+    at_a.room.move_poste_clock(a.id, timedelta(hours=25), actor="")
+    for helper in (at_b, trainer):
+        found = {s.account.nir: state_of(s) for s in helper.assistance.search("")}
+        assert found == {NIR: AccountState.LINK_EXPIRED, OTHER_NIR: AccountState.PENDING}
+        by_name = {s.account.nir: state_of(s)
+                   for s in helper.assistance.search("dupo")}
+        assert by_name[NIR] is AccountState.LINK_EXPIRED
+        assert state_of(helper.assistance.status_of(NIR)) is AccountState.LINK_EXPIRED
+        assert [s.account.nir for s in helper.assistance.accounts(
+            AccountState.LINK_EXPIRED)] == [NIR]
+        assert [s.account.nir for s in helper.assistance.accounts()] == [OTHER_NIR, NIR]
 
 
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
