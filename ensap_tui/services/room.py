@@ -322,6 +322,14 @@ class RoomService:
             tx.set_poste_seen(poste_id, self._clock.now(), shown)
             return poste.generation
 
+    def was_reset(self, poste_id: int) -> bool:
+        """Whether the poste's last event is the trainer's reset: what its app, seeing its
+        generation grow, tells a reset (its spaces and mails erased) from a mere restart
+        (False as soon as the poste has written anything since)."""
+        with self._store.read() as tx:
+            last = tx.last_event_of_poste(poste_id)
+        return last is not None and last.kind == events.POSTE_RESET
+
     def left(self, poste_id: int) -> None:
         """The poste's app closed: it is no longer connected (its last screen is kept)."""
         with self._store.write() as tx:

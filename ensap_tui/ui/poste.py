@@ -4,7 +4,8 @@ own clock.
 - Every ~2 seconds, and at each change of screen, a thread worker reports the screen in front
   (its ``SCREEN_NAME``, a short French name such as «Étape 2 — Mot de passe») with the
   heartbeat (``RoomService.seen``), which answers the poste's generation: when the trainer
-  restarted or reset the poste, the app goes back to the home page and says so; once the
+  restarted or reset the poste, the app goes back to the home page and says which
+  (``RoomService.was_reset``: a reset erased its spaces and mails); once the
   trainer has ended the room, it says so once (the app stays usable until the tab closes).
 - The field errors a form shows are counted (``RoomService.count_field_errors``), in a worker.
 - F6, F7 and F8 move the poste's own clock (+1 h, +24 h, back to the room's time), with or
@@ -38,6 +39,11 @@ WORKER_GROUP = "poste"
 #: What the poste's app says when the trainer let it start again.
 RESTARTED = (
     "Le formateur a relancé votre poste\u00a0: vous repartez de la page d'accueil."
+)
+#: What the poste's app says when the trainer reset it (a restart that erased its spaces).
+RESET = (
+    "Le formateur a réinitialisé votre poste : les espaces créés depuis ce poste et ses "
+    "courriels simulés sont effacés, et vous repartez de la page d'accueil."
 )
 #: What the poste's app says once the trainer has ended the room.
 ROOM_ENDED = (
@@ -94,13 +100,15 @@ class PosteLink:
         room = self._services.room
         poste_id = self.poste_id
 
-        def beat() -> tuple[int, bool] | None:
+        def beat() -> tuple[int, bool, bool] | None:
             # The heartbeat is quiet: a busy database only delays it to the next one.
             with self._beat_lock, contextlib.suppress(Exception):
                 if self._left:
                     return None
                 generation = room.seen(poste_id, name)
-                return generation, room.room_of_poste(poste_id).ended
+                known = self.generation  # an int, set by the app's thread
+                reset = known is not None and generation != known and room.was_reset(poste_id)
+                return generation, room.room_of_poste(poste_id).ended, reset
             return None
 
         self._app.run_worker(
@@ -119,7 +127,7 @@ class PosteLink:
     def _generation_seen(self, answer: object) -> None:
         if not isinstance(answer, tuple):
             return
-        generation, ended = answer
+        generation, ended, reset = answer
         if ended and not self._told_ended:
             self._told_ended = True
             self._app.notify(ROOM_ENDED, title="Salle terminée", markup=False, timeout=3600)
@@ -127,10 +135,13 @@ class PosteLink:
             self.generation = generation
         elif generation != self.generation:
             self.generation = generation
-            self._restart()
+            self._restart(reset=bool(reset))
 
-    def _restart(self) -> None:
-        self._app.notify(RESTARTED, title="Poste relancé", markup=False, timeout=15)
+    def _restart(self, *, reset: bool) -> None:
+        if reset:
+            self._app.notify(RESET, title="Poste réinitialisé", markup=False, timeout=15)
+        else:
+            self._app.notify(RESTARTED, title="Poste relancé", markup=False, timeout=15)
         navigator = getattr(self._app, "navigator", None)
         if navigator is not None:
             navigator.return_home()

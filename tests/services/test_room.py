@@ -287,6 +287,18 @@ def test_restarting_a_poste_raises_its_generation_and_is_journaled(services: Ser
         kinds.POSTE_RESTARTED, rooms.TRAINER, "Camille", poste.id)
 
 
+def test_a_poste_tells_a_reset_from_a_restart_until_it_acts_again(services: Services) -> None:
+    room = services.room.open_room()
+    poste = services.room.join(room.code, "Camille")
+    assert not services.room.was_reset(poste.id)  # joined only
+    services.room.restart_poste(poste.id)
+    assert not services.room.was_reset(poste.id)
+    services.room.reset_poste(poste.id)
+    assert services.room.was_reset(poste.id)
+    services.room.move_poste_clock(poste.id, timedelta(hours=1), actor="")  # the poste acts
+    assert not services.room.was_reset(poste.id)
+
+
 def test_resetting_a_poste_deletes_its_spaces_and_mails_and_nothing_else(
     services: Services,
 ) -> None:

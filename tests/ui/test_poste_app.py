@@ -18,7 +18,7 @@ from ensap_tui.bootstrap import Settings, open_services
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import Poste
 from ensap_tui.ui.app import EnsapApp, create_app
-from ensap_tui.ui.poste import RESTARTED, screen_name
+from ensap_tui.ui.poste import RESET, RESTARTED, screen_name
 from ensap_tui.ui.screens.activation import ActivationScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
@@ -285,6 +285,24 @@ async def test_a_restart_brings_the_poste_back_home_with_a_notice(
         assert len(app.screen_stack) == 1
         await wait_until(pilot, lambda: [str(n.message) for n in app._notifications] == [
             RESTARTED], "the notice")
+
+
+async def test_a_reset_brings_the_poste_back_home_and_says_its_spaces_are_erased(
+    poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
+) -> None:
+    camille, _ = postes
+    app = poste_app(camille.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await click(pilot, "#creer-espace")
+        await wait_until(pilot, lambda: app.poste_link is not None
+                         and app.poste_link.generation == 0, "the first heartbeat")
+        trainer.room.reset_poste(camille.id)
+        assert app.poste_link is not None
+        app.poste_link.heartbeat()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "back home")
+        await wait_until(pilot, lambda: [str(n.message) for n in app._notifications] == [
+            RESET], "the notice")
 
 
 async def test_the_end_of_the_room_is_said_once(
