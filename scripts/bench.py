@@ -1075,6 +1075,135 @@ def bench_enumeration(report: Report, folder: Path, pairs: int) -> None:
     ))
 
 
+# -- 7. a training room under load ----------------------------------------------------------------
+
+
+def bench_room(report: Report, folder: Path, postes: int) -> None:
+    section(f"7. Salle de formation de {postes} postes")
+    import asyncio
+
+    import room_load
+
+    try:
+        load_before = ", ".join(num(x) for x in os.getloadavg())
+    except OSError:
+        load_before = "inconnue"
+    plan = room_load.Plan(postes=postes)
+    run = asyncio.run(room_load.run_room(plan, folder / "salle",
+                                         progress=lambda line: print(line, flush=True)))
+    stored = room_load.registered_accounts(run.db)
+    try:
+        load_after = ", ".join(num(x) for x in os.getloadavg())
+    except OSError:
+        load_after = "inconnue"
+    figures = room_load.summary(run)
+    s = "s" if postes > 1 else ""
+    first = [p.first_screen or 0.0 for p in run.postes]
+    report.add("Salle", f"{postes} postes rejoints dans la même seconde : tous affichent "
+               "l'accueil", f"{num(figures['first_screen_all'])} s",
+               f"médiane {num(statistics.median(first))} s ; premier "
+               f"{num(min(first))} s ; CPU d'une application jusqu'au repos : "
+               f"{num(figures['idle_cpu_median'])} s (médiane), "
+               f"{num(figures['idle_cpu_total'], 1)} s pour les {postes}", "< 6 s",
+               figures["first_screen_all"] < 6)
+    report.add("Salle", f"Frappe → image pendant que les {postes} postes tapent (90e centile "
+               "du poste le plus lent)", ms(figures["key_p90_worst_poste"]),
+               f"90e c. médian des postes : {ms(figures['key_p90_median_poste'])} ; médiane "
+               f"{ms(figures['key_median'])}, max {ms(figures['key_max'])} "
+               f"({figures['keys']} frappes)", "< 100 ms",
+               figures["key_p90_worst_poste"] < 0.100)
+    shown = figures["registered_count"]
+    registered_ok = len(stored) == postes and shown == postes
+    value = f"{num(figures['registered_all'])} s"
+    if shown < postes:
+        value = f"{shown} sur {postes} en {num(plan.register_timeout, 0)} s"
+    report.add("Salle", f"{postes} postes valident ensemble : toutes les pages « Finalisation »"
+               " affichées", value,
+               f"médiane {num(figures['registered_median'])} s ; {len(stored)} espace{s} "
+               "enregistré" + ("s" if len(stored) > 1 else "") + " dans la base", "< 15 s",
+               figures["registered_all"] < 15 and registered_ok)
+    if run.failures:
+        report.note("Salle", "Un poste sans page « Finalisation » : " + run.failures[0]
+                    .split(" ; l'écran")[0] + ".")
+    report.add("Salle", "Mémoire d'un poste au repos (PSS médiane)",
+               f"{num(figures['idle_pss_median'], 1)} Mio",
+               f"RSS médiane {num(figures['idle_rss_median'], 1)} Mio ; PSS max "
+               f"{num(figures['idle_pss_max'], 1)} Mio ; après l'inscription "
+               f"{num(figures['registered_pss_median'], 1)} Mio", "< 60 Mio",
+               figures["idle_pss_median"] < 60)
+    report.add("Salle", f"Mémoire de la salle au repos ({postes} postes et serveur, PSS)",
+               f"{num(figures['idle_total_pss'], 0)} Mio",
+               f"serveur {num(figures['idle_server_pss'], 1)} Mio ; après les inscriptions "
+               f"{num(figures['registered_total_pss'], 0)} Mio", "—", None)
+    full = run.full_status == 503 and "Salle complète" in run.full_text
+    report.add("Salle", f"Un {postes + 1}e poste", f"{run.full_status}, « Salle complète »"
+               if full else f"{run.full_status}", "aucune application démarrée" if
+               run.apps_after_full == run.apps_before_full else "une application démarrée",
+               "page française", full and run.apps_after_full == run.apps_before_full)
+    joined = [p.joined_at or 0.0 for p in run.postes]
+    connected = [p.connected_at or 0.0 for p in run.postes]
+    report.note("Salle", (
+        f"`scripts/room_load.py` (le même pilote que `tests/test_room_load.py`) démarre le "
+        "serveur de la salle (`python -m ensap_tui.commands.salle_server`, ce que lance "
+        "`ensap-tui salle`) sur un port libre de 127.0.0.1, sur une base de démonstration "
+        "neuve, une salle ouverte, au plus "
+        f"{postes} postes. {postes} stagiaires rejoignent ensemble (client aiohttp : "
+        "formulaire « Code de la salle » et « Prénom », cookie, page, websocket en 100 × 40, "
+        "comme la page de textual-serve) : l'horloge part juste avant les "
+        f"{postes} envois du formulaire et s'arrête quand l'écran de chacun montre « Créer mon "
+        "espace » (dernier formulaire accepté après "
+        f"{num(max(joined))} s, dernier websocket ouvert après {num(max(connected))} s). "
+        "Ce qu'un poste « montre » est lu dans ce que son websocket transporte : le pilote "
+        "tient l'écran du terminal (les déplacements du curseur et le texte que Textual écrit, "
+        "sans les couleurs) et y cherche le texte français attendu. Chacun clique alors dans la "
+        "page et sur « Créer mon espace », atteint chaque champ par un clic (pas par Tab : "
+        "quand l'application est en retard sur les touches, celle tapée juste après un Tab "
+        "peut encore aller au champ qu'on quitte) et "
+        f"tape à {plan.keys_per_second:g} touches par seconde ce qu'une personne tape : NIR, "
+        "nom de naissance, jour, mois et année dans leurs listes (ouvrir, taper, choisir, et "
+        "recommencer si une autre valeur est choisie : "
+        f"{figures['choices_again']} fois ici), case des conditions, mot de passe et sa "
+        "confirmation, courriel principal et sa confirmation, téléphone principal ; il attend "
+        "à l'écran chaque étape suivante. Une « image » est un message binaire du websocket "
+        "(textual-serve transmet chaque écriture de l'application, et Textual écrit chaque "
+        "mise à jour de l'écran d'un seul coup) ; la frappe → image va de l'envoi de la "
+        "touche au premier message qui dessine sous la ligne d'en-tête (l'horloge de l'en-tête "
+        "est redessinée chaque seconde d'elle-même). Quand l'image d'une touche n'est pas encore "
+        "venue à l'heure de la suivante, le poste l'attend (une personne regarde l'écran) : "
+        "l'allure réelle est donc au plus de "
+        f"{plan.keys_per_second:g} touches par seconde ({figures['keys_without_frame']} "
+        "touche(s) sans image, saisie de "
+        f"{num(figures['typing_median'], 0)} s par poste en médiane, champs retapés après "
+        f"Ctrl+U faute d'afficher ce qui était tapé : {figures['fields_again']}) ; les "
+        "chiffres tapés dans une liste ouverte ne l'attendent pas (la liste cherche ce "
+        "qu'elle reçoit en 0,7 s) et ne comptent pas dans la frappe → image. Quand tous "
+        "ont tapé, tous appuient sur Entrée (« Valider et "
+        "Continuer ») au même instant ; l'horloge s'arrête quand le dernier écran montre "
+        "« Votre espace sécurisé est en cours de création » (argon2id aux paramètres réels, "
+        "64 Mio, dans chaque processus) ; les espaces enregistrés sont comptés dans la base. "
+        "Mémoire : RSS et PSS (`/proc/PID/smaps_rollup`) de chaque processus d'application, "
+        "trouvé sous le serveur par son option `--poste`, "
+        f"{num(plan.settle, 0)} s après le dernier accueil affiché (puis après les "
+        "inscriptions) ; le total compte aussi le serveur et les shells par lesquels "
+        "textual-serve lance les applications. La PSS partage les pages communes (Python, "
+        "bibliothèques) entre les processus qui les ont : c'est ce que la salle coûte "
+        "vraiment ; la RSS les compte une fois par poste. Où passe le temps : chaque poste "
+        "est un processus Python neuf (Textual, ensap-tui, la base, le premier écran), "
+        f"{num(figures['idle_cpu_median'])} s de CPU chacun jusqu'au repos (médiane), "
+        f"{num(figures['idle_cpu_total'], 1)} s pour les {postes} : au moins "
+        f"{num(figures['idle_cpu_total'] / (os.cpu_count() or 1), 1)} s sur les "
+        f"{os.cpu_count()} cœurs même sans autre travail ; de l'arrivée à la fin des "
+        f"inscriptions, les {postes} applications ont pris "
+        f"{num(figures['registered_cpu_total'], 0)} s de CPU (frappe, argon2id à 64 Mio et "
+        "4 fils par inscription, battements de cœur du tableau), que les 2 cœurs partagent. "
+        "Un "
+        f"{postes + 1}e stagiaire essaie ensuite de rejoindre. Le pilote tourne dans un "
+        "processus de plus sur les mêmes cœurs, et la machine n'était pas réservée à la mesure "
+        "(d'autres travaux s'y partagent les 2 cœurs : la charge moyenne le dit). Charge "
+        f"moyenne (1, 5, 15 min) au début : {load_before} ; à la fin : {load_after}."
+    ))
+
+
 # -- output -----------------------------------------------------------------------------------
 
 
@@ -1193,7 +1322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="mesures courtes, sans écrire BENCHMARKS.md")
     parser.add_argument("--only", help="sections à mesurer, séparées par des virgules "
                         "(demarrage,frappe,robustesse,blocages,volume,memoire,enumeration,"
-                        "postgresql,connexions) ; sans --quick, leurs lignes et leur méthode "
+                        "postgresql,connexions,salle) ; sans --quick, leurs lignes et leur méthode "
                         "remplacent les leurs dans BENCHMARKS.md, le reste est gardé")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -1220,6 +1349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if run("enumeration"):
             bench_enumeration(report, folder, pairs=4 if quick else 15)
         count = int(os.environ.get("BENCH_ACCOUNTS", 50_000 if quick else 1_000_000))
+        if run("salle"):
+            bench_room(report, folder, postes=int(os.environ.get("BENCH_POSTES",
+                                                                 4 if quick else 30)))
         if run("volume"):
             bench_scale(report, folder, count=count, repeat=300 if quick else 2000)
         if run("postgresql"):

@@ -498,6 +498,7 @@ class Plan:
     #: Bounds: each wait for a screen, the whole run.
     step_timeout: float = 120.0
     frame_timeout: float = 10.0
+    register_timeout: float = 300.0  # from «Valider» to the finalisation page
     total_timeout: float = 900.0
     #: Seconds left to the idle postes before their memory is read (0: at once).
     settle: float = 5.0
@@ -524,6 +525,8 @@ class RoomRun:
     apps_before_full: dict[int, int]
     apps_after_full: dict[int, int]
     duration: float
+    #: Why postes did not show the finalisation page after «Valider» (empty: all did).
+    failures: list[str] = field(default_factory=list)
 
     def p90_per_poste(self) -> list[float]:
         return [percentile(p.latencies, 0.9) for p in self.postes if p.latencies]
@@ -789,7 +792,7 @@ async def drive_poste(poste: PosteRun, plan: Plan, together: Together) -> None:
     await together.valider.wait()
     await poste.press("Enter")
     poste.submitted_at = time.perf_counter()
-    shown = await poste.wait_for_screen(DONE_TEXT, plan.step_timeout)
+    shown = await poste.wait_for_screen(DONE_TEXT, plan.register_timeout)
     poste.registered_after = shown - poste.submitted_at
 
 
@@ -856,15 +859,21 @@ async def _run_room(plan: Plan, folder: Path, progress: Callable[[str], None],
             progress("  tous valident ensemble…")
             pressed = time.perf_counter()
             together.valider.set()
-            await asyncio.gather(*drivers)
+            # Every poste's outcome, those that never showed the finalisation page included.
+            outcomes = await asyncio.gather(*drivers, return_exceptions=True)
         finally:
             waiting.cancel()
             for task in drivers:
                 task.cancel()
             await asyncio.gather(*drivers, return_exceptions=True)
-        all_registered = max(p.submitted_at + (p.registered_after or 0.0) for p in postes
-                             ) - pressed
-        progress(f"  toutes les inscriptions affichées en {all_registered:.2f} s")
+        failures = [str(o) for o in outcomes if isinstance(o, BaseException)]
+        for failure in failures[:1]:
+            progress(f"  échec : {failure}")
+        done = [p for p in postes if p.registered_after is not None]
+        all_registered = max((p.submitted_at + (p.registered_after or 0.0) for p in done),
+                             default=pressed) - pressed
+        progress(f"  {len(done)} inscriptions affichées sur {plan.postes}, la dernière en "
+                 f"{all_registered:.2f} s")
         await asyncio.sleep(plan.settle)
         registered = room_memory(process.pid)
         seen_apps.update(app_processes(process.pid).values())
@@ -876,7 +885,7 @@ async def _run_room(plan: Plan, folder: Path, progress: Callable[[str], None],
             server_pid=process.pid, all_first_screens=all_first, all_registered=all_registered,
             idle_memory=idle, registered_memory=registered, full_status=full_status,
             full_text=full_page, apps_before_full=apps, apps_after_full=apps_after_full,
-            duration=time.perf_counter() - started,
+            duration=time.perf_counter() - started, failures=failures,
         )
     finally:
         for session in sessions:
@@ -909,7 +918,9 @@ def summary(run: RoomRun) -> dict[str, Any]:
         "choices_again": sum(p.choices_again for p in run.postes),
         "fields_again": sum(p.fields_again for p in run.postes),
         "registered_all": run.all_registered,
-        "registered_median": statistics.median(p.registered_after or 0 for p in run.postes),
+        "registered_median": statistics.median(
+            [p.registered_after for p in run.postes if p.registered_after is not None] or [0]),
+        "registered_count": sum(p.registered_after is not None for p in run.postes),
         "idle_rss_median": statistics.median(r for r, _ in idle.postes.values()) / mib,
         "idle_pss_median": statistics.median(p for _, p in idle.postes.values()) / mib,
         "idle_pss_max": max(p for _, p in idle.postes.values()) / mib,
