@@ -288,6 +288,10 @@ class EnsapApp(App[None], inherit_bindings=False):
                 return
 
     def _show_notices(self) -> None:
+        if self.poste_link is not None:
+            # A trainee's poste: the notices are about the database and its secret, the
+            # trainer's business; the board, opened on the same database, shows them.
+            return
         for notice in self.services.notices:
             self.notify(notice, title="Information", markup=False, timeout=15)
 

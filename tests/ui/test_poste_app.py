@@ -305,6 +305,24 @@ async def test_a_reset_brings_the_poste_back_home_and_says_its_spaces_are_erased
             RESET], "the notice")
 
 
+async def test_a_trainee_is_not_shown_the_databases_notices(
+    poste_app: AppMaker, postes: tuple[Poste, Poste]
+) -> None:
+    """«Le secret de la base est conservé dans un fichier…» is the trainer's business (the
+    board shows it); a poste's app, opened at every tab, keeps it from the trainee."""
+    camille, _ = postes
+    for poste_id, shown_to in ((camille.id, []), (None, ["Le secret de la base."])):
+        app = poste_app(poste_id)
+        app.services.notices.append("Le secret de la base.")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await wait_until(
+                pilot, lambda shown=app: isinstance(shown.screen, HomeScreen), "home")
+            await settle(pilot)
+            assert [str(n.message) for n in app._notifications
+                    if n.title == "Information"] == shown_to
+
+
 async def test_the_end_of_the_room_is_said_once(
     poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
 ) -> None:
