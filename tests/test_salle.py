@@ -6,6 +6,7 @@ the websocket with the cookie and read the poste's app, and stop the command by 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import re
 import subprocess
@@ -473,6 +474,42 @@ def test_the_join_address_asked_again_or_an_unreadable_form_gets_the_join_page(
     try:
         asyncio.run(scenario())
         assert services.room.board(room.id) == []
+    finally:
+        services.close()
+
+
+def test_a_double_click_on_the_join_button_makes_one_poste(tmp_path: Path) -> None:
+    """The form sent twice at once (a double click) from one machine for one first name gives
+    one poste (both answers' keys open it); another first name, or another trainee, a new
+    one: no poste stays on the board never connected."""
+    from ensap_tui.commands.salle_server import start_room_server
+
+    db = tmp_path / "ensap.sqlite3"
+    services = open_services(db, settings=Settings.for_tests())
+    room = services.room.open_room()
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+
+    async def scenario() -> None:
+        server, runner = await start_room_server(HOST, port, db, room.id, services=services)
+        try:
+            answers = await asyncio.gather(
+                join(base, room.code, "Amélie"), join(base, room.code, " Amélie "))
+            assert [status for status, _, _ in answers] == [303, 303]
+            keys = [key for _, _, key in answers]
+            assert None not in keys and keys[0] != keys[1]
+            postes = {server._postes[hashlib.sha256(str(k).encode()).hexdigest()]
+                      for k in keys}
+            assert len(postes) == 1
+            status, _, _ = await join(base, room.code, "Bruno")
+            assert status == 303
+        finally:
+            await runner.cleanup()
+
+    try:
+        asyncio.run(scenario())
+        assert [row.poste.first_name for row in services.room.board(room.id)] == [
+            "Amélie", "Bruno"]
     finally:
         services.close()
 

@@ -37,7 +37,7 @@ from ensap_tui.commands.serve import PAGE_TITLE, port_number
 from ensap_tui.commands.serve import app_command as serve_app_command
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.services.container import Services
-from ensap_tui.services.room import MSG_CODE_UNKNOWN, parse_code
+from ensap_tui.services.room import MSG_CODE_UNKNOWN, check_first_name, parse_code
 
 _T = TypeVar("_T")
 
@@ -48,6 +48,9 @@ WRONG_CODES_ALLOWED = 5
 WRONG_CODES_WINDOW = 60.0  # seconds
 #: What the join form keeps of a typed field, at most (the services say what is valid).
 FORM_FIELD_MAX = 200
+#: A second join from the same client address with the same first name within this many
+#: seconds (a double click on «Rejoindre la salle») gets the poste the first one made.
+REJOIN_SECONDS = 10.0
 
 
 def room_full_text(limit: int) -> str:
@@ -233,6 +236,11 @@ class RoomServer(GuardedServer):
         self._code = ""
         # One thread for the database: reads and writes never block the server's loop.
         self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salle-db")
+        #: (client address, first name as kept) → (poste, when): the joins just made.
+        self._recent: dict[tuple[str, str], tuple[int, float]] = {}
+        # Joins take turns (they are one thread's database writes anyway), so a second
+        # click's request sees the poste the first one made.
+        self._joining = asyncio.Lock()
 
     def _room_full(self) -> web.Response:
         return french_response(503, "Salle complète", room_full_text(self.max_sessions))
@@ -301,7 +309,7 @@ class RoomServer(GuardedServer):
             # room's: checked before joining, so no poste is made there.
             if parse_code(code) != self._code:
                 raise FieldError("code", MSG_CODE_UNKNOWN)
-            poste = await self._in_thread(lambda: self.services.room.join(code, first_name))
+            poste_id = await self._join(client, code, first_name)
         except FieldError as error:
             if error.field == "code":
                 self.throttle.wrong(client)
@@ -311,11 +319,30 @@ class RoomServer(GuardedServer):
             return _page(400, join_page(code=code, first_name=first_name,
                                         name_error=error.message))
         key = secrets.token_urlsafe(32)
-        self._postes[_digest(key)] = poste.id
+        self._postes[_digest(key)] = poste_id
         response = web.Response(status=303, headers={"Location": "/"})
         # HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
         response.set_cookie(COOKIE, key, path="/", httponly=True, samesite="Strict")
         return response
+
+    async def _join(self, client: str, code: str, first_name: str) -> int:
+        """The poste of a good join: a new one, or the one the same client address made for
+        the same first name within :data:`REJOIN_SECONDS` (a double click on the button sends
+        the form twice, and a second poste would stay on the board, never connected). Raises
+        :class:`FieldError` as ``services.room.join`` does."""
+        wanted = (client, check_first_name(first_name))
+        async with self._joining:
+            now = time.monotonic()
+            self._recent = {
+                key: made for key, made in self._recent.items()
+                if now - made[1] < REJOIN_SECONDS
+            }
+            made = self._recent.get(wanted)
+            if made is not None:
+                return made[0]
+            poste = await self._in_thread(lambda: self.services.room.join(code, first_name))
+            self._recent[wanted] = (poste.id, now)
+            return poste.id
 
     async def handle_join_again(self, request: web.Request) -> web.StreamResponse:
         """``GET /rejoindre``: to the room's page (the join form, or the poste's app)."""
