@@ -1123,8 +1123,8 @@ def bench_room(report: Report, folder: Path, postes: int) -> None:
                "enregistré" + ("s" if len(stored) > 1 else "") + " dans la base", "< 15 s",
                figures["registered_all"] < 15 and registered_ok)
     if run.failures:
-        report.note("Salle", "Un poste sans page « Finalisation » : " + run.failures[0]
-                    .split(" ; l'écran")[0] + ".")
+        report.note("Salle", f"{len(run.failures)} poste(s) sans page « Finalisation » ; le "
+                    "premier : " + run.failures[0].split(" ; l'écran")[0] + ".")
     report.add("Salle", "Mémoire d'un poste au repos (PSS médiane)",
                f"{num(figures['idle_pss_median'], 1)} Mio",
                f"RSS médiane {num(figures['idle_rss_median'], 1)} Mio ; PSS max "
