@@ -266,10 +266,14 @@ def bench_keystrokes(report: Report, folder: Path, blocks: int, rounds: int) -> 
         "(une seconde image viendrait 16,7 ms après la première) ; une « image » est la mise "
         "à jour du compositeur de Textual, traduite en séquences de terminal (ce que le "
         "pilote headless saute, et que la mesure refait). La référence est le même écran "
-        "sans la jauge « Niveau de sécurité » ni la liste des règles, qui sont les deux "
-        "éléments mis à jour à chaque frappe. On tape cinq mots de passe caractère par "
-        "caractère puis on les efface, ce qui fait passer la jauge par Faible, Moyen et Fort ; "
-        f"la suite est tapée {rounds} fois."
+        "sans la jauge « Niveau de sécurité » ni la liste des règles, qui suivent la saisie "
+        "touche par touche (le mot de passe y est évalué à chaque frappe). On tape cinq mots "
+        "de passe caractère par caractère puis on les efface, ce qui fait passer la jauge par "
+        f"Faible, Moyen et Fort ; la suite est tapée {rounds} fois. Chaque bloc en reprend la "
+        "suite là où le précédent s'est arrêté, sur l'étape 2 ouverte avec le mot de passe "
+        "du brouillon, que la prise du focus sélectionne : la première touche du bloc le "
+        "remplace, et un effacement dans un champ déjà vide, qui ne provoque aucune image, "
+        "n'est pas compté (d'où moins de frappes que de touches)."
     ))
 
 

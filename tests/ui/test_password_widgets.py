@@ -221,3 +221,22 @@ async def test_a_selection_in_the_meter_is_drawn_and_copies_what_it_shows() -> N
         app.screen.selections = {}
         await pilot.pause()
         assert list(meter.render_lines(region)[0]) == list(before)
+
+
+async def test_the_meter_and_the_checklist_draw_again_at_a_new_width() -> None:
+    class Both(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RulesChecklist(assess("tribord7", PERSON).rules)
+            yield StrengthMeter("Fort")
+
+    app = Both()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await pilot.pause()
+        checklist, meter = app.query_one(RulesChecklist), app.query_one(StrengthMeter)
+        assert len(shown_text(checklist).splitlines()) == 3
+        assert shown_text(meter).count("█") == StrengthMeter.BAR_MAX_WIDTH
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        assert len(shown_text(checklist).splitlines()) == 8  # one rule a line
+        text = shown_text(meter)
+        assert len(text) <= 50 and text.endswith("Fort") and text.count("█") < 36
