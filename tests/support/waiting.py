@@ -19,13 +19,32 @@ ROUNDS = 1500
 ROUND = 0.02
 
 
+def _screen_mounted(pilot: Pilot[Any]) -> bool:
+    """Whether the active screen has been composed and mounted (True once the app has gone)."""
+    try:
+        return pilot.app.screen.is_mounted
+    except Exception:  # no screen any more: the app has exited, nothing left to wait for
+        return True
+
+
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str = "") -> None:
-    """Lets the app run until ``condition()`` holds; fails naming ``what`` otherwise."""
+    """Lets the app run until ``condition()`` holds, then until the active screen is mounted;
+    fails naming ``what`` otherwise.
+
+    A pushed screen is ``app.screen`` before Textual has composed it: on a loaded machine a
+    test that waited for ``isinstance(app.screen, …)`` then queried one of its fields found
+    none (NoMatches). Waiting for the mount as well makes every such wait safe."""
     for _ in range(ROUNDS):
         if condition():
+            break
+        await pilot.pause(ROUND)
+    else:
+        raise AssertionError(f"never happened: {what or condition}")
+    for _ in range(ROUNDS):
+        if _screen_mounted(pilot):
             return
         await pilot.pause(ROUND)
-    raise AssertionError(f"never happened: {what or condition}")
+    raise AssertionError(f"the screen never finished mounting after: {what or condition}")
 
 
 def focused_id(pilot: Pilot[Any]) -> str | None:

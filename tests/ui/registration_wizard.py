@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from tests.support.waiting import wait_until
 
 #: A valid NIR: a man born in May 1985 (key 64).
 NIR = "1 85 05 75 115 123 64"
@@ -86,13 +87,13 @@ def error_text(pilot: Pilot[object], field: str) -> str:
     return line.message if line.display else ""
 
 
-async def wait_for_screen(pilot: Pilot[object], name: str, tries: int = 200) -> None:
-    """Waits (by pausing, never by time) until the active screen's class is ``name``."""
-    for _ in range(tries):
-        if type(pilot.app.screen).__name__ == name:
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"écran {name} attendu, {type(pilot.app.screen).__name__} affiché")
+async def wait_for_screen(pilot: Pilot[object], name: str) -> None:
+    """Waits (by pausing, never by time) until the active screen's class is ``name`` and it is
+    mounted (its fields can be queried)."""
+    await wait_until(
+        pilot, lambda: type(pilot.app.screen).__name__ == name,
+        f"écran {name} attendu, {type(pilot.app.screen).__name__} affiché",
+    )
 
 
 def shown_text(widget: Widget) -> str:
