@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
+from tests.support import waiting
 from tests.support.people import NIR_SPACED, PASSWORD
 
 
@@ -64,9 +65,6 @@ async def sign_in(pilot: Pilot[Any], nir: str = NIR_SPACED, password: str = PASS
 
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    """Lets the app run until ``condition`` holds (the debounced search, workers)."""
-    for _ in range(1500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
+    """Lets the app run until ``condition`` holds (the debounced search, workers) and the
+    active screen is mounted: ``tests.support.waiting.wait_until``."""
+    await waiting.wait_until(pilot, condition, "the condition")
