@@ -620,14 +620,32 @@ def stop_server(process: subprocess.Popen[bytes], apps: Iterator[int], db: Path)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
-    for pid in apps:
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue  # it has ended
-        if poste_of_process(pid) is not None and str(db).encode() in argv:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+    left = list(apps)
+    # Until each has ended (an app told to quit by its closed tab may still be exiting; a
+    # killed one takes a moment too): bounded, and what is still there at the end is reported
+    # by the caller's checks rather than waited for.
+    deadline = time.monotonic() + 30
+    while left and time.monotonic() < deadline:
+        for pid in left:
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue  # it has ended
+            if poste_of_process(pid) is not None and str(db).encode() in argv:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+        left = [pid for pid in left if not process_ended(pid)]
+        if left:
+            time.sleep(0.05)
+
+
+def process_ended(pid: int) -> bool:
+    """Whether ``pid`` has ended: gone, or a zombie waiting for its parent."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
 def registered_accounts(db: Path) -> list[tuple[str, int | None]]:
