@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 #: Rounds of ``pilot.pause(ROUND)`` before giving up: 30 s of a loaded machine.
 ROUNDS = 1500
@@ -27,6 +29,15 @@ def _screen_mounted(pilot: Pilot[Any]) -> bool:
         return True
 
 
+def _holds(condition: Callable[[], bool]) -> bool:
+    """``condition()``, False while what it looks at is not there yet (the screen it queries
+    not composed, a table's row not listed): a wait goes on rather than failing early."""
+    try:
+        return condition()
+    except (NoMatches, CellDoesNotExist, RowDoesNotExist):
+        return False
+
+
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str = "") -> None:
     """Lets the app run until ``condition()`` holds, then until the active screen is mounted;
     fails naming ``what`` otherwise.
@@ -35,7 +46,7 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str
     test that waited for ``isinstance(app.screen, …)`` then queried one of its fields found
     none (NoMatches). Waiting for the mount as well makes every such wait safe."""
     for _ in range(ROUNDS):
-        if condition():
+        if _holds(condition):
             break
         await pilot.pause(ROUND)
     else:
