@@ -21,11 +21,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
-from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from ensap_tui.domain.timefmt import format_datetime, local
-from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.screens.base import EnsapScreen, show_header_tag
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -201,8 +200,7 @@ class PosteLink:
         text = None if screen is None else screen.call_now(self.header_text)
         if text is None:
             return
-        for tag in self._app.screen.query("#entete-simulateur").results(Static):
-            tag.update(text)
+        show_header_tag(self._app.screen, text)
 
     def move_clock(self, step: timedelta | None) -> bool:
         """Moves the poste's clock forward by ``step``, or back to the room's time (None), and

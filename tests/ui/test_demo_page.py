@@ -95,6 +95,35 @@ async def test_the_header_shows_the_demo_clock_on_every_screen(make_demo_app: An
         assert header(app) == "Simulateur — Démo — 27/11/2026 14:02"
 
 
+async def test_the_demo_clocks_are_redrawn_only_when_their_minute_changes(
+    make_demo_app: Any, clock: FixedClock
+) -> None:
+    # The header's clock and the demo page's clock line are read every second: text
+    # written again unchanged would repaint them, and lay the screen out again, for nothing.
+    from textual.widgets import Static
+
+    from ensap_tui.ui.screens.demo import show_demo_clock
+
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot)
+        await wait_until(pilot, lambda: header(app).endswith("14:02"), "the demo clock")
+        tag = app.screen.query_one("#entete-simulateur", Static)
+        line = app.screen.query_one("#horloge-demo", Static)
+        agent = app.screen.query_one("#agent-demo", Static)
+        drawn = tag.visual, line.visual, agent.visual
+        clock.advance(timedelta(seconds=30))
+        show_demo_clock(app)
+        show_demo_clock(app)
+        assert (tag.visual, line.visual, agent.visual) == drawn, "the same text drawn again"
+        clock.advance(timedelta(seconds=30))
+        show_demo_clock(app)
+        assert header(app) == "Simulateur — Démo — 26/11/2026 14:03"
+        assert shown(app, "#horloge-demo").endswith("26/11/2026 à 14:03 (heure réelle)")
+        assert tag.visual is not drawn[0] and line.visual is not drawn[1]
+        assert agent.visual is drawn[2]
+
+
 async def test_f2_lists_every_demo_account_with_its_password_and_state(
     make_demo_app: Any,
 ) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.adapters.tokens import SequenceTokenSource
@@ -422,3 +423,26 @@ def test_every_screen_has_a_name_for_the_board() -> None:
     assert len(concrete) >= 15
     unnamed = [cls.__name__ for cls in concrete if not cls.SCREEN_NAME]
     assert unnamed == []
+
+
+async def test_the_postes_header_clock_is_redrawn_only_when_its_minute_changes(
+    poste_app: AppMaker, postes: tuple[Poste, Poste], clock: FixedClock
+) -> None:
+    # The clock is written every second; a tag rewritten with the same text would repaint
+    # the header, and lay the screen out again, 59 times a minute for nothing.
+    camille, _ = postes
+    app = poste_app(camille.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: shown(app, "#entete-simulateur").endswith("14:02"))
+        tag = app.screen.query_one("#entete-simulateur", Static)
+        drawn = tag.visual
+        link = app.poste_link
+        assert link is not None
+        clock.advance(timedelta(seconds=30))
+        link.show_clock()
+        link.show_clock()
+        assert tag.visual is drawn, "the same text was drawn again"
+        clock.advance(timedelta(seconds=30))
+        link.show_clock()
+        assert shown(app, "#entete-simulateur") == "Simulateur — Salle — 26/11/2026 14:03"
+        assert tag.visual is not drawn

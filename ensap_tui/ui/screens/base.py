@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,6 +42,20 @@ SIMULATOR_BANNER = (
 #: Left and right of the header line.
 HEADER_TITLE = "ENSAP — Espace numérique sécurisé de l'agent public"
 HEADER_TAG = "Simulateur de formation"
+
+
+def show_header_tag(screen: Screen[object], text: str) -> None:
+    """Writes ``text`` on the right of ``screen``'s header line (``#entete-simulateur``).
+
+    Nothing is done when it already shows ``text``: the clocks write it every second though
+    it changes once a minute, and each update repaints the header. A text of the same width
+    (the next minute) repaints only the tag; the screen is laid out again only when the
+    width changes (the first clock text in place of the plain tag)."""
+    for tag in screen.query("#entete-simulateur").results(Static):
+        shown = tag.content
+        if shown == text:
+            continue
+        tag.update(text, layout=not isinstance(shown, str) or cell_len(shown) != cell_len(text))
 
 
 class _HasServices(Protocol):

@@ -23,7 +23,7 @@ from ensap_tui.services.demo import (
     DemoAccountView,
     describe_step,
 )
-from ensap_tui.ui.screens.base import EnsapScreen
+from ensap_tui.ui.screens.base import EnsapScreen, show_header_tag
 from ensap_tui.ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
@@ -105,8 +105,7 @@ def show_demo_clock(app: App[Any]) -> None:
     text = None if screen is None else screen.call_now(partial(header_clock_text, app))
     if text is None:
         return  # said; shown again at the next tick
-    for tag in app.screen.query("#entete-simulateur").results(Static):
-        tag.update(text)
+    show_header_tag(app.screen, text)
     for open_screen in app.screen_stack:
         if isinstance(open_screen, DemoScreen):
             open_screen.refresh_page()
@@ -282,8 +281,10 @@ class DemoScreen(EnsapScreen):
         except NoMatches:
             return  # the page is being closed
         clock_name = "Horloge de démonstration" if link is None else "Horloge du poste"
-        line.update(f"{clock_name} : {clock}")
-        agent_line.update(agent)
+        # Read every second, changed once a minute: an update would lay the page out again.
+        for static, text in ((line, f"{clock_name} : {clock}"), (agent_line, agent)):
+            if static.content != text:
+                static.update(text)
         rows = [_row(view) for view in views]
         if rows == self._rows:
             return
