@@ -272,11 +272,19 @@ def descendants(pid: int) -> list[int]:
 
 
 def poste_of_process(pid: int) -> int | None:
-    """The poste a process runs the app of (``--poste ID`` on its command line), else None."""
+    """The poste a process runs the app of, else None: an app the server's launcher forked
+    says it in its name (``ensap-poste-ID``, /proc/PID/comm); one started as a new process
+    (where the server cannot fork) has ``--poste ID`` on its command line."""
+    from ensap_tui.commands.app_launcher import poste_of_name
+
     try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return None
+    forked = poste_of_name(name)
+    if forked is not None:
+        return forked
     if b"--poste" in argv and b"-m" in argv and argv[0] != b"/bin/sh":
         index = argv.index(b"--poste")
         if index + 1 < len(argv) and argv[index + 1].isdigit():
@@ -310,7 +318,8 @@ def cpu_seconds(pid: int) -> float | None:
 @dataclass(frozen=True)
 class Memory:
     """The memory of the room at one moment: each poste's app process (RSS, PSS), the other
-    processes under the server (the shells textual-serve starts the apps with), the server."""
+    processes under the server (its app launcher, whose pages the apps it forked share; the
+    shells through which it starts an app where it cannot fork one), the server."""
 
     postes: dict[int, tuple[int, int]]
     others: list[tuple[int, int]]
@@ -610,9 +619,10 @@ def wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path)
 
 
 def stop_server(process: subprocess.Popen[bytes], apps: Iterator[int], db: Path) -> None:
-    """Stops the server by its process id (SIGTERM: it closes its tabs, whose apps quit), then
-    any app it left behind, by its own id (still a poste's app on ``db``: not a process that
-    took a freed id)."""
+    """Stops the server by its process id (SIGTERM: it closes its tabs, whose apps quit, and
+    its launcher ends the rest), then any app it left behind, by its own id (still a poste's
+    app: forked by a launcher and named for its poste, or started on ``db``; not a process
+    that took a freed id)."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -631,7 +641,8 @@ def stop_server(process: subprocess.Popen[bytes], apps: Iterator[int], db: Path)
                 argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue  # it has ended
-            if poste_of_process(pid) is not None and str(db).encode() in argv:
+            forked = b"ensap_tui.commands.app_launcher" in argv  # a launcher's child
+            if poste_of_process(pid) is not None and (forked or str(db).encode() in argv):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
         left = [pid for pid in left if not process_ended(pid)]

@@ -6,8 +6,10 @@ the websocket with the cookie and read the poste's app, and stop the command by 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
+import os
 import re
 import subprocess
 import sys
@@ -30,7 +32,7 @@ from ensap_tui.commands.salle_server import (
 )
 from tests.support.engines import Database
 from tests.support.pages import css_without_comments, elsewhere, named_urls
-from tests.support.programs import program_env, stop
+from tests.support.programs import is_launcher, program_env, stop, tab_apps
 from tests.test_serve import (
     HOST,
     MAX_MESSAGES,
@@ -68,11 +70,8 @@ class Salle:
         return found[0]
 
     def apps(self) -> list[str]:
-        """The process ids of the poste apps the server started."""
-        found: list[str] = []
-        for task in Path(f"/proc/{self.server()}/task").iterdir():
-            found += (task / "children").read_text().split()
-        return found
+        """The process ids of the poste apps the server runs (forked by its launcher)."""
+        return tab_apps(self.server())
 
 
 def start_salle(
@@ -194,18 +193,15 @@ def room_state(db: Path, code: str) -> tuple[bool, list[tuple[int, str]]]:
         services.close()
 
 
-def own_children() -> list[str]:
-    """The process ids of this test process's children (an app started in-process)."""
-    import os
-
-    found: list[str] = []
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found += (task / "children").read_text().split()
-    return found
-
-
-def command_line(pid: str) -> list[str]:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+def app_process(pid: str) -> tuple[str, bool, set[str]]:
+    """What a tab's app process is: its name, whether the server's launcher forked it, and
+    the files it has open."""
+    parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    files: set[str] = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            files.add(os.readlink(fd))
+    return Path(f"/proc/{pid}/comm").read_text().strip(), is_launcher(parent), files
 
 
 @needs_proc
@@ -259,8 +255,8 @@ def test_a_trainee_joins_with_the_code_and_gets_an_app_of_their_own(salle: Salle
         # Its websocket starts the app of that poste, whose home page arrives.
         text = await first_screen(salle.base, key, "Créer mon espace")
         assert "Créer mon espace" in text
-        # That app was the poste's: started with --poste and the poste's number.
-        started.extend(command_line(pid) for pid in salle.apps())
+        # That app was the poste's: forked with --poste and the poste's number.
+        started.extend(app_process(pid) for pid in salle.apps())
 
         # Host and Origin are checked, even with a good cookie.
         status, text = await websocket_status(
@@ -279,17 +275,18 @@ def test_a_trainee_joins_with_the_code_and_gets_an_app_of_their_own(salle: Salle
         assert status == 429 and key is None
         assert "Trop de codes erronés" in page and "réessayez dans" in page
 
-    started: list[list[str]] = []
+    started: list[tuple[str, bool, set[str]]] = []
     asyncio.run(scenario())
     ended, postes = room_state(Path(salle.db), salle.code)
     assert not ended
     assert [name for _, name in postes] == ["Amélie"]
     poste_id = postes[0][0]
     assert started, "the app's process was not found while it ran"
-    for command in started:  # textual-serve runs it through the shell: sh -c "python -m …"
-        line = " ".join(command)
-        assert " -m ensap_tui --db " in line, line
-        assert line.endswith(f" --poste {poste_id}"), line
+    for name, forked, files in started:
+        # The launcher names each app it forks after the poste its request (--poste) gave,
+        # and the app has the room's database open.
+        assert forked and name == f"ensap-poste-{poste_id}", name
+        assert str(Path(salle.db).absolute()) in files, files
 
     # Stopping the command (by its process id) stops its server and ends the room.
     server = salle.server()
@@ -401,7 +398,7 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
     services = open_services(db, settings=Settings.for_tests())
     room = services.room.open_room()
     port = free_port()
-    before = own_children()
+    before = tab_apps(os.getpid())
 
     async def scenario() -> None:
         server, runner = await start_room_server(HOST, port, db, room.id, services=services)
@@ -423,7 +420,7 @@ def test_a_script_starts_the_room_server_and_it_listens_when_the_call_returns(
                 base, {"Origin": base, "Cookie": f"{COOKIE}={key}"}
             )
             assert status == 410 and "a fermé cette salle" in text
-            assert own_children() == before
+            assert tab_apps(os.getpid()) == before
         finally:
             await runner.cleanup()
 

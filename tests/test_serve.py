@@ -26,7 +26,7 @@ from ensap_tui.commands.serve import (
     started_text,
 )
 from tests.support.pages import css_without_comments, elsewhere, named_urls
-from tests.support.programs import program_env, stop
+from tests.support.programs import program_env, stop, tab_apps
 
 HOST = "127.0.0.1"
 #: Upper bounds of the waits (bounded loops, never assertions on speed).
@@ -228,7 +228,8 @@ def start_server(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[bytes], 
 
 
 def children(process: subprocess.Popen[bytes]) -> list[str]:
-    """The process ids of the server's children (each tab's app is one)."""
+    """The process ids of the server's children (its app launcher, and each tab's app it
+    started itself where it could not fork one)."""
     found: list[str] = []
     for task in Path(f"/proc/{process.pid}/task").iterdir():
         found += (task / "children").read_text().split()
@@ -274,7 +275,7 @@ def test_a_websocket_from_elsewhere_is_refused_and_starts_no_app(
         status, text = asyncio.run(answer(f"http://{HOST}:{port}/ws", headers, websocket=True))
         assert status == 403, (why, status)
         assert "Connexion refusée" in text and "refusée" in text
-        assert children(process) == []
+        assert tab_apps(process.pid) == []
     finally:
         stop(process)
 
@@ -319,14 +320,14 @@ def test_beyond_max_sessions_a_french_page_and_no_new_app(tmp_path: Path) -> Non
                 message = await asyncio.wait_for(first.receive(), RECEIVE_TIMEOUT)
                 assert message.type == aiohttp.WSMsgType.BINARY, message
                 received += message.data
-            apps = children(process)
+            apps = tab_apps(process.pid)
             assert len(apps) == 1
             status, text = await answer(f"http://{HOST}:{port}/", {})
             assert status == 503
             assert "Trop de sessions ouvertes" in text and "au plus 1 session" in text
             status, text = await answer(f"http://{HOST}:{port}/ws", origin, websocket=True)
             assert status == 503 and "Fermez un onglet" in text
-            assert children(process) == apps
+            assert tab_apps(process.pid) == apps
             await first.close()
         # Once the tab is closed, the page opens again.
         for _ in range(START_ATTEMPTS):

@@ -20,6 +20,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from ensap_tui.commands.app_launcher import AppLauncher, LaunchedApp, app_arguments
 from ensap_tui.commands.serve import PAGE_TITLE, AddressGuard, french_page
 
 log = logging.getLogger("textual-serve")
@@ -36,12 +37,66 @@ def french_response(status: int, title: str, text: str) -> web.Response:
     )
 
 
+class LaunchedAppService(AppService):  # type: ignore[misc]
+    """textual-serve's AppService whose app is forked by the server's launcher
+    (:mod:`ensap_tui.commands.app_launcher`) when it can, and otherwise started as a new
+    process through the shell, as textual-serve does: a tab always gets its app."""
+
+    def __init__(self, command: str, *, launcher: AppLauncher | None, **kwargs: Any) -> None:
+        super().__init__(command, **kwargs)
+        self._launcher = launcher
+        #: The forked app, None when the app is a process textual-serve started.
+        self.launched: LaunchedApp | None = None
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+        import shlex
+
+        environment = self._build_environment(width=width, height=height)
+        args = app_arguments(shlex.split(self.command))
+        if self._launcher is not None and args is not None:
+            launched = await self._launcher.launch(args, environment)
+            if launched is not None:
+                self.launched = launched
+                # AppService.run reads only its stdout and stderr, which a LaunchedApp has.
+                self._process = launched  # type: ignore[assignment]
+                self._stdin = launched.stdin
+                return launched
+        return await super()._open_app_process(width, height)
+
+    async def stop(self) -> None:
+        try:
+            await super().stop()
+        finally:
+            launched, self.launched = self.launched, None
+            if launched is not None:
+                await launched.close()
+
+
+def web_environment(debug: bool = False) -> dict[str, str]:
+    """The environment textual-serve gives its apps, but the terminal's size (each tab's)."""
+    from textual_serve.download_manager import DownloadManager
+
+    async def nothing(*_args: Any) -> None:
+        return None
+
+    service = AppService(
+        "", write_bytes=nothing, write_str=nothing, close=nothing,
+        download_manager=DownloadManager(), debug=debug,
+    )
+    environment: dict[str, str] = service._build_environment()
+    for size in ("COLUMNS", "ROWS"):
+        environment.pop(size, None)
+    return environment
+
+
 class GuardedServer(Server):  # type: ignore[misc]
     """textual-serve with every request checked against the served address, at most
     ``max_sessions`` app sessions (``full_page()`` beyond), the page's script and websocket at
     the address the browser used, the open tabs closed at once on shutdown (rather than after
     aiohttp's long wait), and its logs kept to warnings. ``started`` is called once listening
-    (``serve`` prints its lines there)."""
+    (``serve`` prints its lines there). Each tab's app is forked by the server's launcher
+    (:mod:`ensap_tui.commands.app_launcher`, started and stopped with the server; not with
+    ``launcher=False``), or started as a new process where it cannot be."""
 
     def __init__(
         self,
@@ -52,6 +107,7 @@ class GuardedServer(Server):  # type: ignore[misc]
         max_sessions: int,
         full_page: Callable[[], web.Response],
         started: Callable[[], None] | None = None,
+        launcher: bool = True,
     ) -> None:
         super().__init__(
             command, host=host, port=port, title=PAGE_TITLE, templates_path=PAGE_TEMPLATES
@@ -62,6 +118,9 @@ class GuardedServer(Server):  # type: ignore[misc]
         self._started = started
         self._tabs: set[asyncio.Task[Any]] = set()
         self.sessions = 0
+        #: The process that forks each tab's app (started with the server, with ``launcher``).
+        self.launcher: AppLauncher | None = None
+        self._use_launcher = launcher
 
     @property
     def full(self) -> bool:
@@ -71,7 +130,14 @@ class GuardedServer(Server):  # type: ignore[misc]
     async def _make_app(self) -> web.Application:
         app: web.Application = await super()._make_app()
         app.middlewares.append(self._check_address)
+        app.on_cleanup.append(self._stop_launcher)
         return app
+
+    async def _stop_launcher(self, app: web.Application) -> None:
+        # After on_shutdown: the tabs have asked their apps to quit; the launcher ends the rest.
+        launcher, self.launcher = self.launcher, None
+        if launcher is not None:
+            await launcher.stop()
 
     @web.middleware
     async def _check_address(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -132,8 +198,9 @@ class GuardedServer(Server):  # type: ignore[misc]
 
         try:
             await websocket.prepare(request)
-            app_service = AppService(
+            app_service = LaunchedAppService(
                 command,
+                launcher=self.launcher,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=close,
@@ -166,6 +233,9 @@ class GuardedServer(Server):  # type: ignore[misc]
         logging.getLogger("textual-serve").setLevel(logging.WARNING)
 
     async def on_startup(self, app: Any) -> None:
+        if self._use_launcher:
+            self.launcher = AppLauncher(web_environment(self.debug))
+            await self.launcher.start()
         if self._started is not None:
             self._started()
 

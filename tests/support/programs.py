@@ -154,3 +154,37 @@ def run_main(capsys: Any, db: Path, *argv: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
+
+
+def child_processes(pid: int | str) -> list[str]:
+    """The process ids of ``pid``'s children, from /proc (Linux)."""
+    found: list[str] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # it has ended
+        return found
+    for task in tasks:
+        try:
+            found += (task / "children").read_text().split()
+        except OSError:  # that thread has ended
+            continue
+    return found
+
+
+def is_launcher(pid: int | str) -> bool:
+    """Whether ``pid`` is a browser server's app launcher (ensap_tui.commands.app_launcher)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"ensap_tui.commands.app_launcher" in argv
+
+
+def tab_apps(server: int | str) -> list[str]:
+    """The process ids of the apps a browser server (``serve``, ``salle``) runs for its tabs:
+    those its launcher forked, and those it started itself where it could not fork (its
+    launcher is not one)."""
+    found: list[str] = []
+    for child in child_processes(server):
+        found += child_processes(child) if is_launcher(child) else [child]
+    return found
