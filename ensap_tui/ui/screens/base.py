@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from ensap_tui.domain.errors import FieldError
@@ -26,6 +26,7 @@ from ensap_tui.ui.browser_keys import shown_key
 from ensap_tui.ui.screens.navigation import Mailbox
 from ensap_tui.ui.widgets.busy_line import BusyLine
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.footer import EnsapFooter
 from ensap_tui.ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class EnsapScreen(Screen[object]):
         yield Static(f"▌{SIMULATOR_BANNER}", id="bandeau-simulation", markup=False)
         with VerticalScroll(id="corps"):
             yield from self.compose_body()
-        yield Footer()
+        yield EnsapFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own content, placed inside the scrolling body."""
