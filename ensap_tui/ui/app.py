@@ -27,6 +27,7 @@ from ensap_tui.ui.browser_keys import BROWSER_KEYMAP, key_label, shown_key
 from ensap_tui.ui.journeys import AppNavigator
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
+from ensap_tui.ui.widgets.busy_line import FRAMES_PER_SECOND as BUSY_LINE_FRAMES_PER_SECOND
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -190,10 +191,13 @@ class EnsapApp(App[None], inherit_bindings=False):
         self.set_class(demo, "-demo")
         #: What ties the app to its training room's poste (None outside a room).
         self.poste_link: PosteLink | None = None
+        #: How often a busy line's dots are redrawn (``widgets/busy_line.py``).
+        self.busy_line_frames_per_second = BUSY_LINE_FRAMES_PER_SECOND
         if services.poste_id is not None:
-            from ensap_tui.ui.poste import PosteLink
+            from ensap_tui.ui.poste import POSTE_BUSY_LINE_FRAMES_PER_SECOND, PosteLink
 
             self.poste_link = PosteLink(self, services, services.poste_id)
+            self.busy_line_frames_per_second = POSTE_BUSY_LINE_FRAMES_PER_SECOND
             # Its three clock keys make the footer as long as the demo mode's F2 does.
             self.add_class("-demo")
 

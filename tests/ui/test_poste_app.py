@@ -446,3 +446,30 @@ async def test_the_postes_header_clock_is_redrawn_only_when_its_minute_changes(
         link.show_clock()
         assert shown(app, "#entete-simulateur") == "Simulateur — Salle — 26/11/2026 14:03"
         assert tag.visual is not drawn
+
+
+async def test_a_postes_busy_line_moves_four_times_a_second_where_a_plain_apps_moves_sixteen(
+    poste_app: AppMaker, postes: tuple[Poste, Poste]
+) -> None:
+    # 30 postes press «Valider» together: their busy lines' frames (each drawn, sent to the
+    # room's server and on) took most of the trainer's 2 cores at 16 a second.
+    from ensap_tui.services.models import RegistrationRequest
+    from ensap_tui.ui.screens.contacts import ContactsScreen
+    from ensap_tui.ui.widgets.busy_line import BusyLine
+
+    async def refresh_while_busy(app: EnsapApp) -> tuple[float | None, float | None]:
+        async with app.run_test(size=SIZE) as pilot:
+            app.animation_level = "full"  # the tests' environment turns animations off
+            screen = ContactsScreen(RegistrationRequest())
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: app.screen is screen and screen.is_mounted,
+                             "step 3 shown")
+            line = screen.query_one("#travail-en-cours", BusyLine)
+            screen.set_busy(True)
+            busy = line.auto_refresh
+            screen.set_busy(False)
+            return busy, line.auto_refresh
+
+    camille, _ = postes
+    assert await refresh_while_busy(poste_app(None)) == (pytest.approx(1 / 16), None)
+    assert await refresh_while_busy(poste_app(camille.id)) == (pytest.approx(1 / 4), None)

@@ -14,6 +14,8 @@ from textual.widget import Widget
 
 _DOT = "●"
 _DOTS = 5
+#: Frames a second of the moving dots (Textual's ``LoadingIndicator``'s rate).
+FRAMES_PER_SECOND = 16.0
 
 
 class BusyLine(Widget):
@@ -23,7 +25,10 @@ class BusyLine(Widget):
     Turning :attr:`busy` on or off repaints this row only: the screen is not laid out again
     (a ``display`` toggle there cost 15–28 ms at the very click that starts the work). The
     dots move as Textual's ``LoadingIndicator``'s do, and stand still when the app's
-    animations are off.
+    animations are off. They are redrawn :data:`FRAMES_PER_SECOND` times a second, or as often
+    as the app's ``busy_line_frames_per_second`` says when it has one (a training room's poste
+    asks for fewer: its frames cross the network, and 30 postes share the trainer's cores); the
+    dots keep their speed, only the steps between two frames grow.
     """
 
     DEFAULT_CSS = """
@@ -49,7 +54,8 @@ class BusyLine(Widget):
     def watch_busy(self, busy: bool) -> None:
         self._since = monotonic()
         animated = busy and self.app.animation_level != "none"
-        self.auto_refresh = 1 / 16 if animated else None
+        rate = float(getattr(self.app, "busy_line_frames_per_second", FRAMES_PER_SECOND))
+        self.auto_refresh = 1 / rate if animated and rate > 0 else None
 
     def render(self) -> RenderResult:
         if not self.busy:
