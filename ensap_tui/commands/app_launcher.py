@@ -153,7 +153,23 @@ def warm_up() -> None:
     _warm_libraries()
 
 
+#: Modules an app imports only once it runs (found with ``python -X importtime``): the web
+#: driver and its input parsing, layouts and scrollbars, and the libraries ensap-tui imports
+#: where it first needs them.
+LATE_MODULES = (
+    "textual.drivers.web_driver", "textual._xterm_parser", "textual._keyboard_protocol",
+    "textual._binary_encode", "textual.drivers._input_reader", "textual.layouts.factory",
+    "textual.layouts.horizontal", "textual.layouts.stream", "textual.scrollbar",
+    "stdnum.fr.nir", "email_validator", "idna", "argon2", "pydoc",
+)
+
+
 def _warm_libraries() -> None:
+    import importlib
+
+    for name in LATE_MODULES:
+        with contextlib.suppress(ImportError):  # another version of a library: not warmed
+            importlib.import_module(name)
     # What the first screens and the first keystrokes load lazily: phonenumbers' French
     # metadata, the password checker's word lists.
     from ensap_tui.domain import contact, password
