@@ -95,6 +95,7 @@ async def test_a_focus_that_changes_the_keys_changes_the_footer(make_app: Any) -
         await wait_until(pilot, lambda: "Retour" in descriptions(footer), "Échap Retour")
 
         screen.query_one("#jour").focus()
+        await wait_for_focus(pilot, "jour", "the day's list")
         await pilot.press("enter")  # the list opens and takes the focus: its Échap closes it
         await wait_until(
             pilot,
