@@ -1,7 +1,8 @@
 """The SQLite implementation of :class:`~ensap_tui.services.ports.Store`.
 
 WAL journal, ``synchronous=FULL``, foreign keys on, a 5-second busy timeout, every write in
-``BEGIN IMMEDIATE`` (retried a bounded number of times when another program holds the lock),
+``BEGIN IMMEDIATE`` (asked again every few milliseconds, within the busy timeout, while another
+connection holds the lock),
 reads in a deferred transaction, one connection per thread (``sql_store.SqlStore``), the SQL of
 the operations shared with PostgreSQL (``sql_store.SqlTx``). What is SQLite's own is here: the
 file (its location, rights and checks), the pragmas, the busy retry, the backup.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import random
 import sqlite3
 import stat
 import time
@@ -38,8 +40,12 @@ BUSY_MESSAGE = (
 
 #: Default wait of SQLite itself for a lock, in milliseconds.
 BUSY_TIMEOUT_MS = 5000
-#: How many times ``BEGIN IMMEDIATE`` is attempted before :class:`StoreBusyError`.
+#: How many times a read's ``BEGIN`` is attempted before :class:`StoreBusyError`.
 BUSY_ATTEMPTS = 3
+#: A write waiting for the lock looks again after this long at first, then after twice as
+#: long each time, up to :data:`WRITE_LOCK_POLL_MAX_SECONDS` (see ``SqliteStore._begin_write``).
+WRITE_LOCK_POLL_FIRST_SECONDS = 0.001
+WRITE_LOCK_POLL_MAX_SECONDS = 0.008
 
 _SQLITE_REASONS = {
     sqlite3.SQLITE_CANTOPEN: "le fichier ne peut pas être ouvert (droits ou dossier manquant)",
@@ -299,16 +305,17 @@ class SqliteStore(SqlStore[sqlite3.Connection]):
     def _begin(self, conn: sqlite3.Connection, *, writable: bool) -> None:
         """``BEGIN IMMEDIATE`` for a write (the write lock at once, so that nothing it reads can
         change before it writes), a deferred ``BEGIN`` for a read."""
-        statement = "BEGIN IMMEDIATE" if writable else "BEGIN"
         if conn.in_transaction:
             raise RuntimeError("a store transaction is already open on this thread")
-        # SQLite's busy handler already waits up to the busy timeout for a lock; the retries are
-        # for a busy answer it gives at once (WAL recovery by another program...). The whole wait
-        # stays within the busy timeout, so that a database held longer says «réessayez» then.
+        if writable:
+            self._begin_write(conn)
+            return
+        # A deferred BEGIN takes no lock; the retries are for a busy answer SQLite would give
+        # at once (WAL recovery by another program...), within the busy timeout.
         deadline = time.monotonic() + self._busy_timeout_ms / 1000
         for attempt in range(1, self._busy_attempts + 1):
             try:
-                conn.execute(statement)
+                conn.execute("BEGIN")
                 return
             except sqlite3.OperationalError as error:
                 if not _is_busy(error):
@@ -316,6 +323,36 @@ class SqliteStore(SqlStore[sqlite3.Connection]):
                 if attempt == self._busy_attempts or time.monotonic() >= deadline:
                     raise StoreBusyError(BUSY_MESSAGE) from error
                 time.sleep(0.05 * attempt)
+
+    def _begin_write(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, asked again every few milliseconds while another connection
+        holds the write lock, until the busy timeout (then :class:`StoreBusyError`).
+
+        SQLite's own busy handler sleeps longer and longer between two looks at the lock (100
+        ms each after the first quarter of a second): with many writers (the postes of a
+        training room, each beating every 2 s, all registering at once), a writer that has
+        waited a while kept missing the moments the lock was free, which fresher writers took,
+        and a few registrations waited past the 5 s and failed. Here every waiting writer
+        looks again within :data:`WRITE_LOCK_POLL_MAX_SECONDS` (with a little jitter, so that
+        the waiters do not all look at the same instant)."""
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        conn.execute("PRAGMA busy_timeout = 0")  # the waiting is done below, not by SQLite
+        try:
+            pause = WRITE_LOCK_POLL_FIRST_SECONDS
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        raise
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise StoreBusyError(BUSY_MESSAGE) from error
+                    time.sleep(min(left, pause * (0.5 + random.random())))
+                    pause = min(pause * 2, WRITE_LOCK_POLL_MAX_SECONDS)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     def _commit(self, conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")

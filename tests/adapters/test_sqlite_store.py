@@ -157,6 +157,55 @@ def test_a_locked_database_gives_a_busy_error_then_works(db_path: Path) -> None:
     store.close()
 
 
+def test_a_write_waiting_for_the_lock_keeps_looking_and_gets_it_once_freed(db_path: Path) -> None:
+    # SQLite's own busy handler looks at the lock once in 100 ms after a quarter of a second:
+    # among many writers (a training room's postes) a long waiter kept missing the free
+    # moments and failed after 5 s. The store looks again every few milliseconds instead; the
+    # other program here frees the lock only once the store has asked for it 10 times.
+    store = SqliteStore(db_path)
+    holder = raw(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    asked: list[str] = []
+    asked_enough = threading.Event()
+    outcome: list[BaseException | None] = []
+    timeouts: list[int] = []
+
+    def counted(statement: str) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            asked.append(statement)
+            if len(asked) >= 10:
+                asked_enough.set()
+
+    def write() -> None:
+        conn = store._connection()
+        conn.set_trace_callback(counted)
+        try:
+            with store.write() as tx:
+                tx.set_meta("k", "v")
+        except BaseException as error:
+            outcome.append(error)
+        else:
+            outcome.append(None)
+        timeouts.append(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        # Well within the 5 s busy timeout, which SQLite's handler would have spent waiting
+        # inside one single BEGIN IMMEDIATE.
+        assert asked_enough.wait(timeout=4.0), f"asked {len(asked)} time(s) only"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        writer.join()
+    assert outcome == [None]
+    with store.read() as tx:
+        assert tx.get_meta("k") == "v"
+    # The connection keeps the 5 s busy timeout for everything else.
+    assert timeouts == [5000]
+    store.close()
+
+
 def test_connections_of_finished_threads_are_closed(store: SqliteStore) -> None:
     def read_once() -> None:
         with store.read() as tx:
