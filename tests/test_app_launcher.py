@@ -147,6 +147,22 @@ def test_each_tab_gets_an_app_forked_by_the_launcher_that_ends_with_its_tab_and_
 
 
 @needs_proc
+def test_the_server_answers_once_its_launcher_listens(tmp_path: Path) -> None:
+    """The first tabs never wait for the launcher's imports: the server listens after it."""
+    server, _port = start_server(tmp_path)  # returns once the server answers
+    try:
+        [launcher] = [pid for pid in child_processes(server.pid) if is_launcher(pid)]
+        argv = Path(f"/proc/{launcher}/cmdline").read_bytes().decode().split("\0")
+        socket_path = Path(argv[argv.index("--socket") + 1])
+        assert socket_path.is_socket()
+        # Private: the socket's folder is this user's only.
+        assert socket_path.parent.stat().st_mode & 0o777 == 0o700
+    finally:
+        stop(server)
+    assert not socket_path.parent.exists()  # removed when the server stops
+
+
+@needs_proc
 def test_without_its_launcher_a_tab_still_gets_its_app_as_a_new_process(tmp_path: Path) -> None:
     server, port = start_server(tmp_path)
     try:
