@@ -18,6 +18,7 @@ from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 INTRO = (
     "Réservé aux agents d'assistance, pour retrouver l'espace d'un usager et agir dessus. "
@@ -64,7 +65,7 @@ class AgentSignInScreen(SignInForm):
         yield Static("Espace assistance — identification de l'agent", classes="titre-page")
         yield Static(INTRO, classes="introduction", markup=False)
         yield Label("Identifiant de l'agent", classes="libelle")
-        yield Input(id="agent-identifiant", max_length=60)
+        yield SteadyInput(id="agent-identifiant", max_length=60)
         yield FieldErrorLine("agent-identifiant")
         yield PasswordField("Mot de passe", input_id="agent-mot-de-passe")
         yield FieldErrorLine("agent-mot-de-passe")

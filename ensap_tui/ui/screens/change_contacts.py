@@ -15,6 +15,7 @@ from ensap_tui.services.models import Account, Contacts, ContactsForm, Session
 from ensap_tui.ui.screens.contacts import EMAIL_INFO, PHONE_EXAMPLE
 from ensap_tui.ui.screens.signed_in import AccountForm
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 #: The six fields, in screen order.
 FIELDS = (
@@ -30,7 +31,7 @@ FIELDS = (
 def _field(label: str, field: str) -> ComposeResult:
     with Vertical(classes="champ"):
         yield Label(label, classes="libelle")
-        yield Input(id=field, max_length=254)
+        yield SteadyInput(id=field, max_length=254)
         yield FieldErrorLine(field)
 
 

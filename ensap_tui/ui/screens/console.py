@@ -31,6 +31,7 @@ from ensap_tui.ui.screens.shown import item_at_cursor, phone_text
 from ensap_tui.ui.screens.sign_in import duration_text
 from ensap_tui.ui.screens.signed_in import SignedInScreen, idle_seconds
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 SEARCH_LABEL = "Rechercher (Ctrl+F) : numéro de sécurité sociale ou nom de naissance"
 SEARCH_PLACEHOLDER = "ex. 1 85 05 75 115 123 64, ou lefevre"
@@ -215,7 +216,7 @@ class ConsoleScreen(SignedInScreen):
                 )
                 yield Button("Se déconnecter", id="deconnexion-agent", classes="lien")
         yield Label(SEARCH_LABEL, classes="libelle")
-        yield Input(id="recherche", placeholder=SEARCH_PLACEHOLDER, max_length=64)
+        yield SteadyInput(id="recherche", placeholder=SEARCH_PLACEHOLDER, max_length=64)
         yield Static(id="recherche-info", markup=False)
         table: DataTable[Text] = DataTable(
             id="resultats", cursor_type="row", zebra_stripes=True, header_height=2

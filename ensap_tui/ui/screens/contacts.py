@@ -16,6 +16,7 @@ from ensap_tui.services.models import RegistrationRequest
 from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _field(
 ) -> ComposeResult:
     with Vertical(classes="champ"):
         yield Label(label, classes="libelle")
-        yield Input(value, placeholder=placeholder, id=field, max_length=254)
+        yield SteadyInput(value, placeholder=placeholder, id=field, max_length=254)
         if example:
             yield Static(example, classes="exemple", markup=False)
         yield FieldErrorLine(field)

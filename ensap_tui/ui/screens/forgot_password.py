@@ -12,6 +12,7 @@ from ensap_tui.ui.screens.base import FormScreen
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 INTRO = (
     "Saisissez le numéro de sécurité sociale de votre espace. Si un espace activé existe pour "
@@ -42,7 +43,7 @@ class ForgotPasswordScreen(FormScreen):
         yield Static("Mot de passe oublié", classes="titre-page")
         yield Static(INTRO, classes="introduction", markup=False)
         yield Label("Identifiant  (N° de sécurité sociale 15 caractères)", classes="libelle")
-        yield Input(id="identifiant", max_length=40)
+        yield SteadyInput(id="identifiant", max_length=40)
         yield FieldErrorLine("identifiant")
         yield Notice(id="message-oubli")
         yield from action_bar(

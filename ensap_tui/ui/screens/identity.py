@@ -15,6 +15,7 @@ from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.select_list import SelectList
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 from ensap_tui.ui.widgets.tick_box import TickBox
 
@@ -84,7 +85,9 @@ class IdentityScreen(RegistrationStep):
             yield Label("N° de sécurité sociale *  (15 caractères)")
             yield HintMark(NIR_HELP, target="nir-aide", id="aide-nir")
         yield Static(NIR_HELP, id="nir-aide", classes="aide-depliee", markup=False)
-        nir_input = Input(draft.nir, placeholder="1 85 05 75 115 123 64", id="nir", max_length=30)
+        nir_input = SteadyInput(
+            draft.nir, placeholder="1 85 05 75 115 123 64", id="nir", max_length=30
+        )
         nir_input.tooltip = NIR_HELP
         yield nir_input
         yield FieldErrorLine("nir")
@@ -93,7 +96,7 @@ class IdentityScreen(RegistrationStep):
             yield Label("Nom de naissance *")
             yield HintMark(NAME_HELP, target="nom-naissance-aide", id="aide-nom-naissance")
         yield Static(NAME_HELP, id="nom-naissance-aide", classes="aide-depliee", markup=False)
-        yield Input(draft.birth_name, placeholder="DUPONT", id="nom-naissance", max_length=80)
+        yield SteadyInput(draft.birth_name, placeholder="DUPONT", id="nom-naissance", max_length=80)
         yield FieldErrorLine("nom-naissance")
 
         yield Label("Date de naissance *  (JJ/MM/AAAA)", classes="libelle")

@@ -20,6 +20,7 @@ from ensap_tui.ui.widgets.action_bar import action_bar
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.notice import Notice, NoticeKind
 from ensap_tui.ui.widgets.password_field import PasswordField
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 ATTEMPTS_WARNING = (
     "! Attention, après 3 tentatives de connexion infructueuses, l'accès à votre espace sera "
@@ -94,7 +95,7 @@ class SignInScreen(SignInForm):
     def compose_body(self) -> ComposeResult:
         yield Static("J'accède à mon espace sécurisé", classes="titre-page")
         yield Label("Identifiant  (N° de sécurité sociale 15 caractères)", classes="libelle")
-        yield Input(id="identifiant", max_length=40)
+        yield SteadyInput(id="identifiant", max_length=40)
         yield FieldErrorLine("identifiant")
         yield PasswordField("Mot de passe", input_id="mot-de-passe")
         yield FieldErrorLine("mot-de-passe")

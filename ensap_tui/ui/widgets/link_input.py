@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input
+
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 
 
-class LinkInput(Input):
-    """An :class:`~textual.widgets.Input` whose paste keeps every line, without whitespace.
+class LinkInput(SteadyInput):
+    """A :class:`SteadyInput` whose paste keeps every line, without whitespace.
 
     A plain ``Input`` keeps only the first line of a paste, which would cut a link that a mail
     client wrapped over two lines; here the pasted lines are joined and every space or line break

@@ -5,20 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Checkbox, Input, Label
 
 from ensap_tui.domain.password import MAX_LENGTH
+from ensap_tui.ui.widgets.steady_input import SteadyInput
 from ensap_tui.ui.widgets.tick_box import TickBox
-
-
-class _PasswordInput(Input):
-    """Textual's Input, except that the width of its text (which changes on every key) only
-    asks for a repaint: Textual lays out the whole screen again for it, which costs most of a
-    frame on a small machine, though a fixed-width one-line input has nothing to move."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class PasswordField(Vertical):
@@ -90,7 +81,7 @@ class PasswordField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label, markup=False)
         with Horizontal(classes="password-field--saisie"):
-            yield _PasswordInput(
+            yield SteadyInput(
                 value=self._value,
                 placeholder=self._placeholder,
                 password=True,
