@@ -12,6 +12,7 @@ from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.token_state import TokenState
 from ensap_tui.domain.token_state import token_state as domain_token_state
 from ensap_tui.services.models import Contacts, ContactsForm, TokenPurpose, TokenRecord
+from ensap_tui.services.ports import Clock, StoreTx
 
 #: How long an activation link works after it was issued.
 ACTIVATION_VALIDITY = timedelta(hours=24)
@@ -38,6 +39,14 @@ def token_state(record: TokenRecord | None, purpose: TokenPurpose, now: datetime
     if record is None or record.purpose != purpose:
         return TokenState.UNKNOWN
     return domain_token_state(record.expires_at, record.used_at, record.revoked_at, now)
+
+
+def space_now(tx: StoreTx, nir_: str, now: datetime, real_clock: Clock) -> datetime:
+    """The time on the clock of the space of ``nir_``: ``now`` (the caller's clock), except for
+    a space created from a training room's poste, whose time is that poste's clock (the real
+    time plus its room's and its own offsets), whoever reads or acts on it."""
+    offset = tx.space_clock_offset(nir_)
+    return now if offset is None else real_clock.now() + timedelta(seconds=offset)
 
 
 def local_today(now: datetime) -> date:

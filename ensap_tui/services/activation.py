@@ -6,8 +6,6 @@ ones. Following an expired link purges the pending registration so the procedure
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from ensap_tui.domain import links, nir
 from ensap_tui.domain.token_state import TokenState
 from ensap_tui.services import _checks, events
@@ -20,9 +18,9 @@ class ActivationService:
     """Following activation links, and re-sending them (help desk).
 
     ``real_clock`` is the real time under any offset (``Services.real_clock``): in a training
-    room, a link re-sent to a poste's space is dated on that poste's clock (the real time plus
-    its room's and its own offsets), whichever poste or console re-sends it, so that it is
-    valid 24 hours on the clock of the trainee who follows it."""
+    room, a link of a poste's space is dated and checked on that poste's clock (the real time
+    plus its room's and its own offsets), whichever poste or console re-sends or follows it,
+    so that it is valid 24 hours on the clock of the trainee who follows it."""
 
     def __init__(
         self,
@@ -45,24 +43,26 @@ class ActivationService:
         digest = _checks.token_hash(token)
         now = self._clock.now()
         with self._store.write() as tx:
-            account_id = tx.consume_token(digest, TokenPurpose.ACTIVATION, now)
+            # Checked on the clock of the link's space, whoever follows it (see the class).
+            record = tx.token_by_hash(digest)
+            owner = None if record is None else tx.account_by_id(record.account_id)
+            at = now if owner is None else _checks.space_now(tx, owner.nir, now, self._real_clock)
+            account_id = tx.consume_token(digest, TokenPurpose.ACTIVATION, at)
             if account_id is not None:
                 account = tx.account_by_id(account_id)
-                tx.set_status(account_id, AccountStatus.ACTIVE, now)
+                tx.set_status(account_id, AccountStatus.ACTIVE, at)
                 tx.add_event(
                     Event(at=now, kind=events.ACCOUNT_ACTIVATED,
                           nir=account.nir if account is not None else "")
                 )
                 return ActivationOutcome.ACTIVATED
-            record = tx.token_by_hash(digest)
-            state = _checks.token_state(record, TokenPurpose.ACTIVATION, now)
+            state = _checks.token_state(record, TokenPurpose.ACTIVATION, at)
             if state == TokenState.USED:
                 return ActivationOutcome.ALREADY_USED
             if state != TokenState.EXPIRED or record is None:
                 return ActivationOutcome.UNKNOWN
-            account = tx.account_by_id(record.account_id)
-            if account is not None:
-                purge_if_expired(tx, account, now)
+            if owner is not None:
+                purge_if_expired(tx, owner, at)
             return ActivationOutcome.EXPIRED
 
     def resend_activation(self, nir_text: str, *, actor: str = "") -> bool:
@@ -82,9 +82,7 @@ class ActivationService:
             if account is None or account.status is not AccountStatus.PENDING:
                 return False
             # The link is the space's: dated on the clock of the poste it was created from.
-            offset = tx.space_clock_offset(compact)
-            issued = now if offset is None else (
-                self._real_clock.now() + timedelta(seconds=offset))
+            issued = _checks.space_now(tx, compact, now, self._real_clock)
             send_activation(tx, account.id, compact, account.contacts.email, token, issued)
             tx.add_event(
                 Event(at=now, kind=events.ACTIVATION_SENT, nir=compact, actor=actor,

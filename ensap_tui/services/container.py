@@ -141,7 +141,9 @@ class Services:
 
         return self._service(
             "recovery",
-            lambda: RecoveryService(self.store, self._hasher, self.clock, self._tokens),
+            lambda: RecoveryService(
+                self.store, self._hasher, self.clock, self._tokens, self.real_clock
+            ),
         )
 
     @property

@@ -7,6 +7,8 @@ lifts any sign-in block.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ensap_tui.domain import links, nir
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.domain.password import PersonalInfo, normalise_password
@@ -38,13 +40,30 @@ def _personal(account: Account) -> PersonalInfo:
 
 
 class RecoveryService:
-    """Password recovery by a mailed link."""
+    """Password recovery by a mailed link.
 
-    def __init__(self, store: Store, hasher: Hasher, clock: Clock, tokens: TokenSource) -> None:
+    ``real_clock`` is the real time under any offset (``Services.real_clock``): in a training
+    room, a reset link for a poste's space is dated and checked on that poste's clock (the real
+    time plus its room's and its own offsets), whichever poste, console or command asks for it
+    or follows it, as a re-sent activation link is: it is valid 30 minutes on the clock of the
+    trainee whose mailbox it reaches."""
+
+    def __init__(
+        self,
+        store: Store,
+        hasher: Hasher,
+        clock: Clock,
+        tokens: TokenSource,
+        real_clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._clock = clock
         self._tokens = tokens
+        self._real_clock = real_clock or clock
+
+    def _space_now(self, tx: StoreTx, nir_: str, now: datetime) -> datetime:
+        return _checks.space_now(tx, nir_, now, self._real_clock)
 
     def request_reset(self, nir_text: str) -> None:
         """Mails a reset link when the NIR has an active space and fewer than 3 reset mails
@@ -59,24 +78,32 @@ class RecoveryService:
             account = tx.account_by_nir(compact)
             if account is None or account.status is not AccountStatus.ACTIVE:
                 refused = "aucun espace actif pour ce numéro"
-            elif mail_limit_reached(tx, mail_texts.RESET, compact, now):
-                refused = "limite de 3 courriels par heure atteinte"
             else:
-                send_link(
-                    tx, TokenPurpose.RESET, token,
-                    account_id=account.id, to=account.contacts.email, nir=compact, at=now,
-                )
-                tx.add_event(Event(at=now, kind=events.RESET_REQUESTED, nir=compact))
-                return
+                # The link and its mail are the space's: on its poste's clock (the limit
+                # counts the mails of the last hour on that clock too); the event keeps the
+                # time of who asked.
+                issued = self._space_now(tx, compact, now)
+                if not mail_limit_reached(tx, mail_texts.RESET, compact, issued):
+                    send_link(
+                        tx, TokenPurpose.RESET, token,
+                        account_id=account.id, to=account.contacts.email, nir=compact,
+                        at=issued,
+                    )
+                    tx.add_event(Event(at=now, kind=events.RESET_REQUESTED, nir=compact))
+                    return
+                refused = "limite de 3 courriels par heure atteinte"
             tx.add_event(Event(at=now, kind=events.RESET_REFUSED, nir=compact, detail=refused))
 
     def _check_link(self, tx: StoreTx, digest: str) -> Account | ResetOutcome:
+        """The link's account while the link works, on the clock of its space."""
         record = tx.token_by_hash(digest)
-        state = _checks.token_state(record, TokenPurpose.RESET, self._clock.now())
-        if state != TokenState.VALID or record is None:
+        account = None if record is None else tx.account_by_id(record.account_id)
+        now = self._clock.now()
+        at = now if account is None else self._space_now(tx, account.nir, now)
+        state = _checks.token_state(record, TokenPurpose.RESET, at)
+        if state != TokenState.VALID or account is None:
             return _OUTCOMES.get(state, ResetOutcome.UNKNOWN)
-        account = tx.account_by_id(record.account_id)
-        return ResetOutcome.UNKNOWN if account is None else account
+        return account
 
     def personal_for_reset(self, link_text: str) -> PersonalInfo | ResetOutcome:
         """The reset link's account data (for the live strength meter), or why the link
@@ -108,7 +135,9 @@ class RecoveryService:
         password_hash = self._hasher.hash(normalise_password(password))
         now = self._clock.now()
         with self._store.write() as tx:
-            account_id = tx.consume_token(digest, TokenPurpose.RESET, now)
+            # Used up, revoked and answered by mail on the clock of the link's space.
+            at = self._space_now(tx, found.nir, now)
+            account_id = tx.consume_token(digest, TokenPurpose.RESET, at)
             if account_id is None:
                 # Used or revoked by another terminal meanwhile, or expired during hashing.
                 again = self._check_link(tx, digest)
@@ -117,11 +146,11 @@ class RecoveryService:
             if account is None:  # pragma: no cover - tokens are deleted with their account
                 return ResetOutcome.UNKNOWN
             tx.set_password_hash(account_id, password_hash)
-            tx.revoke_tokens(account_id, TokenPurpose.RESET, now)
+            tx.revoke_tokens(account_id, TokenPurpose.RESET, at)
             tx.clear_failure_state(account.nir)
             tx.add_event(Event(at=now, kind=events.PASSWORD_RESET, nir=account.nir))
             send_mail(
-                tx, mail_texts.PASSWORD_CHANGED, mail_texts.password_changed(now, by_reset=True),
-                to=account.contacts.email, nir=account.nir, at=now,
+                tx, mail_texts.PASSWORD_CHANGED, mail_texts.password_changed(at, by_reset=True),
+                to=account.contacts.email, nir=account.nir, at=at,
             )
         return ResetOutcome.DONE

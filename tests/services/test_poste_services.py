@@ -17,9 +17,9 @@ from ensap_tui.bootstrap import Settings, StartupError, open_services
 from ensap_tui.services import events as kinds
 from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
-from ensap_tui.services.models import AccountState, ActivationOutcome, Poste
+from ensap_tui.services.models import AccountState, ActivationOutcome, Poste, ResetOutcome
 from tests.conftest import T0
-from tests.support.people import NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
+from tests.support.people import NEW_PASSWORD, NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
 
 Opener = Callable[..., Services]
 
@@ -112,6 +112,55 @@ def test_a_link_resent_to_a_postes_space_is_valid_24_hours_on_that_postes_clock(
               if e.kind == kinds.ACTIVATION_SENT]
     assert [(e.actor, e.at) for e in resent] == [
         ("martin", T0), ("Léo", T0 + timedelta(hours=1))]
+
+
+def test_an_activation_link_is_checked_on_its_spaces_poste_clock_whoever_follows_it(
+    opened: Opener,
+) -> None:
+    # Camille let her link expire on her clock; the trainer copies it from `ensap-tui
+    # outbox` into his own app (real time, a day behind hers): expired there too.
+    trainer, a, _ = two_postes(opened)
+    at_a = opened(a.id)
+    at_a.registration.register(REQUEST)
+    link = at_a.mailbox.messages()[0].link
+    at_a.room.move_poste_clock(a.id, timedelta(hours=25), actor="")
+    assert trainer.activation.activate(link) is ActivationOutcome.EXPIRED
+    assert trainer.assistance.search(NIR) == []  # purged, as on Camille's poste
+
+
+def test_a_reset_link_asked_for_a_postes_space_is_dated_and_checked_on_that_postes_clock(
+    opened: Opener, clock: FixedClock
+) -> None:
+    # Camille's clock runs 25 hours ahead; her «Mot de passe oublié» is asked from Léo's
+    # poste, or from the trainer's console or command line (outside the room, real time).
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    at_a.room.move_poste_clock(a.id, timedelta(hours=25), actor="")
+    for asker in (at_b, trainer):
+        asker.recovery.request_reset(NIR)
+        mail = at_a.mailbox.messages()[0]
+        assert (mail.kind, mail.sent_at) == ("reset", T0 + timedelta(hours=25))
+        assert "valable 30 minutes" in mail.body
+    # The journal keeps the time of who asked (the trainer's event is the space's poste's).
+    asked = [e for e in trainer.room.room_events(a.room_id)
+             if e.kind == kinds.RESET_REQUESTED]
+    assert [(e.poste_id, e.at) for e in asked] == [(a.id, T0), (b.id, T0)]
+    link = at_a.mailbox.messages()[0].link
+    # Checked on Camille's clock whoever follows it: 31 minutes later it has expired there,
+    # though only 31 minutes went by on the trainer's and Léo's clocks too.
+    clock.advance(timedelta(minutes=31))
+    for follower in (at_a, at_b, trainer):
+        assert follower.recovery.personal_for_reset(link) is ResetOutcome.EXPIRED
+    at_b.recovery.request_reset(NIR)
+    link = at_a.mailbox.messages()[0].link
+    clock.advance(timedelta(minutes=29))
+    assert at_a.recovery.reset_password(link, NEW_PASSWORD, NEW_PASSWORD) is ResetOutcome.DONE
+    notice = at_a.mailbox.messages()[0]
+    assert (notice.kind, notice.sent_at) == (
+        "password-changed", T0 + timedelta(hours=26, minutes=0))
 
 
 def test_the_help_desk_reads_a_postes_space_on_that_postes_clock(opened: Opener) -> None:
