@@ -281,9 +281,14 @@ class _Launcher:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover  (the child: covered by the tests through its app)
-            self._closables.append(connection)
-            self._closables.extend(c.connection for c in self.children.values() if c.connection)
-            _run_app(args, env, fds, self._closables)
+            try:  # never back into the launcher's loop, whatever happens
+                self._closables.append(connection)
+                self._closables.extend(
+                    c.connection for c in self.children.values() if c.connection
+                )
+                _run_app(args, env, fds, self._closables)
+            finally:
+                os._exit(1)
         return pid
 
     def _connection_event(self, selector: Any, pid: int) -> None:
@@ -476,7 +481,7 @@ class LaunchedApp:
                 data = await loop.sock_recv(self._connection, 4096)
                 if not data:
                     return
-                with contextlib.suppress(ValueError, TypeError):
+                with contextlib.suppress(ValueError, TypeError, AttributeError):
                     code = json.loads(data).get("exit")
                     if isinstance(code, int):
                         self.returncode = code
