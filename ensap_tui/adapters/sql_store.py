@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         TokenPurpose,
         TokenRecord,
     )
+    from ensap_tui.services.ports import SearchHit
 
 
 class Cursor(Protocol):
@@ -320,6 +321,17 @@ class SqlStore(ABC, Generic[_C]):
         )
         return int(rows[0][0]) if rows else None
 
+    def search_spaces(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """The help desk's search (as :meth:`SqlTx.search_with_state`, each space with the
+        clock offset of its poste too) in one statement, read as :meth:`_peek` reads: outside
+        a transaction it is its own consistent snapshot, with no ``BEGIN``/``COMMIT`` around
+        it, so one round trip to a server. Damaged rows are left out and noted (see
+        :meth:`take_damaged`)."""
+        rows = _search_rows(self._peek, True, nir, name_prefix, limit)
+        return _readable(rows, _hit, self._damaged())
+
     def _raise_as_store_error(self, error: Exception) -> None:
         """Raises the French error of a driver's ``error``; returns for any other."""
         translated = self._store_error(error)
@@ -381,25 +393,106 @@ def _prefix_range(key: str, column: str) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def _search_filter(
-    nir: str | None, name_prefix: str | None, table: str
-) -> tuple[str, list[Any], str]:
-    """The WHERE clause, its parameters and the ORDER BY of an account search (columns
-    prefixed with ``table``): the start of the whole name, as its key."""
+#: What the help desk's search reads of each space beside its account: the kept throttling
+#: state, the expiry of the newest activation link when pending, and the clock offset (its room's
+#: plus its own) of the training-room poste it was created from, NULL outside a room. The offset
+#: comes with the search instead of from a second query: one round trip to a server per search.
+_STATE_COLUMNS = (
+    "f.failures, f.blocks, f.blocked_until, f.last_failure_at, "
+    "CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at FROM tokens t "
+    "WHERE t.account_id = a.id AND t.purpose = 'activation' "
+    "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END AS link_expiry, "
+    "CASE WHEN a.poste_id IS NOT NULL THEN (SELECT r.clock_offset_seconds + "
+    "s.clock_offset_seconds FROM postes s JOIN rooms r ON r.id = s.room_id "
+    "WHERE s.id = a.poste_id) END AS clock_offset"
+)
+_STATE_JOINS = " LEFT JOIN login_failures f ON f.nir = a.nir"
+#: How many columns an account's row has, and one of the help desk's search.
+_ACCOUNT_WIDTH = 13
+_STATE_WIDTH = _ACCOUNT_WIDTH + 6
+
+
+def _search_statement(
+    with_state: bool, nir: str | None, name_prefix: str | None, limit: int
+) -> tuple[str, dict[str, Any]]:
+    """The one statement of an account search and its parameters: its rows are the account's
+    columns (:data:`_ACCOUNT_COLUMNS`), then with ``with_state`` those of
+    :data:`_STATE_COLUMNS`, then (by a name) two sort columns: the rank (0: the whole name
+    starts with it, 1: a later part does) and that name's or part's key. The rows come in no
+    promised order (see :func:`_search_rows`).
+
+    By exact NIR alone: newest first. By a name: the names that start with it (the covering
+    index ``accounts_by_name``, in name then NIR order), then, only when they are fewer than
+    ``limit``, the names where a later part does (``account_name_parts``, in that part's
+    order; an account once, at its first matching part, and never again when its whole name
+    matched), ``limit`` at most in all. Each half is an index range scan with its own LIMIT:
+    a server runs the second half only when the first did not fill the page."""
+    columns, joins = (
+        (f"{_ACCOUNT_COLUMNS_A}, {_STATE_COLUMNS}", _STATE_JOINS) if with_state
+        else (_ACCOUNT_COLUMNS_A, "")
+    )
+    params: dict[str, Any] = {"limit": limit}
     where: list[str] = []
-    params: list[Any] = []
-    order = f"{table}created_at DESC, {table}id DESC"
     if nir is not None:
-        where.append(f"{table}nir = ?")
-        params.append(nir)
-    if name_prefix is not None:
-        key = name_key(name_prefix)
-        order = f"{table}name_key, {table}nir"  # the order of the covering index (v3)
-        if key:
-            conditions, values = _prefix_range(key, f"{table}name_key")
-            where += conditions
-            params += values
-    return (" WHERE " + " AND ".join(where) if where else ""), params, order
+        params["nir"] = nir
+        where.append("a.nir = :nir")
+    key = "" if name_prefix is None else name_key(name_prefix)
+    if not key:
+        order = "a.created_at DESC, a.id DESC" if name_prefix is None else "a.name_key, a.nir"
+        conditions = " WHERE " + " AND ".join(where) if where else ""
+        return (
+            f"SELECT {columns} FROM accounts a{joins}{conditions} "
+            f"ORDER BY {order} LIMIT :limit",
+            params,
+        )
+    params["key"] = key
+    upper = _prefix_upper(key)
+    if upper is not None:
+        params["upper"] = upper
+
+    def starts(column: str) -> str:
+        return f"{column} >= :key" + ("" if upper is None else f" AND {column} < :upper")
+
+    by_nir = "" if nir is None else " AND a.nir = :nir"
+    return (
+        f"SELECT * FROM (SELECT {columns}, 0 AS search_rank, a.name_key AS search_key "
+        f"FROM accounts a{joins} WHERE {starts('a.name_key')}{by_nir} "
+        "ORDER BY a.name_key, a.nir LIMIT :limit) named UNION ALL SELECT * FROM ("
+        f"SELECT {columns}, 1, p.part_key FROM account_name_parts p "
+        f"JOIN accounts a ON a.id = p.account_id{joins} "
+        f"WHERE {starts('p.part_key')}{'' if nir is None else ' AND p.nir = :nir'} "
+        f"AND NOT ({starts('a.name_key')}) "
+        "AND NOT EXISTS (SELECT 1 FROM account_name_parts q WHERE q.account_id = p.account_id "
+        f"AND {starts('q.part_key')} AND q.part_key < p.part_key) "
+        # As many as the whole names left room for, those counted again from the index alone
+        # (once): a limit of 0 when they fill the page, and no later part is read.
+        "ORDER BY p.part_key, p.nir LIMIT (SELECT :limit - count(*) FROM (SELECT 1 "
+        f"FROM accounts c WHERE {starts('c.name_key')}{'' if nir is None else ' AND c.nir = :nir'}"
+        " LIMIT :limit) whole)) later",
+        params,
+    )
+
+
+def _search_rows(
+    fetch: Callable[[str, dict[str, Any]], list[Any]],
+    with_state: bool,
+    nir: str | None,
+    name_prefix: str | None,
+    limit: int,
+) -> list[Any]:
+    """The rows of a search (see :func:`_search_statement`), ``fetch`` running its one
+    statement, in the search's order and at most ``limit``. The two halves of a name search
+    come in order from either engine; SQL promises no order of a UNION ALL without an ORDER BY,
+    so the rows are put in order here (already in order: one pass), rather than sorted again by
+    the server (SQLite would sort each half in a temporary tree)."""
+    sql, params = _search_statement(with_state, nir, name_prefix, limit)
+    rows = fetch(sql, params)
+    if "search_rank" in sql:
+        width = _STATE_WIDTH if with_state else _ACCOUNT_WIDTH
+        # rank (whole name, then a later part), that name's or part's key, then the NIR
+        rows.sort(key=lambda row: (row[width], row[width + 1], row[1]))
+        del rows[limit:]
+    return rows
 
 
 @cache
@@ -502,20 +595,35 @@ def _account(row: Any) -> Account:
         raise _damaged("accounts", row, _ACCOUNT_COLUMNS) from error
 
 
-def _with_state(row: Any) -> tuple[Account, FailureState | None, datetime | None]:
-    """An account of :meth:`SqlTx.search_with_state` with its throttling state and link expiry."""
-    account = _account(row[:13])
-    failures, blocks, blocked, last_failure, link_expiry = row[13:]
+def _hit(row: Any) -> SearchHit:
+    """A space of a help-desk search (:data:`_STATE_COLUMNS` after the account's): its
+    account, kept throttling state, link expiry and poste's clock offset."""
+    account = _account(row[:_ACCOUNT_WIDTH])
+    failures, blocks, blocked, last_failure, link_expiry, offset = row[_ACCOUNT_WIDTH:_STATE_WIDTH]
     state = None if failures is None else _failure(
         account.nir, failures, blocks, blocked, last_failure
     )
     try:
-        expiry = _opt_dt(link_expiry)
+        expiry = None if link_expiry is None else _dt(link_expiry)
     except _UNREADABLE as error:
         raise DamagedRecord(
             "tokens", f"du compte {account.id}", "expires_at", account.nir
         ) from error
-    return account, state, expiry
+    return account, state, expiry, None if offset is None else int(offset)
+
+
+def _readable(
+    rows: Iterable[Any], build: Callable[[Any], _T], damaged: list[DamagedRecord]
+) -> list[_T]:
+    """``build`` of each row, leaving out (and noting in ``damaged``, see ``take_damaged``)
+    the rows it cannot read: one damaged row does not hide the others."""
+    built: list[_T] = []
+    for row in rows:
+        try:
+            built.append(build(row))
+        except DamagedRecord as error:
+            damaged.append(error)
+    return built
 
 
 def _token(row: Any) -> TokenRecord:
@@ -656,15 +764,7 @@ class SqlTx:
         self.finished = False
 
     def _readable(self, rows: Iterable[Any], build: Callable[[Any], _T]) -> list[_T]:
-        """``build`` of each row, leaving out (and noting, see ``take_damaged``) the rows it
-        cannot read: one damaged row does not hide the others."""
-        built: list[_T] = []
-        for row in rows:
-            try:
-                built.append(build(row))
-            except DamagedRecord as error:
-                self._damaged.append(error)
-        return built
+        return _readable(rows, build, self._damaged)
 
     def _q(self, sql: str, params: Any = ()) -> Cursor:
         if self.finished:
@@ -673,6 +773,9 @@ class SqlTx:
             sql = self._convert(sql)
         cursor: Cursor = self._conn.execute(sql, params)
         return cursor
+
+    def _fetch(self, sql: str, params: Any = ()) -> list[Any]:
+        return self._q(sql, params).fetchall()
 
     def _w(self, sql: str, params: Any = ()) -> Cursor:
         if not self._writable:
@@ -778,60 +881,19 @@ class SqlTx:
         (ignoring case, accents, ligatures, apostrophes, hyphens and spaces: «lefevre» finds
         LEFÈVRE and d'Artagnan-Lefèvre, «ndiaye» N'Diaye). With a name: the names that start
         with it first, in name order, then those where a later part does, in that part's
-        order; else newest first. Each is an index range scan (see :meth:`_search`)."""
-        rows = self._search(_ACCOUNT_COLUMNS_A, "", nir, name_prefix, limit)
-        return self._readable(rows, _account)
+        order; else newest first. One statement of index range scans (see
+        :func:`_search_statement`)."""
+        rows = _search_rows(self._fetch, False, nir, name_prefix, limit)
+        return self._readable(rows, lambda row: _account(row[:_ACCOUNT_WIDTH]))
 
     def search_with_state(
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
     ) -> list[tuple[Account, FailureState | None, datetime | None]]:
-        """As :meth:`search_accounts`, in one query (the help desk's search of 50 among a
-        million): each account with its kept throttling state (None when none is kept) and,
-        when pending, the expiry of its newest activation link (None otherwise)."""
-        columns = (
-            f"{_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, "
-            "f.last_failure_at, CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at "
-            "FROM tokens t WHERE t.account_id = a.id AND t.purpose = 'activation' "
-            "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END"
-        )
-        joins = " LEFT JOIN login_failures f ON f.nir = a.nir"
-        return self._readable(self._search(columns, joins, nir, name_prefix, limit), _with_state)
-
-    def _search(
-        self, columns: str, joins: str, nir: str | None, name_prefix: str | None, limit: int
-    ) -> list[Any]:
-        """The rows of ``columns`` (the account's first, as ``a``) of a search. By name: the
-        covering index ``accounts_by_name`` first, alone when it gives ``limit`` rows (nearly
-        every search of a big base); then ``account_name_parts``, each account once."""
-        where, params, order = _search_filter(nir, name_prefix, "a.")
-        rows = self._q(
-            f"SELECT {columns} FROM accounts a{joins}{where} ORDER BY {order} LIMIT ?",
-            [*params, limit],
-        ).fetchall()
-        key = "" if name_prefix is None else name_key(name_prefix)
-        if not key or len(rows) >= limit:
-            return rows
-        conditions, values = _prefix_range(key, "p.part_key")
-        if nir is not None:
-            conditions.append("a.nir = ?")
-            values.append(nir)
-        seen = {row[0] for row in rows}
-        cursor = self._q(
-            f"SELECT {columns} FROM account_name_parts p JOIN accounts a ON a.id = p.account_id"
-            f"{joins} WHERE {' AND '.join(conditions)} ORDER BY p.part_key, p.nir",
-            values,
-        )
-        try:
-            # Read as needed: an account may match by two of its parts.
-            for row in cursor:
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    rows.append(row)
-                    if len(rows) >= limit:
-                        break
-        finally:
-            cursor.close()
-        return rows
+        """As :meth:`search_accounts`, in one query: each account with its kept throttling
+        state (None when none is kept) and, when pending, the expiry of its newest activation
+        link (None otherwise)."""
+        hits = self._readable(_search_rows(self._fetch, True, nir, name_prefix, limit), _hit)
+        return [(account, state, expiry) for account, state, expiry, _offset in hits]
 
     # tokens
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from ensap_tui.services.models import Event, NewAccount
-    from ensap_tui.services.ports import DamagedRecord, Store, StoreTx
+    from ensap_tui.services.ports import DamagedRecord, SearchHit, Store, StoreTx
 
 
 class _PosteTx:
@@ -61,6 +61,11 @@ class PosteStore:
     def read(self) -> Iterator[StoreTx]:
         with self.inner.read() as tx:
             yield cast("StoreTx", _PosteTx(tx, self.poste_id))
+
+    def search_spaces(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        return self.inner.search_spaces(nir=nir, name_prefix=name_prefix, limit=limit)
 
     def close(self) -> None:
         self.inner.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:  # annotations only: the records' dataclasses are built on first real use
     from ensap_tui.services.models import (
@@ -22,6 +22,13 @@ if TYPE_CHECKING:  # annotations only: the records' dataclasses are built on fir
         TokenPurpose,
         TokenRecord,
     )
+
+
+#: A space the help desk's search found: its account, its kept throttling state (None when none
+#: is kept), when pending the expiry of its newest activation link (None otherwise), and the
+#: clock offset in seconds (its room's plus its own) of the training-room poste it was created
+#: from (None for a space of no poste).
+SearchHit: TypeAlias = tuple["Account", "FailureState | None", "datetime | None", "int | None"]
 
 
 class Clock(Protocol):
@@ -224,6 +231,13 @@ class Store(Protocol):
 
     def write(self) -> AbstractContextManager[StoreTx]: ...
     def read(self) -> AbstractContextManager[StoreTx]: ...
+    def search_spaces(
+        self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """As :meth:`StoreTx.search_with_state`, each space with its poste's clock offset
+        too, in one statement outside any transaction (its own consistent snapshot): one
+        round trip to a server, none for ``BEGIN`` or ``COMMIT``."""
+        ...
     def close(self) -> None: ...
     def take_damaged(self) -> list[DamagedRecord]:
         """The damaged rows that the lists read on this thread left out since the last call

@@ -200,7 +200,9 @@ def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
         store: PostgresStore, postgres_url: str) -> None:
     from datetime import UTC, date, datetime
 
-    from ensap_tui.adapters.sql_store import _ACCOUNT_COLUMNS_A, _search_filter
+    from psycopg import sql as sql_
+
+    from ensap_tui.adapters.sql_store import _search_statement, to_pyformat
     from ensap_tui.services.models import Contacts, NewAccount
 
     at = datetime(2026, 11, 26, 13, 2, tzinfo=UTC)
@@ -212,15 +214,43 @@ def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
                 birth_date=date(1985, 5, 17), contacts=Contacts("a@example.fr", "", "", ""),
                 created_at=at,
             ))
-    where, params, order = _search_filter(None, "bca", "a.")
-    sql = f"EXPLAIN SELECT {_ACCOUNT_COLUMNS_A} FROM accounts a{where} ORDER BY {order} LIMIT 50"
+    sql, params = _search_statement(False, None, "bca", 50)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE accounts")
+        # As the store plans it: once, for any values (see postgres_store.connect).
+        conn.execute("SET plan_cache_mode = force_generic_plan")
+        conn.execute(to_pyformat(sql), params, prepare=True)
+        row = conn.execute("SELECT name, parameter_types FROM pg_prepared_statements").fetchone()
+        assert row is not None
+        name, types = row
+        # the statement's parameters, in the order they first appear in it
+        assert len(types) == 3, types
+        values = sql_.SQL(", ").join(
+            sql_.Literal(params[key]) for key in ("key", "upper", "limit"))
         plan = "\n".join(
-            str(row[0]) for row in conn.execute(sql.replace("?", "%s"), params).fetchall()
+            str(line[0]) for line in conn.execute(
+                sql_.SQL("EXPLAIN EXECUTE {}({})").format(sql_.Identifier(name), values)
+            ).fetchall()
         )
+    # The whole names from the covering index alone, in its order (no sort); the later parts
+    # from their primary key, in its order.
     assert "Index Only Scan using accounts_by_name" in plan, plan
+    assert "Index Scan using account_name_parts_pkey" in plan, plan
     assert "Sort" not in plan, plan
     with store.read() as tx:
         found = tx.search_accounts(name_prefix="bca")
     assert found and all(a.birth_name.startswith("BCA") for a in found)
+
+
+def test_a_prepared_statement_keeps_its_generic_plan(store: PostgresStore) -> None:
+    # psycopg prepares a statement at its fifth run; the server then plans it once, not at
+    # every run for that run's values (a millisecond for the help desk's search).
+    for text in ("lef", "mar", "du", "bo", "lefe", "martin", "d", "le"):
+        store.search_spaces(name_prefix=text)
+    rows = store._connection().execute(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE statement LIKE %s", ("%account_name_parts%",)
+    ).fetchall()
+    assert len(rows) == 1
+    generic, custom = rows[0]
+    assert custom == 0 and generic >= 3, rows[0]

@@ -73,21 +73,23 @@ def test_name_search_reads_one_covering_index_in_order(store: SqliteStore, db_pa
     with store.read() as tx:
         tx.search_accounts(name_prefix="lefevre")
         tx.search_with_state(name_prefix="lefevre")
+    store.search_spaces(name_prefix="lefevre")
     store._connection().set_trace_callback(None)
+    # One statement per search: the whole names, then (fewer than 50 found, none here) the
+    # later parts.
     queries = [s for s in statements if "name_key" in s]
-    assert len(queries) == 2
+    assert len(queries) == 3
+    assert all("account_name_parts" in query for query in queries)
     for query in queries:
         plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
-        # The rows come from the index alone (no read of the table), in its order (no sort).
-        assert "USING COVERING INDEX accounts_by_name (name_key>? AND name_key<?)" in plan, plan
-        assert "TEMP B-TREE" not in plan
-    # Fewer than 50 found (none here): the later parts are read the same way, in key order.
-    parts = [s for s in statements if "account_name_parts" in s]
-    assert len(parts) == 2
-    for query in parts:
-        plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + query))
+        # The whole names from the index, the later parts from their primary key, each in
+        # its order (no sort).
+        assert "accounts_by_name (name_key>? AND name_key<?)" in plan, plan
         assert "SEARCH p USING PRIMARY KEY (part_key>? AND part_key<?)" in plan, plan
         assert "TEMP B-TREE" not in plan
+    # The accounts alone come from the index alone (no read of the table).
+    plan = " ".join(str(row[3]) for row in raw(db_path).execute("EXPLAIN QUERY PLAN " + queries[0]))
+    assert "USING COVERING INDEX accounts_by_name (name_key>? AND name_key<?)" in plan, plan
 
 
 # -- tokens ---------------------------------------------------------------------------------

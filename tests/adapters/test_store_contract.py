@@ -223,6 +223,33 @@ def test_a_search_by_later_parts_stops_at_its_limit(store: Store, clock: FixedCl
         assert tx.search_accounts(nir="192049712001143", name_prefix="diaye") == []
 
 
+def test_a_search_by_later_parts_gives_the_first_ones_in_order_up_to_its_limit(
+        store: Store, clock: FixedClock) -> None:
+    # 20 names start with «dur», 70 others have a later part that does (five of them by two
+    # parts, and one also starts with it): a page of 50 is the 20, then the first 30 of the
+    # later parts in that part's order, each space once.
+    whole = [f"DUR{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(20)]
+    later = [f"MARTIN-DUR{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(65)]
+    twice = [f"LE-DURAN-DURAN{chr(65 + i)}" for i in range(5)]
+    names = whole + later + twice + ["DURAND-DURANT"]
+    with store.write() as tx:
+        for number, name in enumerate(names):
+            tx.insert_account(new_account(f"1850575115{number:05d}", name, at=clock.now()))
+    expected_whole = sorted([*whole, "DURAND-DURANT"], key=lambda n: n.lower().replace("-", ""))
+    by_part = sorted(
+        [(n.split("-", 1)[1].lower(), n) for n in later]
+        + [(n.split("-", 2)[2].lower(), n) for n in twice]  # their first matching part
+    )
+    expected = expected_whole + [n for _key, n in by_part][: 50 - len(expected_whole)]
+    with store.read() as tx:
+        assert [a.birth_name for a in tx.search_accounts(name_prefix="dur")] == expected
+        assert [a.birth_name for a, _, _ in tx.search_with_state(name_prefix="dur")] == expected
+    assert [hit[0].birth_name for hit in store.search_spaces(name_prefix="dur")] == expected
+    with store.read() as tx:
+        assert [a.birth_name for a in tx.search_accounts(name_prefix="duran", limit=200)] == [
+            "DURAN", "DURAND-DURANT", "MARTIN-DURAN", *twice]
+
+
 def test_search_by_accentless_case_insensitive_prefix(store: Store,
                                                       clock: FixedClock) -> None:
     with store.write() as tx:

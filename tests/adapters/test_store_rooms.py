@@ -149,6 +149,25 @@ def test_a_spaces_clock_is_that_of_the_poste_it_was_created_from(
         assert tx.space_clock_offsets([]) == {}
 
 
+def test_the_help_desk_search_gives_each_space_its_postes_clock(
+    store: Store, clock: FixedClock
+) -> None:
+    room, a, b = room_with_two_postes(store, clock)
+    with store.write() as tx:
+        tx.insert_account(replace(new_account(NIR_A, "MARTIN", at=clock.now()), poste_id=a))
+        tx.insert_account(replace(new_account(NIR_B, "MARTINEZ", at=clock.now()), poste_id=b))
+        tx.insert_account(new_account("192049712001143", "MARTINET", at=clock.now()))
+        tx.set_room_clock_offset(room, 3600)
+        tx.set_poste_clock_offset(a, 86400)
+    hits = store.search_spaces(name_prefix="martin")
+    # in the search's order, each with the offset of the poste it was created from (None
+    # outside a room), read by the same statement as the accounts
+    assert [(account.nir, offset) for account, _state, _expiry, offset in hits] == [
+        (NIR_A, 86400 + 3600), ("192049712001143", None), (NIR_B, 3600)]
+    assert [(account.nir, offset) for account, *_, offset in store.search_spaces(nir=NIR_B)] == [
+        (NIR_B, 3600)]
+
+
 def test_a_space_mail_and_event_belong_to_the_poste(store: Store,
                                                     clock: FixedClock) -> None:
     room, a, b = room_with_two_postes(store, clock)
