@@ -64,6 +64,15 @@ WIDTH, HEIGHT = 100, 40
 HOME_TEXT = "Créer mon espace"
 STEP_TEXTS = ("Étape 1 sur 4", "Étape 2 sur 4", "Étape 3 sur 4")
 DONE_TEXT = "Votre espace sécurisé est en cours de création"
+#: The beginnings of the notices an app shows when a call failed (``ensap_tui/ui/failures.py``):
+#: after «Valider», one of them instead of the finalisation page means the registration was
+#: not written (a notice goes away after 10 s: the screen then shows step 3 as if the key had
+#: been lost, which is how two 30-poste runs were first read).
+TROUBLE_TEXTS = (
+    "La base de données est occupée",
+    "La base de données du simulateur est momentanément indisponible",
+    "Une erreur inattendue a empêché l'opération",
+)
 
 #: Key names → what xterm.js (the page's terminal) sends for them.
 KEYS = {"Enter": "\r", "Tab": "\t", "Space": " "}
@@ -821,8 +830,22 @@ async def drive_poste(poste: PosteRun, plan: Plan, together: Together) -> None:
     await together.valider.wait()
     await poste.press("Enter")
     poste.submitted_at = time.perf_counter()
-    shown = await poste.wait_for_screen(DONE_TEXT, plan.register_timeout)
+    shown = await poste.wait_until(lambda screen: DONE_TEXT in screen or bool(trouble(screen)),
+                                   f"« {DONE_TEXT} »", plan.register_timeout)
+    said = trouble(poste.terminal.text())
+    if DONE_TEXT not in poste.terminal.text() and said:
+        raise LoadError(f"{poste.trainee.first_name} : après « Valider », l'application dit"
+                        f" « {said} » (inscription non enregistrée)")
     poste.registered_after = shown - poste.submitted_at
+
+
+def trouble(screen: str) -> str:
+    """The line of ``screen`` that shows a failed call's notice (:data:`TROUBLE_TEXTS`),
+    stripped; empty when there is none."""
+    for line in screen.splitlines():
+        if any(text in line for text in TROUBLE_TEXTS):
+            return line.strip(" ▌▐▊│┃")
+    return ""
 
 
 async def run_room(plan: Plan, folder: Path, *, progress: Callable[[str], None] = print,

@@ -105,3 +105,21 @@ def _is_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_the_driver_knows_the_notices_of_a_failed_registration() -> None:
+    # After «Valider», a notice instead of the finalisation page (a busy database…) stops the
+    # poste's wait with the notice's words: it goes away after 10 s, and the screen left then
+    # (step 3, filled, no error) read as a lost key.
+    from ensap_tui.ui import failures
+
+    said = (failures.BUSY, failures.UNAVAILABLE, failures.UNEXPECTED)
+    for text in room_load.TROUBLE_TEXTS:
+        assert any(sentence.startswith(text) for sentence in said), text
+    terminal = room_load.Terminal(room_load.WIDTH, room_load.HEIGHT)
+    terminal.feed("\x1b[2;1HÉtape 3 sur 4\x1b[30;40H▌ La base de données est occupée par un autre"
+                  " programme :".encode())
+    screen = terminal.text()
+    assert room_load.trouble(screen) == (
+        "La base de données est occupée par un autre programme :")
+    assert room_load.trouble(screen.replace("occupée", "libre")) == ""
