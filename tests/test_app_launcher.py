@@ -36,9 +36,11 @@ from tests.test_serve import (
     HOST,
     MAX_MESSAGES,
     RECEIVE_TIMEOUT,
+    free_port,
     needs_proc,
     screen_text,
     start_server,
+    wait_until_it_answers,
 )
 
 #: Upper bound of every wait for a process to start or end (a loaded 2-core machine).
@@ -185,6 +187,46 @@ def test_without_its_launcher_a_tab_still_gets_its_app_as_a_new_process(tmp_path
         wait_for(lambda: tab_apps(server.pid) == [], "the closed tab's app ends")
     finally:
         stop(server)
+
+
+@needs_proc
+def test_a_launcher_that_cannot_start_says_nothing_and_each_tab_gets_a_new_process(
+    tmp_path: Path,
+) -> None:
+    """A temporary folder too deep for a Unix socket's path (108 bytes at most): the launcher
+    cannot listen. The server says nothing about it (no English traceback in the trainer's
+    terminal) and each tab's app is a new process."""
+    deep = tmp_path / ("d" * 120)
+    deep.mkdir()
+    port = free_port()
+    out = tmp_path / "serve.out"
+    with out.open("wb") as said:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ensap_tui", "serve", "--port", str(port),
+             "--db", str(tmp_path / "ensap.sqlite3")],
+            stdout=said, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=program_env(tmp_path, TMPDIR=str(deep)),
+        )
+    try:
+        wait_until_it_answers(server, f"http://{HOST}:{port}/")
+        wait_for(lambda: not any(is_launcher(pid) for pid in child_processes(server.pid)),
+                 "the launcher has given up")
+
+        async def scenario() -> None:
+            session, websocket = await open_tab(port)
+            try:
+                [app] = tab_apps(server.pid)
+                assert parent_of(app) == str(server.pid)
+            finally:
+                await websocket.close()
+                await session.close()
+
+        asyncio.run(scenario())
+    finally:
+        stop(server)
+    text = out.read_text(encoding="utf-8")
+    assert "Traceback" not in text and "Error" not in text, text
+    assert "Simulateur ENSAP servi sur" in text
 
 
 @needs_proc

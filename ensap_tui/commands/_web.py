@@ -236,7 +236,7 @@ class GuardedServer(Server):  # type: ignore[misc]
         if self._use_launcher:
             # Listening starts once the launcher is ready (or has failed: then each tab's app
             # is a new process), so that the first tabs do not wait for its imports.
-            self.launcher = AppLauncher(web_environment(self.debug))
+            self.launcher = AppLauncher(web_environment(self.debug), debug=self.debug)
             await self.launcher.start()
             await self.launcher.ready()
         if self._started is not None:

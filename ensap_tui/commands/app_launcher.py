@@ -517,8 +517,12 @@ class AppLauncher:
     #: Seconds the launcher may take to answer a request.
     ANSWER_TIMEOUT = 30.0
 
-    def __init__(self, environment: Mapping[str, str]) -> None:
+    def __init__(self, environment: Mapping[str, str], *, debug: bool = False) -> None:
         self.environment = dict(environment)
+        #: With ``debug``, the launcher's own errors go to the server's standard error;
+        #: otherwise nowhere (an English traceback in the trainer's terminal helps no one,
+        #: and the tabs get their apps anyway, as new processes).
+        self.debug = debug
         self.process: asyncio.subprocess.Process | None = None
         self._folder: Path | None = None
         self._ready: asyncio.Task[bool] | None = None
@@ -538,7 +542,7 @@ class AppLauncher:
             sys.executable, "-m", LAUNCHER_MODULE, "--socket", str(self.socket_path),
             "--parent", str(os.getpid()),
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            env=self.environment,
+            stderr=None if self.debug else asyncio.subprocess.DEVNULL, env=self.environment,
         )
         self._ready = asyncio.create_task(self._wait_ready(self.process))
 
@@ -586,7 +590,9 @@ class AppLauncher:
                 os.close(fd)
         pid = answer.get("pid") if isinstance(answer, dict) else None
         if not isinstance(pid, int):
-            logging.getLogger("textual-serve").warning("app launcher: %s", answer)
+            # Said to a developer only (the servers keep textual-serve's logs to warnings):
+            # the tab gets its app anyway.
+            logging.getLogger("textual-serve").info("app launcher: %s", answer)
             connection.close()
             for fd in ours:
                 os.close(fd)
