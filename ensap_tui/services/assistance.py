@@ -153,6 +153,7 @@ def _summary_of(
         blocked_until=None if state is None else blocked_until(state, now),
         failures=0 if state is None else state.failures,
         link_valid_until=link_expiry if pending else None,
+        at=now,
     )
 
 
@@ -257,7 +258,7 @@ class AssistanceService:
                 at = self._space_times(tx, [a.nir for a in listed], now)
                 return [_summary(tx, a, at(a.nir)) for a in listed]
             if state is AccountState.BLOCKED:
-                return self._blocked(tx, now, limit)
+                return self._blocked(tx, now, min(now, self._real_clock.now()), limit)
             status = AccountStatus.ACTIVE if state is AccountState.ACTIVE else AccountStatus.PENDING
 
             def fetch(n: int) -> tuple[builtins.list[Account], bool]:
@@ -271,9 +272,17 @@ class AssistanceService:
                 limit,
             )
 
-    def _blocked(self, tx: StoreTx, now: datetime, limit: int) -> list[AccountSummary]:
+    def _blocked(
+        self, tx: StoreTx, now: datetime, earliest: datetime, limit: int
+    ) -> list[AccountSummary]:
+        """The spaces blocked on their own clocks. A poste's space is judged on its poste's
+        clock, which may be behind ``now`` (another poste's, the demo's) but never behind the
+        real time (a room's and a poste's offsets only move forward): the candidates are the
+        blocks in force at ``earliest`` (the earlier of both), each kept when it is still in
+        force on its space's clock."""
+
         def fetch(n: int) -> tuple[builtins.list[Account], bool]:
-            states = tx.blocked_states(now, limit=n)
+            states = tx.blocked_states(earliest, limit=n)
             found: builtins.list[Account] = []
             for failure in states:
                 if len(failure.nir) != 15 or ":" in failure.nir:
@@ -285,7 +294,7 @@ class AssistanceService:
 
         return _scan(
             fetch, lambda a: _summary(tx, a, self._space_times(tx, [a.nir], now)(a.nir)),
-            lambda s: True, limit,
+            lambda s: state_of(s) is AccountState.BLOCKED, limit,
         )
 
     def status_of(self, nir_text: str) -> AccountSummary:
@@ -298,8 +307,9 @@ class AssistanceService:
                 compact))
 
     def status_label(self, summary: AccountSummary) -> str:
-        """:func:`status_text` at the services' current time."""
-        return status_text(summary, self._clock.now())
+        """:func:`status_text` at the time the summary was judged at (its space's clock),
+        else at the services' current time."""
+        return status_text(summary, summary.at or self._clock.now())
 
     def journal(self, nir_text: str | None = None, limit: int = 100) -> list[Event]:
         """The event log, newest first: every event, or those of one NIR (kept after the
@@ -360,7 +370,8 @@ class AssistanceService:
         now = self._clock.now()
         with self._store.write() as tx:
             account = _existing(tx, compact)
-            label = status_text(_summary(tx, account, now), now)
+            at = self._space_times(tx, [compact], now)(compact)
+            label = status_text(_summary(tx, account, at), at)
             tx.delete_account(account.id)
             tx.add_event(
                 Event(at=now, kind=ACCOUNT_DELETED, nir=compact, actor=actor,

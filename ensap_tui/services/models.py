@@ -250,7 +250,8 @@ class AccountSummary:
 
     ``failures`` counts the consecutive sign-in failures in force (0 after a block starts);
     ``link_valid_until`` is the expiry of the newest activation link of a pending space (None
-    for an active one, or a pending one without link).
+    for an active one, or a pending one without link); ``at`` is the time its state was judged
+    at, on the clock of the space (a training room poste's space: that poste's clock).
     """
 
     account: Account
@@ -258,6 +259,7 @@ class AccountSummary:
     blocked_until: datetime | None = None
     failures: int = 0
     link_valid_until: datetime | None = None
+    at: datetime | None = None
 
 
 # -- help desk (issue 4) ------------------------------------------------------------------

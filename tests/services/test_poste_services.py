@@ -19,6 +19,7 @@ from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
 from ensap_tui.services.models import AccountState, ActivationOutcome, Poste, ResetOutcome
 from tests.conftest import T0
+from tests.support.accounts import block
 from tests.support.people import NEW_PASSWORD, NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
 
 Opener = Callable[..., Services]
@@ -181,6 +182,35 @@ def test_the_help_desk_reads_a_postes_space_on_that_postes_clock(opened: Opener)
         assert [s.account.nir for s in helper.assistance.accounts(
             AccountState.LINK_EXPIRED)] == [NIR]
         assert [s.account.nir for s in helper.assistance.accounts()] == [OTHER_NIR, NIR]
+
+
+def test_a_postes_blocked_space_is_listed_as_blocked_on_that_postes_clock(
+    opened: Opener, clock: FixedClock
+) -> None:
+    # Camille (her clock 25 hours ahead) is blocked at her poste for 15 minutes on her clock.
+    # `accounts list --statut bloque` at the trainer's (real time) and at Léo's poste (48
+    # hours ahead) say what her poste and the console say.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    at_a.room.move_poste_clock(a.id, timedelta(hours=25), actor="")
+    at_b.room.move_poste_clock(b.id, timedelta(hours=48), actor="")
+    block(at_a)
+    ends = T0 + timedelta(hours=25, minutes=15)
+    helpers = (trainer, at_b)
+    for helper in helpers:
+        listed = helper.assistance.accounts(AccountState.BLOCKED)
+        assert [(s.account.nir, s.blocked_until) for s in listed] == [(NIR, ends)]
+        # Judged on Camille's clock, where the block ends the same day.
+        assert helper.assistance.status_label(listed[0]) == "bloqué jusqu'à 15:17"
+        assert helper.assistance.accounts(AccountState.ACTIVE) == []
+    clock.advance(timedelta(minutes=16))  # over on Camille's clock, whoever looks
+    for helper in helpers:
+        assert helper.assistance.accounts(AccountState.BLOCKED) == []
+        assert [s.account.nir for s in helper.assistance.accounts(AccountState.ACTIVE)] == [NIR]
+        assert helper.assistance.status_label(helper.assistance.status_of(NIR)) == "active"
 
 
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
