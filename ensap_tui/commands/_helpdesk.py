@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -172,6 +172,35 @@ def print_rows(
         table.add_row(*cells(item))
     out.print(table)
     return EXIT_OK
+
+
+def poste_names(services: Services, poste_ids: Iterable[int | None]) -> dict[int, str]:
+    """The first name of the trainee of each training-room poste among ``poste_ids`` (issue
+    12; None: no poste), read once each; empty outside a room."""
+    from ensap_tui.services.room import UnknownPoste
+
+    names: dict[int, str] = {}
+    for poste_id in {p for p in poste_ids if p is not None}:
+        try:
+            names[poste_id] = services.room.poste(poste_id).first_name
+        except UnknownPoste:  # pragma: no cover - postes are kept with their room
+            names[poste_id] = ""
+    return names
+
+
+def poste_text(poste_id: int, names: Mapping[int, str]) -> str:
+    """``"3 (Camille)"``: a poste as the listings name it, its number, then the first name
+    the board shows for it."""
+    name = names.get(poste_id, "")
+    return f"{poste_id} ({name})" if name else str(poste_id)
+
+
+def poste_json(poste_id: int | None, names: Mapping[int, str]) -> dict[str, Any]:
+    """``{"poste": {"numero": 3, "prenom": "Camille"}}`` for a poste's mail or event; ``{}``
+    outside a room, so that the objects stay as they were there."""
+    if poste_id is None:
+        return {}
+    return {"poste": {"numero": poste_id, "prenom": names.get(poste_id, "")}}
 
 
 def console() -> Console:
