@@ -169,6 +169,46 @@ async def test_a_postes_help_desk_finds_every_space_and_its_resent_link_reaches_
         assert "espace sécurisé est activé" in shown(app_a, "#message-activation")
 
 
+async def test_another_postes_console_shows_a_block_as_the_spaces_poste_and_the_board_do(
+    poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
+) -> None:
+    # Camille, her clock 25 hours ahead, is blocked at her poste until 15:17 on her clock;
+    # Léo's console (his clock a day behind hers) says so as the board does, not «jusqu'au
+    # 27/11» as his own clock would date it.
+    from ensap_tui.ui.screens.agent_sign_in import AgentSignInScreen
+    from ensap_tui.ui.screens.console import ConsoleScreen
+    from tests.support.accounts import block
+    from tests.support.people import AGENT, AGENT_PASSWORD
+
+    from .session_support import fill
+
+    camille, leo = postes
+    trainer.agents.add(AGENT, AGENT_PASSWORD, AGENT_PASSWORD)
+    app_a, app_b = poste_app(camille.id), poste_app(leo.id)
+    app_a.services.registration.register(REQUEST)
+    link = app_a.services.mailbox.messages()[0].link
+    app_a.services.activation.activate(link)
+    trainer.room.move_poste_clock(camille.id, timedelta(hours=25))
+    block(app_a.services)
+    said = "bloqué jusqu'à 15:17"
+    assert trainer.room.board(camille.room_id)[0].space == said
+    assert trainer.assistance.status_label(trainer.assistance.status_of(NIR)) == said
+    async with app_b.run_test(size=SIZE) as pilot:  # Léo plays the help desk
+        await app_b.push_screen(AgentSignInScreen())
+        await fill(pilot, "#agent-identifiant", AGENT)
+        await fill(pilot, "#agent-mot-de-passe", AGENT_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app_b.screen, ConsoleScreen)
+        await fill(pilot, "#recherche", "dupont")
+        await pilot.press("enter")
+        table = app_b.screen.query_one("#resultats")
+        await wait_until(pilot, lambda: table.row_count == 1)  # type: ignore[attr-defined]
+        status = str(table.get_row_at(0)[2])  # type: ignore[attr-defined]
+        assert status == said
+        await wait_until(pilot, lambda: said in shown(app_b, "#details-contenu"))
+
+
 async def test_f7_expires_the_postes_own_link_and_not_the_others(
     poste_app: AppMaker, trainer: Services, postes: tuple[Poste, Poste]
 ) -> None:
