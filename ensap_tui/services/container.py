@@ -115,7 +115,9 @@ class Services:
 
         return self._service(
             "registration",
-            lambda: RegistrationService(self.store, self._hasher, self.clock, self._tokens),
+            lambda: RegistrationService(
+                self.store, self._hasher, self.clock, self._tokens, self.real_clock
+            ),
         )
 
     @property

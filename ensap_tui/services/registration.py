@@ -71,13 +71,26 @@ def send_activation(
 
 
 class RegistrationService:
-    """The four creation steps (see :mod:`ensap_tui.services.events` for the events logged)."""
+    """The four creation steps (see :mod:`ensap_tui.services.events` for the events logged).
 
-    def __init__(self, store: Store, hasher: Hasher, clock: Clock, tokens: TokenSource) -> None:
+    ``real_clock`` is the real time under any offset (``Services.real_clock``): in a training
+    room, a space already on file for the NIR is judged (is its registration expired?) and
+    its notice dated on the clock of the poste it was created from, whichever poste
+    registers the NIR again."""
+
+    def __init__(
+        self,
+        store: Store,
+        hasher: Hasher,
+        clock: Clock,
+        tokens: TokenSource,
+        real_clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._clock = clock
         self._tokens = tokens
+        self._real_clock = real_clock or clock
 
     def check_identity(
         self,
@@ -151,7 +164,10 @@ class RegistrationService:
         valid_until = now + _checks.ACTIVATION_VALIDITY
         with self._store.write() as tx:
             existing = tx.account_by_nir(ident.nir)
-            if existing is not None and purge_if_expired(tx, existing, now):
+            # The space on file lives on its own clock (its poste's, in a training room).
+            on_file = now if existing is None else _checks.space_now(
+                tx, ident.nir, now, self._real_clock)
+            if existing is not None and purge_if_expired(tx, existing, on_file):
                 existing = None
             if existing is None:
                 account_id = tx.insert_account(
@@ -167,16 +183,16 @@ class RegistrationService:
                 send_activation(tx, account_id, ident.nir, contacts.email, token, now)
                 tx.add_event(Event(at=now, kind=events.REGISTRATION_CREATED, nir=ident.nir))
             else:
-                if mail_limit_reached(tx, mail_texts.NOTICE, ident.nir, now):
+                if mail_limit_reached(tx, mail_texts.NOTICE, ident.nir, on_file):
                     # Same receipt on screen: nothing tells the limit was reached.
                     detail = "aucun avis envoyé : limite de 3 courriels par heure atteinte"
                 else:
                     notice = mail_texts.registration_notice(
-                        now, active=existing.status is AccountStatus.ACTIVE
+                        on_file, active=existing.status is AccountStatus.ACTIVE
                     )
                     send_mail(
                         tx, mail_texts.NOTICE, notice, to=existing.contacts.email,
-                        nir=ident.nir, at=now,
+                        nir=ident.nir, at=on_file,
                     )
                     detail = "avis envoyé à l'adresse enregistrée"
                 tx.add_event(

@@ -229,6 +229,26 @@ def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
     assert leo.last_event == "nouvelle demande de création (espace existant)"
 
 
+def test_a_space_registered_again_from_a_poste_ahead_is_judged_on_its_own_postes_clock(
+    opened: Opener,
+) -> None:
+    # Camille's link is valid on her clock; Léo, his clock 25 hours ahead, types her NIR:
+    # her space is not purged as expired, she gets the notice dated on her clock, and her
+    # link still works.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    at_b.room.move_poste_clock(b.id, timedelta(hours=25), actor="")
+    at_b.registration.register(REQUEST)
+    assert [(m.kind, m.sent_at) for m in at_a.mailbox.messages()] == [
+        ("notice", T0), ("activation", T0)]
+    assert at_b.mailbox.messages() == []
+    with trainer.store.read() as tx:
+        assert tx.newest_account_of_poste(b.id) is None
+    assert at_a.activation.activate(at_a.mailbox.messages()[1].link) is (
+        ActivationOutcome.ACTIVATED)
+
+
 def test_a_postes_clock_moves_alone_and_expires_its_own_link_only(
     opened: Opener, clock: FixedClock
 ) -> None:
