@@ -234,6 +234,8 @@ def test_the_launcher_and_its_apps_end_when_the_server_is_killed(tmp_path: Path)
     server, port = start_server(tmp_path)
     try:
         launcher = launcher_of(server.pid)
+        argv = Path(f"/proc/{launcher}/cmdline").read_bytes().decode().split("\0")
+        folder = Path(argv[argv.index("--socket") + 1]).parent
 
         async def scenario() -> str:
             session, _tab = await open_tab(port)
@@ -246,6 +248,8 @@ def test_the_launcher_and_its_apps_end_when_the_server_is_killed(tmp_path: Path)
 
         app = asyncio.run(scenario())
         wait_for(lambda: ended(launcher) and ended(app), "the launcher and its app end")
+        # The launcher removed its socket and the server's folder for it on its way out.
+        wait_for(lambda: not folder.exists(), "the launcher's folder is removed")
     finally:
         stop(server)
 

@@ -444,9 +444,17 @@ def launcher_main(argv: Sequence[str] | None = None) -> int:
     listener.bind(str(args.socket))
     listener.listen(64)
     listener.setblocking(False)
-    sys.stdout.buffer.write(READY_LINE)
-    sys.stdout.flush()
-    _Launcher(listener, args.parent, environment).serve()
+    try:
+        sys.stdout.buffer.write(READY_LINE)
+        sys.stdout.flush()
+        _Launcher(listener, args.parent, environment).serve()
+    finally:
+        # Its socket, and the server's private folder for it once empty: a server killed
+        # outright (which would have removed them) leaves nothing behind either.
+        with contextlib.suppress(OSError):
+            args.socket.unlink()
+        with contextlib.suppress(OSError):
+            args.socket.parent.rmdir()
     return 0
 
 
