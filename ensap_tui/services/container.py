@@ -134,7 +134,8 @@ class Services:
         from ensap_tui.services.signin import SignInService
 
         return self._service(
-            "sign_in", lambda: SignInService(self.store, self._hasher, self.clock)
+            "sign_in",
+            lambda: SignInService(self.store, self._hasher, self.clock, self.real_clock),
         )
 
     @property

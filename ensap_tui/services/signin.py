@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ensap_tui.domain import nir
 from ensap_tui.domain.password import normalise_password
-from ensap_tui.services import _throttled, events
+from ensap_tui.services import _checks, _throttled, events
 from ensap_tui.services.models import (
     Account,
     AccountStatus,
@@ -35,11 +35,20 @@ class PersonDoor(_throttled.Door[Account, SignInResult]):
     """A person's sign-in: the counter is the NIR's, whether or not it has a space. Also
     used to count a wrong «Mot de passe actuel» (``account.AccountService.change_password``)."""
 
-    def __init__(self, compact: str) -> None:
+    def __init__(self, compact: str, real_clock: Clock | None = None) -> None:
         self.nir = compact
+        self._real_clock = real_clock
 
     def find(self, tx: StoreTx) -> Account | None:
         return tx.account_by_nir(self.nir)
+
+    def clock_at(self, tx: StoreTx, subject: Account | None, now: datetime) -> datetime:
+        # A poste's space is signed into on its poste's clock, whichever poste tries: its
+        # block ends when it ends for its trainee. Asked for every NIR, known or not, so
+        # that the time spent does not tell whether a space exists.
+        if self._real_clock is None:
+            return now
+        return _checks.space_now(tx, self.nir, now, self._real_clock)
 
     def failure_state(self, tx: StoreTx, subject: Account | None) -> FailureState:
         return tx.failure_state(self.nir)
@@ -96,10 +105,15 @@ class PersonDoor(_throttled.Door[Account, SignInResult]):
 class SignInService:
     """«J'accède à mon espace» and signing out."""
 
-    def __init__(self, store: Store, hasher: Hasher, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, hasher: Hasher, clock: Clock, real_clock: Clock | None = None
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._clock = clock
+        #: The real time under any offset: a training room poste's space is signed into on
+        #: its poste's clock (:meth:`PersonDoor.clock_at`).
+        self._real_clock = real_clock
 
     def sign_in(self, nir_text: str, password: str) -> SignInResult:
         """One sign-in attempt.
@@ -111,7 +125,8 @@ class SignInService:
         compact = nir.parse_nir(nir_text, field="identifiant")
         candidate = normalise_password(password)
         return _throttled.attempt(
-            self._store, self._hasher, PersonDoor(compact), candidate, self._clock.now()
+            self._store, self._hasher, PersonDoor(compact, self._real_clock), candidate,
+            self._clock.now(),
         )
 
     def sign_out(self, session: Session, *, reason: str = "") -> None:

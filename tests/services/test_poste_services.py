@@ -17,10 +17,23 @@ from ensap_tui.bootstrap import Settings, StartupError, open_services
 from ensap_tui.services import events as kinds
 from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
-from ensap_tui.services.models import AccountState, ActivationOutcome, Poste, ResetOutcome
+from ensap_tui.services.models import (
+    AccountState,
+    ActivationOutcome,
+    Poste,
+    ResetOutcome,
+    SignInStatus,
+)
 from tests.conftest import T0
 from tests.support.accounts import block
-from tests.support.people import NEW_PASSWORD, NIR, OTHER_NIR, OTHER_REQUEST, REQUEST
+from tests.support.people import (
+    NEW_PASSWORD,
+    NIR,
+    OTHER_NIR,
+    OTHER_REQUEST,
+    PASSWORD,
+    REQUEST,
+)
 
 Opener = Callable[..., Services]
 
@@ -211,6 +224,28 @@ def test_a_postes_blocked_space_is_listed_as_blocked_on_that_postes_clock(
         assert helper.assistance.accounts(AccountState.BLOCKED) == []
         assert [s.account.nir for s in helper.assistance.accounts(AccountState.ACTIVE)] == [NIR]
         assert helper.assistance.status_label(helper.assistance.status_of(NIR)) == "active"
+
+
+def test_a_postes_space_is_signed_into_on_that_postes_clock_from_any_poste(
+    opened: Opener, clock: FixedClock
+) -> None:
+    # Léo, his clock 25 hours ahead, types Camille's NIR with a wrong password three times:
+    # her space is blocked 15 minutes on her clock, as she, the console and the board see it.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    at_b.room.move_poste_clock(b.id, timedelta(hours=25), actor="")
+    block(at_b)
+    ends = T0 + timedelta(minutes=15)
+    assert at_a.sign_in.sign_in(NIR, PASSWORD).blocked_until == ends
+    assert trainer.assistance.status_of(NIR).blocked_until == ends
+    assert trainer.room.board(a.room_id)[0].space == "bloqué jusqu'à 14:17"
+    clock.advance(timedelta(minutes=15))
+    assert at_b.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.SIGNED_IN
+    # Outside a room the NIR's counter is on the caller's clock, as before.
+    assert trainer.sign_in.sign_in(OTHER_NIR, PASSWORD).attempts_left == 2
 
 
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
