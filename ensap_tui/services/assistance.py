@@ -330,8 +330,10 @@ class AssistanceService:
         now = self._clock.now()
         with self._store.write() as tx:
             _existing(tx, compact)
-            state = effective_failure_state(tx.failure_state(compact), now)
-            detail = lift_detail(state, now)
+            # The block as it stands on the space's clock, as the console shows it.
+            at = self._space_times(tx, [compact], now)(compact)
+            state = effective_failure_state(tx.failure_state(compact), at)
+            detail = lift_detail(state, at)
             if detail is None:
                 return False
             tx.clear_failure_state(compact)

@@ -248,6 +248,27 @@ def test_a_postes_space_is_signed_into_on_that_postes_clock_from_any_poste(
     assert trainer.sign_in.sign_in(OTHER_NIR, PASSWORD).attempts_left == 2
 
 
+def test_the_help_desk_of_a_poste_ahead_lifts_a_block_in_force_on_the_spaces_clock(
+    opened: Opener,
+) -> None:
+    # Camille is blocked at her poste; Léo's console, his clock a day ahead, shows her space
+    # «bloqué» (her clock) and «Débloquer» lifts it, instead of «n'était pas bloqué».
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    block(at_a)
+    at_b.room.move_poste_clock(b.id, timedelta(hours=25), actor="")
+    assert state_of(at_b.assistance.status_of(NIR)) is AccountState.BLOCKED
+    assert at_b.assistance.unlock(NIR, "Léo") is True
+    assert at_a.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.SIGNED_IN
+    lifted = [e for e in trainer.room.room_events(a.room_id) if e.kind == kinds.ACCOUNT_UNBLOCKED]
+    assert [(e.actor, e.poste_id, e.at) for e in lifted] == [
+        ("Léo", b.id, T0 + timedelta(hours=25))]
+    assert lifted[0].detail.startswith("blocage levé")
+
+
 def test_a_duplicate_registration_notice_reaches_the_poste_of_the_space_on_file(
     opened: Opener,
 ) -> None:
