@@ -279,6 +279,7 @@ class _Launcher:
     ) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
+        launcher = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover  (the child: covered by the tests through its app)
             try:  # never back into the launcher's loop, whatever happens
@@ -286,7 +287,7 @@ class _Launcher:
                 self._closables.extend(
                     c.connection for c in self.children.values() if c.connection
                 )
-                _run_app(args, env, fds, self._closables)
+                _run_app(args, env, fds, self._closables, launcher)
             finally:
                 os._exit(1)
         return pid
@@ -321,6 +322,7 @@ class _Launcher:
             if child.kill_at is not None and now >= child.kill_at:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(child.pid, signal.SIGKILL)
+                child.kill_at = now + 1.0  # not again at once: the loop would spin until reaped
 
     def _reap(self) -> None:
         while self.children:
@@ -360,7 +362,7 @@ def _send(connection: socket.socket, message: dict[str, object]) -> None:
 
 
 def _run_app(
-    args: list[str], env: dict[str, str], fds: list[int], inherited: list[Any]
+    args: list[str], env: dict[str, str], fds: list[int], inherited: list[Any], launcher: int
 ) -> NoReturn:  # pragma: no cover  (runs in the forked child)
     code = 1
     try:
@@ -376,7 +378,7 @@ def _run_app(
             os.dup2(fd, target)
             os.close(fd)
         fds.clear()
-        _end_with_launcher()
+        _end_with_launcher(launcher)
         os.environ.clear()
         os.environ.update(env)
         import ensap_tui
@@ -396,21 +398,25 @@ def _run_app(
         traceback.print_exc()
     finally:
         with contextlib.suppress(Exception):
+            # As Python does when a program ends: its non-daemon threads end first.
+            import threading
+
+            getattr(threading, "_shutdown", lambda: None)()
+        with contextlib.suppress(Exception):
             sys.stdout.flush()
         with contextlib.suppress(Exception):
             sys.stderr.flush()
         os._exit(code)
 
 
-def _end_with_launcher() -> None:  # pragma: no cover  (runs in the forked child)
+def _end_with_launcher(launcher: int) -> None:  # pragma: no cover  (in the forked child)
     # Should the launcher be killed outright (SIGKILL), its apps get SIGTERM from Linux.
     import ctypes
 
     pr_set_pdeathsig = 1
-    launcher = os.getppid()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    if os.getppid() != launcher:  # it died before prctl
+    if os.getppid() != launcher:  # it died before prctl (its pid, taken before the fork)
         os.kill(os.getpid(), signal.SIGTERM)
 
 
