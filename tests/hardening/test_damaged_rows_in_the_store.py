@@ -92,3 +92,16 @@ def test_the_services_lists_show_the_others(two_people: Services) -> None:
     left_out = two_people.take_damaged()
     assert sorted(e.table for e in left_out) == ["agents", "outbox"]
     assert left_out_text(left_out).startswith("1 courriel endommagé n'est pas affiché")
+
+
+def test_the_help_desk_search_leaves_out_a_damaged_space_and_hands_it_over(
+    database: Database, two_people: Services
+) -> None:
+    # The search is one statement outside any transaction (Store.search_spaces): what it
+    # leaves out is handed over as from any list.
+    first = row_id(database, "accounts", f"nir = '{person(1).nir}'")
+    assert two_people.assistance.search(person(1).nir) == []
+    assert [(e.table, e.row) for e in two_people.take_damaged()] == [("accounts", first)]
+    assert [s.account.nir for s in two_people.assistance.search(person(2).nir)] == [
+        person(2).nir]
+    assert two_people.take_damaged() == []
