@@ -50,12 +50,19 @@ def _session_account(tx: StoreTx, session: Session) -> Account:
 
 
 class AccountService:
-    """What a signed-in person can see and change."""
+    """What a signed-in person can see and change.
 
-    def __init__(self, store: Store, hasher: Hasher, clock: Clock) -> None:
+    ``real_clock`` is the real time under any offset (``Services.real_clock``): a wrong
+    current password of a training room poste's space is counted on that poste's clock, as
+    its sign-in is (:meth:`ensap_tui.services.signin.PersonDoor.clock_at`)."""
+
+    def __init__(
+        self, store: Store, hasher: Hasher, clock: Clock, real_clock: Clock | None = None
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._clock = clock
+        self._real_clock = real_clock or clock
 
     def account(self, session: Session) -> Account:
         """The session's account; raises :class:`NotSignedIn` when it is gone."""
@@ -73,8 +80,9 @@ class AccountService:
         password is not even verified; both raise :class:`TooManyAttempts`.
         """
         account = self.account(session)
-        now = self._clock.now()
         with self._store.read() as tx:
+            # The counter is the NIR's sign-in counter: on the clock of the space.
+            now = _checks.space_now(tx, account.nir, self._clock.now(), self._real_clock)
             state = effective_failure_state(tx.failure_state(account.nir), now)
         until = blocked_until(state, now)
         if until is not None:

@@ -154,7 +154,8 @@ class Services:
         from ensap_tui.services.account import AccountService
 
         return self._service(
-            "account", lambda: AccountService(self.store, self._hasher, self.clock)
+            "account",
+            lambda: AccountService(self.store, self._hasher, self.clock, self.real_clock),
         )
 
     @property

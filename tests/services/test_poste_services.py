@@ -17,6 +17,7 @@ from ensap_tui.bootstrap import Settings, StartupError, open_services
 from ensap_tui.services import events as kinds
 from ensap_tui.services.assistance import state_of
 from ensap_tui.services.container import Services
+from ensap_tui.services.errors import TooManyAttempts, ValidationFailed
 from ensap_tui.services.models import (
     AccountState,
     ActivationOutcome,
@@ -33,6 +34,7 @@ from tests.support.people import (
     OTHER_REQUEST,
     PASSWORD,
     REQUEST,
+    WRONG_PASSWORD,
 )
 
 Opener = Callable[..., Services]
@@ -246,6 +248,30 @@ def test_a_postes_space_is_signed_into_on_that_postes_clock_from_any_poste(
     assert at_b.sign_in.sign_in(NIR, PASSWORD).status is SignInStatus.SIGNED_IN
     # Outside a room the NIR's counter is on the caller's clock, as before.
     assert trainer.sign_in.sign_in(OTHER_NIR, PASSWORD).attempts_left == 2
+
+
+def test_a_wrong_current_password_of_a_postes_space_counts_on_that_postes_clock(
+    opened: Opener,
+) -> None:
+    # Léo, his clock 25 hours ahead, signed into Camille's space and types three wrong
+    # current passwords: the same counter as her sign-ins, on her clock.
+    trainer, a, b = two_postes(opened)
+    at_a, at_b = opened(a.id), opened(b.id)
+    at_a.registration.register(REQUEST)
+    assert at_a.activation.activate(at_a.mailbox.messages()[0].link) is (
+        ActivationOutcome.ACTIVATED)
+    at_b.room.move_poste_clock(b.id, timedelta(hours=25), actor="")
+    session = at_b.sign_in.sign_in(NIR, PASSWORD).session
+    assert session is not None and session.signed_in_at == T0
+    for _ in range(2):
+        with pytest.raises(ValidationFailed):
+            at_b.account.change_password(session, WRONG_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    with pytest.raises(TooManyAttempts) as caught:
+        at_b.account.change_password(session, WRONG_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    ends = T0 + timedelta(minutes=15)
+    assert caught.value.blocked_until == ends
+    assert at_a.sign_in.sign_in(NIR, PASSWORD).blocked_until == ends
+    assert trainer.assistance.status_of(NIR).blocked_until == ends
 
 
 def test_the_help_desk_of_a_poste_ahead_lifts_a_block_in_force_on_the_spaces_clock(
