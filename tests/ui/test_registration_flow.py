@@ -94,6 +94,32 @@ async def test_the_whole_creation_by_keyboard_sends_the_activation_mail(make_app
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_step_4_replaces_the_wizard_without_showing_the_screens_under_it_again(
+    make_app: Any,
+) -> None:
+    # Each screen made current on the way back home (steps 2 and 1, the home page) had its
+    # focus, styles and layout restored for nothing: a sixth of the passage to step 4.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        current: list[Any] = []
+        app.screen_change_signal.subscribe(app, current.append)
+        await register_by_keyboard(pilot)
+        await wait_until(pilot, lambda: isinstance(current[-1], FinalisationScreen),
+                         "step 4 current")
+        assert [type(s) for s in current[-2:]] == [ContactsScreen, FinalisationScreen]
+        assert [type(s) for s in app.screen_stack] == [HomeScreen, FinalisationScreen]
+        steps = [s for s in current if type(s).__name__ in (
+            "IdentityScreen", "PasswordScreen", "ContactsScreen")]
+        assert len(steps) == 3
+        await wait_until(pilot, lambda: not any(s.is_attached for s in steps),
+                         "the wizard's screens removed")
+        await pilot.press("escape")  # the home page comes back as it was
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen")
+        assert current[-1] is app.screen
+        await wait_for_focus(pilot, "creer-espace")
+
+
 async def test_a_nir_that_already_has_a_space_gets_the_same_screen_and_a_notice(
     make_app: Any,
 ) -> None:
