@@ -435,12 +435,12 @@ def launcher_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parent", type=int)
     args = parser.parse_args(argv)
     if not fork_available() or "TEXTUAL_DRIVER" not in os.environ:
-        print("ensap-tui : lanceur indisponible ici.", file=sys.stderr)
+        print("ensap-tui\u00a0: lanceur indisponible ici.", file=sys.stderr)
         return 2
     environment = dict(os.environ)
     warm_up()
     if threading.active_count() != 1:  # fork would copy a lock another thread holds
-        print("ensap-tui : le lanceur a un fil d'exécution de trop.", file=sys.stderr)
+        print("ensap-tui\u00a0: le lanceur a un fil d'exécution de trop.", file=sys.stderr)
         return 2
     # What was built so far lives as long as the apps: out of the collector's way, so that it
     # does not touch (and copy) the shared pages in every app.
