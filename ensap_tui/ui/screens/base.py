@@ -52,10 +52,11 @@ def show_header_tag(screen: Screen[object], text: str) -> None:
     it changes once a minute, and each update repaints the header. A text of the same width
     (the next minute) repaints only the tag; the screen is laid out again only when the
     width changes (the first clock text in place of the plain tag)."""
-    for tag in screen.query("#entete-simulateur").results(Static):
-        shown = tag.content
-        if shown == text:
-            continue
+    tag = screen.header_tag if isinstance(screen, EnsapScreen) else None
+    if tag is None:
+        return
+    shown = tag.content
+    if shown != text:
         tag.update(text, layout=not isinstance(shown, str) or cell_len(shown) != cell_len(text))
 
 
@@ -122,12 +123,18 @@ class EnsapScreen(Screen[object]):
         self._service_calls: dict[Worker[Any], _Call] = {}
         self._last_trouble: tuple[str, float] | None = None
         self._values_at_error: dict[str, object] = {}
+        #: The right of the header line (``#entete-simulateur``), kept for the clocks that
+        #: write it every second (a query would walk the whole screen each time).
+        self.header_tag: Static | None = None
+        #: The screen's mounted error lines (each adds itself), read on every key of a form.
+        self.error_lines: set[FieldErrorLine] = set()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="entete"):
             yield Static(HEADER_TITLE, id="entete-titre", markup=False)
             tag = HEADER_TAG + (" — démonstration" if self._demo else "")
-            yield Static(tag, id="entete-simulateur", markup=False)
+            self.header_tag = Static(tag, id="entete-simulateur", markup=False)
+            yield self.header_tag
         yield Static(f"▌{SIMULATOR_BANNER}", id="bandeau-simulation", markup=False)
         with VerticalScroll(id="corps"):
             yield from self.compose_body()
@@ -448,7 +455,7 @@ class FormScreen(EnsapScreen):
         On a screen that does not check live, the line of the ``changed`` field goes as soon as
         its value differs from the refused one (the next submission says what is still wrong).
         """
-        shown = [line for line in self.query(FieldErrorLine) if line.message]
+        shown = [line for line in self.error_lines if line.message]
         if not shown:
             return
         errors = self.check_fields()

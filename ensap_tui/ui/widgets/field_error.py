@@ -33,6 +33,19 @@ class FieldErrorLine(Widget):
     def __init__(self, field: str, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id or f"{field}-erreur", classes=classes)
         self.field = field
+        self._lines: set[FieldErrorLine] | None = None
+
+    def on_mount(self) -> None:
+        # The screen's form reads its lines on every key: each line tells it it is there,
+        # rather than the form querying the whole screen for them.
+        lines = getattr(self.screen, "error_lines", None)
+        if isinstance(lines, set):
+            lines.add(self)
+            self._lines = lines
+
+    def on_unmount(self) -> None:
+        if self._lines is not None:
+            self._lines.discard(self)
 
     def show(self, message: str) -> None:
         """Shows ``message`` under the field."""
