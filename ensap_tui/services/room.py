@@ -316,11 +316,16 @@ class RoomService:
         """The poste's heartbeat (every ~2 s, and at each change of screen): it is connected,
         on ``screen`` (a short French name; kept when None). Returns the poste's generation,
         which the app compares with its own to see a restart."""
+        return self.heartbeat(poste_id, screen)[0]
+
+    def heartbeat(self, poste_id: int, screen: str | None = None) -> tuple[int, bool]:
+        """:meth:`seen`, and whether the poste's room has ended, in one transaction (what the
+        poste's app asks every ~2 s): ``(generation, ended)``."""
         shown = None if screen is None else " ".join(screen.split())[:MAX_SCREEN]
         with self._store.write() as tx:
             poste = self._poste(tx, poste_id)
             tx.set_poste_seen(poste_id, self._clock.now(), shown)
-            return poste.generation
+            return poste.generation, self._room(tx, poste.room_id).ended
 
     def was_reset(self, poste_id: int) -> bool:
         """Whether the poste's last event is the trainer's reset: what its app, seeing its

@@ -110,10 +110,11 @@ class PosteLink:
             with self._beat_lock, contextlib.suppress(Exception):
                 if self._left:
                     return None
-                generation = room.seen(poste_id, name)
+                # One transaction: the beat itself and whether the room has ended.
+                generation, ended = room.heartbeat(poste_id, name)
                 known = self.generation  # an int, set by the app's thread
                 reset = known is not None and generation != known and room.was_reset(poste_id)
-                return generation, room.room_of_poste(poste_id).ended, reset
+                return generation, ended, reset
             return None
 
         self._app.run_worker(

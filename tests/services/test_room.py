@@ -265,6 +265,24 @@ def test_a_heartbeat_connects_a_poste_for_a_few_seconds_and_leaving_disconnects_
         services.room.seen(poste.id + 1, "Accueil")
 
 
+def test_a_postes_heartbeat_also_says_when_its_room_has_ended(
+    services: Services, clock: FixedClock
+) -> None:
+    # The poste's app asks both every ~2 s: one transaction, not a write then a read.
+    room = services.room.open_room()
+    poste = services.room.join(room.code, "Camille")
+    assert services.room.heartbeat(poste.id, "Accueil") == (0, False)
+    assert services.room.board(room.id)[0].screen == "Accueil"
+    services.room.restart_poste(poste.id)
+    services.room.end_room(room.id)
+    clock.advance(timedelta(seconds=1))
+    assert services.room.heartbeat(poste.id) == (1, True)
+    [row] = services.room.board(room.id)
+    assert row.screen == "Accueil" and row.connected
+    with pytest.raises(UnknownPoste):
+        services.room.heartbeat(poste.id + 1, "Accueil")
+
+
 def test_field_errors_add_up(services: Services) -> None:
     room = services.room.open_room()
     poste = services.room.join(room.code, "Camille")
