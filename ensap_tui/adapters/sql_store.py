@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ensap_tui.adapters.name_keys import name_key, part_keys
@@ -329,8 +330,7 @@ class SqlStore(ABC, Generic[_C]):
         a transaction it is its own consistent snapshot, with no ``BEGIN``/``COMMIT`` around
         it, so one round trip to a server. Damaged rows are left out and noted (see
         :meth:`take_damaged`)."""
-        rows = _search_rows(self._peek, True, nir, name_prefix, limit)
-        return _readable(rows, _hit, self._damaged())
+        return _hits(_search_rows(self._peek, True, nir, name_prefix, limit), self._damaged())
 
     def _raise_as_store_error(self, error: Exception) -> None:
         """Raises the French error of a driver's ``error``; returns for any other."""
@@ -490,7 +490,7 @@ def _search_rows(
     if "search_rank" in sql:
         width = _STATE_WIDTH if with_state else _ACCOUNT_WIDTH
         # rank (whole name, then a later part), that name's or part's key, then the NIR
-        rows.sort(key=lambda row: (row[width], row[width + 1], row[1]))
+        rows.sort(key=itemgetter(width, width + 1, 1))
         del rows[limit:]
     return rows
 
@@ -579,13 +579,14 @@ def _account(row: Any) -> Account:
         phone_secondary, status, created_at, activated_at, last_sign_in_at,
     ) = row
     try:
-        return models.Account(
+        # The constructors' fast paths (equal objects, see models.new_account).
+        return models.new_account(
             account_id,
             nir,
             birth_name,
             date.fromisoformat(birth_date),
             password_hash,
-            models.Contacts(email, email_backup, phone, phone_secondary),
+            models.new_contacts(email, email_backup, phone, phone_secondary),
             _statuses()[status],
             _dt(created_at),
             None if activated_at is None else _dt(activated_at),
@@ -610,6 +611,45 @@ def _hit(row: Any) -> SearchHit:
             "tokens", f"du compte {account.id}", "expires_at", account.nir
         ) from error
     return account, state, expiry, None if offset is None else int(offset)
+
+
+def _hits(rows: Iterable[Any], damaged: list[DamagedRecord]) -> list[SearchHit]:
+    """:func:`_hit` of each row, as :func:`_readable` gives them (a damaged row left out and
+    noted in ``damaged``), in one loop with its lookups hoisted: the help desk's search builds
+    50 at each keystroke. A row the loop cannot read is read again by :func:`_hit`, which
+    says what is damaged (or reads it, if only the loop's short cut failed)."""
+    import ensap_tui.services.models as models
+
+    new_account, new_contacts, statuses = models.new_account, models.new_contacts, _statuses()
+    parse_date, dt = date.fromisoformat, _dt
+    hits: list[SearchHit] = []
+    for row in rows:
+        (
+            account_id, nir, birth_name, birth_date, password_hash, email, email_backup, phone,
+            phone_secondary, status, created_at, activated_at, last_sign_in_at,
+            failures, blocks, blocked, last_failure, link_expiry, offset, *_sort_columns,
+        ) = row
+        try:
+            account = new_account(
+                account_id, nir, birth_name, parse_date(birth_date), password_hash,
+                new_contacts(email, email_backup, phone, phone_secondary), statuses[status],
+                dt(created_at), None if activated_at is None else dt(activated_at),
+                None if last_sign_in_at is None else dt(last_sign_in_at),
+            )
+            hits.append((
+                account,
+                None if failures is None else _failure(
+                    nir, failures, blocks, blocked, last_failure
+                ),
+                None if link_expiry is None else dt(link_expiry),
+                None if offset is None else int(offset),
+            ))
+        except (DamagedRecord, *_UNREADABLE):
+            try:
+                hits.append(_hit(row))
+            except DamagedRecord as error:
+                damaged.append(error)
+    return hits
 
 
 def _readable(

@@ -24,6 +24,7 @@ from ensap_tui.services.models import (
     Event,
     FailureState,
     TokenPurpose,
+    new_summary,
 )
 from ensap_tui.services.ports import Clock, Store, StoreTx
 from ensap_tui.services.registration import activation_ends
@@ -143,18 +144,20 @@ def _summary_of(
     account: Account, stored: FailureState | None, link_expiry: datetime | None, now: datetime
 ) -> AccountSummary:
     """The summary of ``account`` from its kept throttling state (None: none kept) and the
-    expiry of its newest activation link (None: none, or not pending), with no query."""
-    state = None if stored is None else effective_failure_state(stored, now)
-    pending = account.status is AccountStatus.PENDING
-    return AccountSummary(
-        account=account,
-        # as registration_expired
-        link_expired=pending and now >= activation_ends(account, link_expiry),
-        blocked_until=None if state is None else blocked_until(state, now),
-        failures=0 if state is None else state.failures,
-        link_valid_until=link_expiry if pending else None,
-        at=now,
-    )
+    expiry of its newest activation link (None: none, or not pending), with no query. Built by
+    ``new_summary`` (the search makes 50 at each keystroke): fields in the order of
+    :class:`AccountSummary` (account, link_expired, blocked_until, failures,
+    link_valid_until, at)."""
+    if stored is None:
+        until, failures = None, 0
+    else:
+        state = effective_failure_state(stored, now)
+        until, failures = blocked_until(state, now), state.failures
+    if account.status is AccountStatus.PENDING:
+        # link_expired as registration_expired; the link's expiry kept while pending
+        expired = now >= activation_ends(account, link_expiry)
+        return new_summary(account, expired, until, failures, link_expiry, now)
+    return new_summary(account, False, until, failures, None, now)
 
 
 class AssistanceService:
