@@ -427,49 +427,60 @@ def _search_statement(
     order; an account once, at its first matching part, and never again when its whole name
     matched), ``limit`` at most in all. Each half is an index range scan with its own LIMIT:
     a server runs the second half only when the first did not fill the page."""
+    params: dict[str, Any] = {"limit": limit}
+    if nir is not None:
+        params["nir"] = nir
+    key = "" if name_prefix is None else name_key(name_prefix)
+    upper = None
+    if key:
+        params["key"] = key
+        upper = _prefix_upper(key)
+        if upper is not None:
+            params["upper"] = upper
+    sql = _search_sql(with_state, nir is not None, name_prefix is not None, bool(key),
+                      upper is not None)
+    return sql, params
+
+
+@cache
+def _search_sql(
+    with_state: bool, by_nir: bool, by_name: bool, keyed: bool, bounded: bool
+) -> str:
+    """The text of :func:`_search_statement`'s statement, one of a few shapes: made once, and
+    the same string at each search (the drivers' caches of converted and prepared statements
+    then find it by a hash already computed)."""
     columns, joins = (
         (f"{_ACCOUNT_COLUMNS_A}, {_STATE_COLUMNS}", _STATE_JOINS) if with_state
         else (_ACCOUNT_COLUMNS_A, "")
     )
-    params: dict[str, Any] = {"limit": limit}
-    where: list[str] = []
-    if nir is not None:
-        params["nir"] = nir
-        where.append("a.nir = :nir")
-    key = "" if name_prefix is None else name_key(name_prefix)
-    if not key:
-        order = "a.created_at DESC, a.id DESC" if name_prefix is None else "a.name_key, a.nir"
-        conditions = " WHERE " + " AND ".join(where) if where else ""
+    if not keyed:
+        order = "a.name_key, a.nir" if by_name else "a.created_at DESC, a.id DESC"
         return (
-            f"SELECT {columns} FROM accounts a{joins}{conditions} "
-            f"ORDER BY {order} LIMIT :limit",
-            params,
+            f"SELECT {columns} FROM accounts a{joins}{' WHERE a.nir = :nir' if by_nir else ''} "
+            f"ORDER BY {order} LIMIT :limit"
         )
-    params["key"] = key
-    upper = _prefix_upper(key)
-    if upper is not None:
-        params["upper"] = upper
 
     def starts(column: str) -> str:
-        return f"{column} >= :key" + ("" if upper is None else f" AND {column} < :upper")
+        return f"{column} >= :key" + (f" AND {column} < :upper" if bounded else "")
 
-    by_nir = "" if nir is None else " AND a.nir = :nir"
+    def of_nir(table: str) -> str:
+        return f" AND {table}.nir = :nir" if by_nir else ""
+
     return (
         f"SELECT * FROM (SELECT {columns}, 0 AS search_rank, a.name_key AS search_key "
-        f"FROM accounts a{joins} WHERE {starts('a.name_key')}{by_nir} "
+        f"FROM accounts a{joins} WHERE {starts('a.name_key')}{of_nir('a')} "
         "ORDER BY a.name_key, a.nir LIMIT :limit) named UNION ALL SELECT * FROM ("
         f"SELECT {columns}, 1, p.part_key FROM account_name_parts p "
         f"JOIN accounts a ON a.id = p.account_id{joins} "
-        f"WHERE {starts('p.part_key')}{'' if nir is None else ' AND p.nir = :nir'} "
+        f"WHERE {starts('p.part_key')}{of_nir('p')} "
         f"AND NOT ({starts('a.name_key')}) "
         "AND NOT EXISTS (SELECT 1 FROM account_name_parts q WHERE q.account_id = p.account_id "
         f"AND {starts('q.part_key')} AND q.part_key < p.part_key) "
         # As many as the whole names left room for, those counted again from the index alone
         # (once): a limit of 0 when they fill the page, and no later part is read.
         "ORDER BY p.part_key, p.nir LIMIT (SELECT :limit - count(*) FROM (SELECT 1 "
-        f"FROM accounts c WHERE {starts('c.name_key')}{'' if nir is None else ' AND c.nir = :nir'}"
-        " LIMIT :limit) whole)) later",
-        params,
+        f"FROM accounts c WHERE {starts('c.name_key')}{of_nir('c')}"
+        " LIMIT :limit) whole)) later"
     )
 
 

@@ -187,3 +187,19 @@ def test_a_search_builds_what_the_constructors_build(services: Services, text: s
     assert len({(s.link_expired, s.blocked_until is None, s.failures) for s in summaries}) >= (
         4 if text == "martin" else 0
     )
+
+
+def test_a_search_of_the_same_shape_reuses_its_statement_text() -> None:
+    # Made once per shape: the drivers' caches (to_pyformat, psycopg's converted and prepared
+    # statements) find the same string again, its hash already computed.
+    first, first_params = sql_store._search_statement(True, None, "dupont", 50)
+    again, again_params = sql_store._search_statement(True, None, "lefèvre", 50)
+    assert again is first
+    assert (first_params, again_params) == (
+        {"limit": 50, "key": "dupont", "upper": "duponu"},
+        {"limit": 50, "key": "lefevre", "upper": "lefevrf"},
+    )
+    by_nir, params = sql_store._search_statement(True, "185057511512364", "dup", 50)
+    assert by_nir is not first and ":nir" in by_nir
+    assert params == {"limit": 50, "nir": "185057511512364", "key": "dup", "upper": "duq"}
+    assert sql_store.to_pyformat(again) is sql_store.to_pyformat(first)
