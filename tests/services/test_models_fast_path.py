@@ -203,3 +203,15 @@ def test_a_search_of_the_same_shape_reuses_its_statement_text() -> None:
     assert by_nir is not first and ":nir" in by_nir
     assert params == {"limit": 50, "nir": "185057511512364", "key": "dup", "upper": "duq"}
     assert sql_store.to_pyformat(again) is sql_store.to_pyformat(first)
+
+
+def test_searches_of_a_thread_share_one_cursor(services: Services) -> None:
+    # A cursor per statement cost about 15 µs of psycopg's Python at each keystroke.
+    services.assistance.search("martin")
+    local = services.store._local  # type: ignore[attr-defined]  # the store's own
+    cursor = local.peek_cursor
+    _varied_spaces(services)
+    assert len(services.assistance.search("martin")) == 50
+    assert services.store.peek_meta("no such key") is None
+    assert local.peek_cursor is cursor
+    assert local.peek_connection is services.store._connection()  # type: ignore[attr-defined]
