@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -30,6 +31,8 @@ from ensap_tui.ui.widgets.footer import EnsapFooter
 from ensap_tui.ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ensap_tui.services.container import Services
     from ensap_tui.services.ports import DamagedRecord
     from ensap_tui.ui.screens.navigation import Destination, Navigator
@@ -115,6 +118,10 @@ class EnsapScreen(Screen[object]):
     #: steal the focus back from a user who already typed Tab on a slow machine).
     AUTO_FOCUS: ClassVar[str | None] = "#corps *"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {}
+    #: The screen has its breakpoint classes (``-court``, ``-etroit``...) for the terminal's
+    #: size before it is first styled (see :meth:`breakpoint_classes`); False: at its first
+    #: Resize, as Textual gives them (the screen is then styled twice).
+    EARLY_BREAKPOINTS: ClassVar[bool] = True
 
     def __init__(
         self, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -143,6 +150,45 @@ class EnsapScreen(Screen[object]):
     def compose_body(self) -> ComposeResult:
         """The screen's own content, placed inside the scrolling body."""
         yield from ()
+
+    # A pushed screen is styled, laid out and drawn once, not two or three times. Textual gives
+    # a new screen its breakpoint classes (``-court``/``-haut``) only at its first Resize,
+    # which its own first layout sends it: the class change restyled the whole screen again
+    # and the Resize laid it out and drew it in full once more, at the size it had just been
+    # laid out at (with the screens under it), a third of each step's CPU in a training room.
+
+    def _post_register(self, app: App[Any]) -> None:
+        super()._post_register(app)
+        if self.EARLY_BREAKPOINTS:
+            # Before the stylesheet is applied to the screen and to its children as they mount.
+            self.update_classes(self.breakpoint_classes(app.size), update=False)
+
+    def breakpoint_classes(self, size: Size) -> dict[str, bool]:
+        """The breakpoint classes Textual's ``Screen._on_resize`` gives this screen at
+        ``size``: each class name, True for the one that applies."""
+        app = self.app
+        horizontal = (
+            app.HORIZONTAL_BREAKPOINTS
+            if self.HORIZONTAL_BREAKPOINTS is None
+            else self.HORIZONTAL_BREAKPOINTS
+        ) or []
+        vertical = (
+            app.VERTICAL_BREAKPOINTS
+            if self.VERTICAL_BREAKPOINTS is None
+            else self.VERTICAL_BREAKPOINTS
+        ) or []
+        classes = {name: False for _, name in (*horizontal, *vertical)}
+        for dimension, breakpoints in ((size.width, horizontal), (size.height, vertical)):
+            for name in self._get_breakpoint_classes(dimension, list(breakpoints)):
+                classes[name] = True
+        return classes
+
+    def _screen_resized(self, size: Size) -> None:
+        # Already laid out at this size (the Resize a screen's first layout sends to itself and
+        # to the screens under it): anything else waiting is done by the next update.
+        if size == self._size:
+            return
+        super()._screen_resized(size)
 
     @property
     def _demo(self) -> bool:

@@ -162,6 +162,9 @@ class DemoScreen(EnsapScreen):
     SCREEN_NAME: ClassVar[str] = "Page démo"
     # Below 96 columns the four buttons no longer fit in a row: the stylesheet puts them on two.
     HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (96, "-large")]  # noqa: RUF012 - Textual's type
+    # Laid out first in one row of buttons, then in two: the place its table scrolls to (it
+    # takes the focus at mount) depends on it, and the 80×24 picture shows that place.
+    EARLY_BREAKPOINTS: ClassVar[bool] = False
 
     DEFAULT_CSS = """
     /* Like the finalisation's address: a tinted band between side bars, not a round frame

@@ -1,0 +1,100 @@
+"""What a screen change costs: a pushed screen is styled and laid out for the terminal's size
+once, and the screens under it are not laid out again (issue 12, point 6: a training room's
+postes each pay for every step of the wizard)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ensap_tui.ui.screens.home import HomeScreen
+from ensap_tui.ui.screens.identity import IdentityScreen
+from ensap_tui.ui.widgets.step_indicator import StepIndicator
+from tests.support.waiting import wait_until
+
+from .registration_wizard import wait_for_screen
+
+
+async def test_a_pushed_step_has_its_size_class_before_it_is_styled(make_app: Any) -> None:
+    # Textual gives a screen its breakpoint class at its first Resize, after its first layout:
+    # the whole step was then styled a second time.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        classes_when_pushed: list[set[str]] = []
+
+        def pushed(screen: Screen[Any]) -> None:
+            classes_when_pushed.append(set(screen.classes))
+
+        app.screen_change_signal.subscribe(app, pushed, immediate=True)
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        assert "-haut" in classes_when_pushed[-1]
+        assert "-court" not in classes_when_pushed[-1]
+
+
+async def test_a_step_opened_on_a_small_terminal_is_short_from_the_start(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        heights: list[int] = []
+
+        def pushed(screen: Screen[Any]) -> None:
+            if isinstance(screen, IdentityScreen):
+                heights.append(int(screen.has_class("-court")))
+
+        app.screen_change_signal.subscribe(app, pushed, immediate=True)
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        assert heights == [1]
+        # The short layout applies (the stylesheet's Screen.-court rules), and stays.
+        screen = app.screen
+        assert screen.has_class("-court") and not screen.has_class("-haut")
+        assert screen.query_one(StepIndicator).styles.margin.bottom == 0
+
+
+async def test_a_pushed_step_does_not_lay_out_the_home_page_under_it_again(
+    make_app: Any,
+) -> None:
+    # The Resize a new screen's first layout sends itself made Textual lay out that screen
+    # and every screen under it again, at the size they already had.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home_layouts: list[Screen[Any]] = []
+        home.screen_layout_refresh_signal.subscribe(app, home_layouts.append, immediate=True)
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step = app.screen
+        await wait_until(
+            pilot, lambda: step.query_one("#nir").region.width > 0, "step 1 laid out"
+        )
+        await pilot.pause()
+        await pilot.pause()
+        assert home_layouts == []
+
+
+async def test_a_resized_terminal_still_lays_out_and_restyles_the_step_and_the_home_page(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step = app.screen
+        title = step.query_one(".titre-page", Static)
+        await wait_until(pilot, lambda: title.region.width > 0, "step 1 laid out")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: step.size == (80, 24), "step 1 at 80×24")
+        assert step.has_class("-court")
+        await wait_until(pilot, lambda: title.region.right <= 80, "the title within 80 columns")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is home, "the home page")
+        await wait_until(pilot, lambda: home.size == (80, 24), "the home page at 80×24")
+        assert home.has_class("-court")
