@@ -87,3 +87,21 @@ async def test_a_text_longer_than_its_field_scrolls_and_keeps_the_cursor_in_view
         assert field.content_region.x <= cursor <= field.content_region.right
         await pilot.press("home")
         await wait_until(pilot, lambda: field.scroll_x == 0, "back to the start")
+
+
+@pytest.mark.parametrize(("size", "size_class"), [((100, 40), "-haut"), ((80, 24), "-court")])
+async def test_a_new_step_has_its_size_class_before_it_is_first_styled(
+    make_app: Any, size: tuple[int, int], size_class: str
+) -> None:
+    # Given at Textual's first Resize, after the step is mounted and styled, the class
+    # would style the whole step a second time as it opens.
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        step = IdentityScreen(RegistrationDraft())
+        assert step.has_class(size_class)
+        await app.push_screen(step)
+        await wait_until(pilot, lambda: app.screen is step, "the step in front")
+        await pilot.pause()
+        assert step.has_class(size_class)
+        assert not step.has_class({"-haut": "-court", "-court": "-haut"}[size_class])

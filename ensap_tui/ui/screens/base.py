@@ -135,6 +135,31 @@ class EnsapScreen(Screen[object]):
         self.header_tag: Static | None = None
         #: The screen's mounted error lines (each adds itself), read on every key of a form.
         self.error_lines: set[FieldErrorLine] = set()
+        self._preset_breakpoints()
+
+    def _preset_breakpoints(self) -> None:
+        """Gives the screen now the app's size classes (``-court``/``-haut``), which Textual
+        gives it at its first Resize, after the screen is mounted and styled: a change of
+        class then styles the whole new screen a second time. The Resize finds them set and
+        changes nothing (it still corrects them should the size differ).
+
+        A screen with breakpoints of its own (``-etroit``/``-large``) keeps Textual's order:
+        its first focus scrolls the body as laid out before them (the 80-column demo page)."""
+        if self.HORIZONTAL_BREAKPOINTS is not None or self.VERTICAL_BREAKPOINTS is not None:
+            return
+        try:
+            app = self.app
+        except RuntimeError:  # Textual's NoActiveAppError: Textual's Resize sets them
+            return
+        width, height = app.size
+        for breakpoints, dimension in (
+            (app.HORIZONTAL_BREAKPOINTS or [], width), (app.VERTICAL_BREAKPOINTS or [], height)
+        ):
+            for start, name in sorted(breakpoints, reverse=True):
+                if dimension >= start:
+                    # Not attached yet: no styles are computed for it (EnsapApp.update_styles).
+                    self.add_class(name)
+                    break
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="entete"):
