@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
+from textual.widgets import Button
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 #: Rounds of ``pilot.pause(ROUND)`` before giving up: 30 s of a loaded machine.
@@ -71,3 +72,23 @@ async def wait_for_focus(pilot: Pilot[Any], widget_id: str, context: str = "") -
             return
         await pilot.pause(ROUND)
     raise AssertionError(f"{context}: focus on #{focused_id(pilot)}, expected #{widget_id}")
+
+
+def takes_a_press(pilot: Pilot[Any], button_id: str) -> bool:
+    """Whether ``#button_id`` on the active screen would act on a press now (Enter or click).
+
+    Textual's ``Button`` ignores a press while the flash of its previous one lasts (its
+    ``-active`` class, 0.2 s of the clock): one press wanted, not two."""
+    button = pilot.app.screen.query_one(f"#{button_id}", Button)
+    return not button.has_class("-active") and not button.disabled
+
+
+async def wait_for_press_ready(pilot: Pilot[Any], button_id: str, context: str = "") -> None:
+    """Lets the app run until ``#button_id`` takes a press (:func:`takes_a_press`).
+
+    For a test that presses the same button again: on a loaded machine the end of the first
+    press's flash (a timer) can come later than the test's next Enter, which was then ignored
+    while the test waited for what it does."""
+    await wait_until(
+        pilot, lambda: takes_a_press(pilot, button_id), f"{context}: #{button_id} takes a press"
+    )

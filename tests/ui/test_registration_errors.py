@@ -18,7 +18,7 @@ from ensap_tui.ui.screens.identity import IdentityScreen
 from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.tick_box import TickBox
-from tests.support.waiting import wait_for_focus, wait_until
+from tests.support.waiting import wait_for_focus, wait_for_press_ready, wait_until
 
 from .registration_wizard import NIR, STRONG_PASSWORD, shown_text, type_text
 
@@ -184,6 +184,8 @@ async def test_each_error_shows_under_its_field_and_the_first_gets_the_focus(
             button = "continuer" if step == 1 else "valider"
             screen.query_one(f"#{button}").focus()
             await wait_for_focus(pilot, button, name)
+            # The same button as the case before: its press is ignored until that one's flash ends.
+            await wait_for_press_ready(pilot, button, name)
             await pilot.press("enter")
             # The errors show and the focus moves in the round after Enter is handled: wait
             # for the focus to reach the first wrong field (a loaded machine needs more rounds).
@@ -208,6 +210,7 @@ async def test_each_error_shows_under_its_field_and_the_first_gets_the_focus(
                 set_value(screen, widget_id, value)
             screen.query_one("#continuer").focus()
             await wait_for_focus(pilot, "continuer")
+            await wait_for_press_ready(pilot, "continuer")
             await pilot.press("enter")
             await wait_for_focus(pilot, "mois", "date without its month")
 
