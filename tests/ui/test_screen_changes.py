@@ -98,3 +98,38 @@ async def test_a_resized_terminal_still_lays_out_and_restyles_the_step_and_the_h
         await wait_until(pilot, lambda: app.screen is home, "the home page")
         await wait_until(pilot, lambda: home.size == (80, 24), "the home page at 80×24")
         assert home.has_class("-court")
+
+
+
+async def test_pushed_steps_are_not_restyled_whole(make_app: Any) -> None:
+    # Each node of a pushed screen is styled as it mounts; Textual's resume restyled the whole
+    # screen once more (and its first Resize once again for its breakpoint class).
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        restyled: list[object] = []
+        update_styles = app.update_styles
+
+        def counting(node: Any, animate: bool = True) -> None:
+            restyled.append(node)
+            update_styles(node, animate)
+
+        app.update_styles = counting
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step_1 = app.screen
+        await wait_until(
+            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
+        )
+        app.navigator.wizard(step_1.draft).next(step_1)
+        await wait_for_screen(pilot, "PasswordScreen")
+        step_2 = app.screen
+        await wait_until(
+            pilot, lambda: step_2.query_one("#mot-de-passe").region.width > 0, "step 2 laid out"
+        )
+        await pilot.pause()
+        assert step_1 not in restyled
+        assert step_2 not in restyled
+        # Still restyled whole when its classes change.
+        step_2.add_class("-essai")
+        assert step_2 in restyled

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from rich.cells import cell_len
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -130,6 +130,7 @@ class EnsapScreen(Screen[object]):
         self._service_calls: dict[Worker[Any], _Call] = {}
         self._last_trouble: tuple[str, float] | None = None
         self._values_at_error: dict[str, object] = {}
+        self._resumed = False
         #: The right of the header line (``#entete-simulateur``), kept for the clocks that
         #: write it every second (a query would walk the whole screen each time).
         self.header_tag: Static | None = None
@@ -214,6 +215,16 @@ class EnsapScreen(Screen[object]):
         if size == self._size:
             return
         super()._screen_resized(size)
+
+    @on(events.ScreenResume)
+    def _first_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (Screen's, further up the classes). A screen just
+        # pushed had each node styled as it mounted, with its classes (breakpoints included):
+        # restyling it whole is for a screen that comes back.
+        if not self._resumed:
+            self._resumed = True
+            if self.EARLY_BREAKPOINTS:
+                event.refresh_styles = False
 
     @property
     def _demo(self) -> bool:
