@@ -111,7 +111,8 @@ async def test_pushed_steps_are_not_restyled_whole(make_app: Any) -> None:
         update_styles = app.update_styles
 
         def counting(node: Any, animate: bool = True) -> None:
-            restyled.append(node)
+            if node.is_attached:  # EnsapApp.update_styles styles nothing before that
+                restyled.append(node)
             update_styles(node, animate)
 
         app.update_styles = counting
