@@ -79,8 +79,7 @@ def takes_a_press(pilot: Pilot[Any], button_id: str) -> bool:
 
     Textual's ``Button`` ignores a press while the flash of its previous one lasts (its
     ``-active`` class, 0.2 s of the clock): one press wanted, not two."""
-    button = pilot.app.screen.query_one(f"#{button_id}", Button)
-    return not button.has_class("-active") and not button.disabled
+    return not pilot.app.screen.query_one(f"#{button_id}", Button).has_class("-active")
 
 
 async def wait_for_press_ready(pilot: Pilot[Any], button_id: str, context: str = "") -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from tests.support import waiting
 from tests.support.people import NIR_SPACED, PASSWORD
@@ -51,7 +51,14 @@ async def fill(pilot: Pilot[Any], selector: str, text: str) -> None:
 
 
 async def click(pilot: Pilot[Any], selector: str) -> None:
-    """Clicks the widget at ``selector`` and lets the app react (workers included)."""
+    """Clicks the widget at ``selector`` and lets the app react (workers included).
+
+    A button clicked again is clicked once the flash of its last press has ended: it would
+    ignore the click (``waiting.wait_for_press_ready``)."""
+    for button in pilot.app.screen.query(selector).results(Button):
+        if button.id is not None:
+            await waiting.wait_for_press_ready(pilot, button.id, f"click {selector}")
+        break
     await pilot.click(selector)
     await settle(pilot)
 

@@ -16,7 +16,7 @@ from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.rules_checklist import RulesChecklist
 from ensap_tui.ui.widgets.strength_meter import StrengthMeter
 from ensap_tui.ui.widgets.tick_box import TickBox
-from tests.support.waiting import wait_for_focus, wait_until
+from tests.support.waiting import wait_for_focus, wait_for_press_ready, wait_until
 
 from .registration_wizard import (
     NIR,
@@ -76,6 +76,7 @@ async def test_back_and_forth_keeps_every_value(make_app: Any) -> None:
         await focus_and_type(pilot, "telephone", "0689123456")
         await pilot.press("escape")  # Escape is «Retour» too
         await wait_for_screen(pilot, "PasswordScreen")
+        await wait_for_press_ready(pilot, "valider")  # the step's button, pressed just before
         await pilot.click("#valider")
         await wait_for_screen(pilot, "ContactsScreen")
         contacts = app.screen
@@ -211,6 +212,7 @@ async def test_the_terms_can_be_read_and_accepting_them_ticks_the_box(make_app: 
         await pilot.press("escape")  # closing does not accept
         await wait_for_screen(pilot, "IdentityScreen")
         assert not box.value
+        await wait_for_press_ready(pilot, "lire-cgu")  # clicked just before
         await pilot.click("#lire-cgu")
         await wait_for_screen(pilot, "TermsScreen")
         await pilot.click("#accepter-cgu")
