@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
+from ensap_tui.ui.widgets.footer import EnsapFooter
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 from tests.support.waiting import wait_until
 
@@ -134,3 +137,46 @@ async def test_pushed_steps_are_not_restyled_whole(make_app: Any) -> None:
         # Still restyled whole when its classes change.
         step_2.add_class("-essai")
         assert step_2 in restyled
+
+
+async def test_a_pushed_step_shows_its_footer_keys_without_rebuilding_them(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual's footer mounts its keys only once the screen has told its bindings, after the
+    # screen's first layout: the step was laid out and drawn again for them. The home page
+    # under it is not rebuilt for its Escape either while it is hidden.
+    rebuilt: list[EnsapFooter] = []
+    recompose = EnsapFooter.recompose
+
+    async def counting(footer: EnsapFooter) -> None:
+        rebuilt.append(footer)
+        await recompose(footer)
+
+    monkeypatch.setattr(EnsapFooter, "recompose", counting)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        home_footer = app.screen.query_one(EnsapFooter)
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step_1 = app.screen
+        app.navigator.wizard(step_1.draft).next(step_1)
+        await wait_for_screen(pilot, "PasswordScreen")
+        footer = app.screen.query_one(EnsapFooter)
+        await wait_until(pilot, lambda: footer.query(FooterKey).first().region.width > 0,
+                         "step 2's keys drawn")
+        await pilot.pause()
+        await pilot.pause()
+        shown = [key.description for key in footer.query(FooterKey)]
+        assert shown[:3] == ["Aide", "Retour", "Quitter"]
+        assert footer not in rebuilt
+        assert home_footer not in rebuilt
+        # Back home, its footer loses «Retour» (nowhere to go back to).
+        app.navigator.return_home()
+        await wait_until(pilot, lambda: app.screen is home_footer.screen, "home again")
+        await wait_until(
+            pilot,
+            lambda: [k.description for k in home_footer.query(FooterKey)][:2]
+            == ["Aide", "Quitter"],
+            "the home page's keys",
+        )

@@ -105,10 +105,10 @@ class EnsapFooter(Footer):
         #: What the current children were built from (None: none built yet).
         self.composed: ShownKeys | None = None
 
-    def shown_keys(self) -> ShownKeys | None:
+    def shown_keys(self, *, early: bool = False) -> ShownKeys | None:
         """What :meth:`compose` builds now (the screen's active bindings, as Textual's footer
-        reads them); None before the screen has told its bindings."""
-        if not self._bindings_ready:
+        reads them); None before the screen has told its bindings, unless ``early``."""
+        if not self._bindings_ready and not early:
             return None
         app = self.app
         active_bindings = self.screen.active_bindings
@@ -167,7 +167,10 @@ class EnsapFooter(Footer):
     def compose(self) -> ComposeResult:
         # Textual's Footer.compose, built from shown_keys(); it binds each key's `compact` to
         # the footer's except the palette's, which keeps FooterKey's default (True).
-        shown = self.composed = self.shown_keys()
+        # The first time, the keys the screen's bindings give already: Textual's footer waits
+        # for the screen to tell them, then mounts its keys, and the new screen is laid out
+        # and drawn again. Should they differ once told, bindings_changed rebuilds them.
+        shown = self.composed = self.shown_keys(early=self.composed is None)
         if shown is None:
             return
         self.styles.grid_size_columns = shown.actions
@@ -196,5 +199,10 @@ class EnsapFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self.shown_keys() != self.composed:
+        # A screen covered by another is told its bindings changed (the app's Escape now has
+        # somewhere to go): its keys are rebuilt, if still needed, when it comes back (Textual
+        # tells it its bindings again then), not while hidden. Under a dialog they show.
+        front = self.app.screen
+        seen = front is self.screen or front.styles.background.a < 1  # under a dialog
+        if self.is_attached and seen and self.shown_keys() != self.composed:
             await self.recompose()
