@@ -193,6 +193,11 @@ class EnsapApp(App[None], inherit_bindings=False):
         self.poste_link: PosteLink | None = None
         #: How often a busy line's dots are redrawn (``widgets/busy_line.py``).
         self.busy_line_frames_per_second = BUSY_LINE_FRAMES_PER_SECOND
+        #: Whether the text fields' cursors blink (``widgets/steady_input.py``): not on a
+        #: training room's poste, where each blink is a frame drawn and sent by one of 30 apps
+        #: sharing the trainer's cores (about 9 ms of CPU a second per app with a field
+        #: focused, a seventh of 2 cores for the room, taken from those still typing).
+        self.cursor_blinks = services.poste_id is None
         if services.poste_id is not None:
             from ensap_tui.ui.poste import POSTE_BUSY_LINE_FRAMES_PER_SECOND, PosteLink
 

@@ -17,6 +17,14 @@ class SteadyInput(Input):
     the scroll reads ``virtual_size`` itself). An input sized by its text (``width: auto``)
     still asks for the layout it needs: Textual's ``Input`` does so on every change of its
     value.
+
+    Its cursor does not blink where the app's ``cursor_blinks`` is False (a training room's
+    poste).
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def on_mount(self) -> None:
+        # The app says whether cursors blink (a training room's poste keeps them steady).
+        if not getattr(self.app, "cursor_blinks", True):
+            self.cursor_blink = False
