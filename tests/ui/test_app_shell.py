@@ -252,3 +252,24 @@ async def test_the_palette_offers_the_home_page_buttons_in_the_same_words(make_a
             assert type(app.screen) is by_button and by_button is not HomeScreen, command.name
             await app.pop_screen()
             await pilot.pause()
+
+
+async def test_the_palette_says_in_french_when_no_command_matches(make_app: Any) -> None:
+    from textual.command import CommandList
+
+    from ensap_tui.ui.palette import NO_MATCH, FrenchCommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, FrenchCommandPalette),
+                         "the palette open")
+        await pilot.press(*"zzqxw")
+
+        def said() -> str:
+            options = app.screen.query_one(CommandList)._options
+            return " ".join(str(option.prompt.renderable) for option in options
+                            if option.disabled)
+
+        await wait_until(pilot, lambda: NO_MATCH in said(), "the no-match line")
+        assert "No matches" not in said()
