@@ -540,3 +540,23 @@ async def test_in_demo_mode_the_board_has_no_demo_page_and_no_demo_clock(
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_ctrl_q_again_while_the_question_is_open_asks_once(
+    make_app: Any, services: Services, room: Room
+) -> None:
+    # A trainer pressing Ctrl+Q twice (the board asks before ending the room): the second
+    # press met the question already open and opened a second one with the same id, which
+    # stopped the board with DuplicateIds.
+    app = make_app(board_room=room.id, board_address=ADDRESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert sum(isinstance(s, ConfirmScreen) for s in app.screen_stack) == 1
+        await click(pilot, "#annuler")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.is_running and not services.room.room(room.id).ended

@@ -595,7 +595,9 @@ class BoardScreen(EnsapScreen):
         """Asks whether to end the room; once it is ended, the app exits."""
         from ensap_tui.ui.screens.confirm import ConfirmScreen
 
-        if self._ending or not self.is_current:
+        # Not while a question is open over the board (Ctrl+Q is the app's key, and reaches
+        # here through a dialog: ``is_current`` is also true for a screen under a dialog).
+        if self._ending or self.app.screen is not self:
             return
         question = (
             "Les stagiaires ne pourront plus rejoindre la salle ni rouvrir le simulateur ; "
