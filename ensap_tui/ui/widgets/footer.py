@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from textual.app import ScreenStackError
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
@@ -202,7 +204,14 @@ class EnsapFooter(Footer):
         # A screen covered by another is told its bindings changed (the app's Escape now has
         # somewhere to go): its keys are rebuilt, if still needed, when it comes back (Textual
         # tells it its bindings again then), not while hidden. Under a dialog they show.
-        front = self.app.screen
-        seen = front is self.screen or front.styles.background.a < 1  # under a dialog
-        if self.is_attached and seen and self.shown_keys() != self.composed:
+        # This runs after a refresh: the screen may have been closed meanwhile (a sign-out,
+        # Escape, a step left), its footer detached; there is nothing to show then.
+        if not self.is_attached:
+            return
+        try:
+            mine, front = self.screen, self.app.screen
+        except (NoScreen, ScreenStackError):
+            return
+        seen = front is mine or front.styles.background.a < 1  # under a dialog
+        if seen and self.shown_keys() != self.composed:
             await self.recompose()
