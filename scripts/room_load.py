@@ -205,6 +205,11 @@ _CSI_OR_TEXT = re.compile(
     r"\x1b\[([0-9;?<>=$]*)([ -/]*[@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|([^\x1b]+)"
 )
 
+#: The sequences :class:`Terminal` skips: all but the cursor moves (CSI … H or f).
+_NOT_A_MOVE = re.compile(
+    r"\x1b\[[0-9;?<>=$]*[ -/]*[@-GI-eg-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+)
+
 
 class Terminal:
     """The cells of a terminal the app draws on, enough to read its text: Textual writes each
@@ -218,9 +223,20 @@ class Terminal:
         self.row = self.col = 0
 
     def feed(self, data: bytes) -> None:
-        for match in _CSI_OR_TEXT.finditer(data.decode("utf-8", "replace")):
+        # The colours and every other sequence that does not move the cursor go first, in one
+        # pass of the regular expression engine: what is left is a few moves and spans.
+        shown = _NOT_A_MOVE.sub("", data.decode("utf-8", "replace"))
+        for match in _CSI_OR_TEXT.finditer(shown):
             text = match.group(3)
             if text is not None:
+                if _CONTROL.search(text) is None:
+                    # Textual writes spans of plain text after a cursor move: one slice each
+                    # (the driver shares the 2 cores with the apps it measures).
+                    col = self.col
+                    count = max(0, min(len(text), self.width - col))
+                    self.rows[self.row][col:col + count] = text[:count]
+                    self.col = col + count
+                    continue
                 for char in text:
                     if char == "\n":
                         self.row, self.col = min(self.row + 1, self.height - 1), 0
@@ -239,6 +255,8 @@ class Terminal:
         """The screen's lines, trailing spaces removed."""
         return "\n".join("".join(row).rstrip() for row in self.rows)
 
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 _MOVE = re.compile(rb"\x1b\[(\d+);\d+H")
 

@@ -123,3 +123,12 @@ def test_the_driver_knows_the_notices_of_a_failed_registration() -> None:
     assert room_load.trouble(screen) == (
         "La base de données est occupée par un autre programme :")
     assert room_load.trouble(screen.replace("occupée", "libre")) == ""
+
+
+def test_the_driver_reads_the_screen_textual_writes() -> None:
+    # What a poste "shows" is read from these cells: a span after a cursor move, clipped at the
+    # right edge, later spans over earlier ones, and line breaks inside a span.
+    terminal = room_load.Terminal(10, 3)
+    terminal.feed(b"\x1b[1;1H\x1b[1mBonjour\x1b[0m\x1b[1;4Hsoir\x1b[2;8Htrop long")
+    terminal.feed("\x1b[3;1Hé\r\nà\x1b[3;3H\x07x".encode())
+    assert terminal.text().splitlines() == ["Bonsoir", "       tro", "à x"]
