@@ -405,20 +405,25 @@ def _prefix_range(key: str, column: str) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-#: What the help desk's search reads of each space beside its account: the kept throttling
-#: state, the expiry of the newest activation link when pending, and the clock offset (its room's
-#: plus its own) of the training-room poste it was created from, NULL outside a room. The offset
-#: comes with the search instead of from a second query: one round trip to a server per search.
-_STATE_COLUMNS = (
-    "f.failures, f.blocks, f.blocked_until, f.last_failure_at, "
-    "CASE WHEN a.status = 'pending' THEN (SELECT t.expires_at FROM tokens t "
-    "WHERE t.account_id = a.id AND t.purpose = 'activation' "
-    "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END AS link_expiry, "
-    "CASE WHEN a.poste_id IS NOT NULL THEN (SELECT r.clock_offset_seconds + "
-    "s.clock_offset_seconds FROM postes s JOIN rooms r ON r.id = s.room_id "
-    "WHERE s.id = a.poste_id) END AS clock_offset"
-)
-_STATE_JOINS = " LEFT JOIN login_failures f ON f.nir = a.nir"
+def _state(space: str) -> tuple[str, str]:
+    """What the help desk's search reads of each space beside its account (the row ``space``,
+    with its ``poste_id``), as columns and the join they need: the kept throttling state, the
+    expiry of the newest activation link when pending, and the clock offset (its room's plus
+    its own) of the training-room poste it was created from, NULL outside a room. The offset
+    comes with the search instead of from a second query: one round trip to a server per
+    search."""
+    return (
+        "f.failures, f.blocks, f.blocked_until, f.last_failure_at, "
+        f"CASE WHEN {space}.status = 'pending' THEN (SELECT t.expires_at FROM tokens t "
+        f"WHERE t.account_id = {space}.id AND t.purpose = 'activation' "
+        "ORDER BY t.issued_at DESC, t.id DESC LIMIT 1) END AS link_expiry, "
+        f"CASE WHEN {space}.poste_id IS NOT NULL THEN (SELECT r.clock_offset_seconds + "
+        "s.clock_offset_seconds FROM postes s JOIN rooms r ON r.id = s.room_id "
+        f"WHERE s.id = {space}.poste_id) END AS clock_offset",
+        f" LEFT JOIN login_failures f ON f.nir = {space}.nir",
+    )
+
+
 #: How many columns an account's row has, and one of the help desk's search.
 _ACCOUNT_WIDTH = 13
 _STATE_WIDTH = _ACCOUNT_WIDTH + 6
@@ -429,7 +434,7 @@ def _search_statement(
 ) -> tuple[str, dict[str, Any]]:
     """The one statement of an account search and its parameters: its rows are the account's
     columns (:data:`_ACCOUNT_COLUMNS`), then with ``with_state`` those of
-    :data:`_STATE_COLUMNS`, then (by a name) two sort columns: the rank (0: the whole name
+    :func:`_state`, then (by a name) two sort columns: the rank (0: the whole name
     starts with it, 1: a later part does) and that name's or part's key. The rows come in no
     promised order (see :func:`_search_rows`).
 
@@ -461,15 +466,12 @@ def _search_sql(
     """The text of :func:`_search_statement`'s statement, one of a few shapes: made once, and
     the same string at each search (the drivers' caches of converted and prepared statements
     then find it by a hash already computed)."""
-    columns, joins = (
-        (f"{_ACCOUNT_COLUMNS_A}, {_STATE_COLUMNS}", _STATE_JOINS) if with_state
-        else (_ACCOUNT_COLUMNS_A, "")
-    )
     if not keyed:
+        state, joins = _state("a") if with_state else ("", "")
         order = "a.name_key, a.nir" if by_name else "a.created_at DESC, a.id DESC"
         return (
-            f"SELECT {columns} FROM accounts a{joins}{' WHERE a.nir = :nir' if by_nir else ''} "
-            f"ORDER BY {order} LIMIT :limit"
+            f"SELECT {_ACCOUNT_COLUMNS_A}{', ' if state else ''}{state} FROM accounts a{joins}"
+            f"{' WHERE a.nir = :nir' if by_nir else ''} ORDER BY {order} LIMIT :limit"
         )
 
     def starts(column: str) -> str:
@@ -478,12 +480,17 @@ def _search_sql(
     def of_nir(table: str) -> str:
         return f" AND {table}.nir = :nir" if by_nir else ""
 
-    return (
-        f"SELECT * FROM (SELECT {columns}, 0 AS search_rank, a.name_key AS search_key "
-        f"FROM accounts a{joins} WHERE {starts('a.name_key')}{of_nir('a')} "
+    # With the state, the halves read the accounts alone (and each one's poste), and the state
+    # is read once over the page they make, at most ``limit`` rows: a server then prepares one
+    # join and one set of subqueries, not one per half (on PostgreSQL, about a quarter of the
+    # statement's execution).
+    inner = f"{_ACCOUNT_COLUMNS_A}, a.poste_id" if with_state else _ACCOUNT_COLUMNS_A
+    halves = (
+        f"SELECT * FROM (SELECT {inner}, 0 AS search_rank, a.name_key AS search_key "
+        f"FROM accounts a WHERE {starts('a.name_key')}{of_nir('a')} "
         "ORDER BY a.name_key, a.nir LIMIT :limit) named UNION ALL SELECT * FROM ("
-        f"SELECT {columns}, 1, p.part_key FROM account_name_parts p "
-        f"JOIN accounts a ON a.id = p.account_id{joins} "
+        f"SELECT {inner}, 1, p.part_key FROM account_name_parts p "
+        "JOIN accounts a ON a.id = p.account_id "
         f"WHERE {starts('p.part_key')}{of_nir('p')} "
         f"AND NOT ({starts('a.name_key')}) "
         "AND NOT EXISTS (SELECT 1 FROM account_name_parts q WHERE q.account_id = p.account_id "
@@ -493,6 +500,14 @@ def _search_sql(
         "ORDER BY p.part_key, p.nir LIMIT (SELECT :limit - count(*) FROM (SELECT 1 "
         f"FROM accounts c WHERE {starts('c.name_key')}{of_nir('c')}"
         " LIMIT :limit) whole)) later"
+    )
+    if not with_state:
+        return halves
+    state, joins = _state("page")
+    page_columns = ", ".join(f"page.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
+    return (
+        f"SELECT {page_columns}, {state}, page.search_rank, page.search_key "
+        f"FROM ({halves}) page{joins}"
     )
 
 
@@ -620,7 +635,7 @@ def _account(row: Any) -> Account:
 
 
 def _hit(row: Any) -> SearchHit:
-    """A space of a help-desk search (:data:`_STATE_COLUMNS` after the account's): its
+    """A space of a help-desk search (:func:`_state` after the account's): its
     account, kept throttling state, link expiry and poste's clock offset."""
     account = _account(row[:_ACCOUNT_WIDTH])
     failures, blocks, blocked, last_failure, link_expiry, offset = row[_ACCOUNT_WIDTH:_STATE_WIDTH]

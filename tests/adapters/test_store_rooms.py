@@ -14,6 +14,7 @@ import pytest
 
 from ensap_tui.adapters.clocks import FixedClock
 from ensap_tui.services.models import (
+    AccountStatus,
     Event,
     FailureState,
     MailMessage,
@@ -166,6 +167,56 @@ def test_the_help_desk_search_gives_each_space_its_postes_clock(
         (NIR_A, 86400 + 3600), ("192049712001143", None), (NIR_B, 3600)]
     assert [(account.nir, offset) for account, *_, offset in store.search_spaces(nir=NIR_B)] == [
         (NIR_B, 3600)]
+
+
+def test_the_help_desk_search_reads_each_spaces_state_whichever_half_found_it(
+    store: Store, clock: FixedClock
+) -> None:
+    # The state (throttling, newest activation link, poste's clock) is read over the page the
+    # two halves make: each space of either half keeps its own, in the search's order.
+    room, a, b = room_with_two_postes(store, clock)
+    now = clock.now()
+    whole, later, later_too = NIR_A, NIR_B, "192049712001143"
+    blocked = FailureState(nir=whole, failures=3, blocks=1,
+                           blocked_until=now + timedelta(minutes=15), last_failure_at=now)
+    counted = FailureState(nir=later, failures=2, blocks=0, blocked_until=None,
+                           last_failure_at=now - timedelta(minutes=3))
+    with store.write() as tx:
+        whole_id = tx.insert_account(replace(new_account(whole, "MARTIN", at=now), poste_id=a))
+        later_id = tx.insert_account(
+            replace(new_account(later, "DUPONT-MARTIN", at=now), poste_id=b))
+        later_too_id = tx.insert_account(new_account(later_too, "LEROY-MARTINEZ", at=now))
+        tx.insert_account(new_account("170069935000525", "DURAND", at=now))  # not found
+        # Two links issued at the same instant: the newest is the one written last.
+        tx.insert_token(whole_id, TokenPurpose.ACTIVATION, "a" * 64, now, now + timedelta(hours=1))
+        tx.insert_token(whole_id, TokenPurpose.ACTIVATION, "b" * 64, now, now + timedelta(hours=2))
+        tx.insert_token(whole_id, TokenPurpose.RESET, "c" * 64, now, now + timedelta(hours=3))
+        # An active space's link is not read.
+        tx.insert_token(later_id, TokenPurpose.ACTIVATION, "d" * 64, now, now + timedelta(hours=4))
+        tx.set_status(later_id, AccountStatus.ACTIVE, now)
+        tx.insert_token(later_too_id, TokenPurpose.ACTIVATION, "e" * 64,
+                        now - timedelta(hours=30), now - timedelta(hours=6))
+        tx.save_failure_state(blocked)
+        tx.save_failure_state(counted)
+        tx.set_room_clock_offset(room, 3600)
+        tx.set_poste_clock_offset(a, 86400)
+    expected = [
+        (whole, blocked, now + timedelta(hours=2), 86400 + 3600),
+        (later, counted, None, 3600),
+        (later_too, None, now - timedelta(hours=6), None),
+    ]
+    hits = store.search_spaces(name_prefix="martin")
+    assert [(account.nir, *rest) for account, *rest in hits] == expected
+    assert [account.status for account, *_ in hits] == [
+        AccountStatus.PENDING, AccountStatus.ACTIVE, AccountStatus.PENDING]
+    with store.read() as tx:
+        assert [(account.nir, state, expiry) for account, state, expiry
+                in tx.search_with_state(name_prefix="martin")] == [row[:3] for row in expected]
+    # the later half alone, and with the limit cutting the page
+    assert [(account.nir, *rest) for account, *rest
+            in store.search_spaces(name_prefix="martine")] == expected[2:]
+    assert [(account.nir, *rest) for account, *rest
+            in store.search_spaces(name_prefix="martin", limit=2)] == expected[:2]
 
 
 def test_a_space_mail_and_event_belong_to_the_poste(store: Store,
