@@ -228,14 +228,19 @@ class AssistanceService:
             # search stays within a millisecond on a million accounts.
             found = self._store.search_spaces(name_prefix=text, limit=limit)
         real: datetime | None = None
-        summaries = []
+        summaries: builtins.list[AccountSummary] = []
+        append, pending = summaries.append, AccountStatus.PENDING
         for account, state, expiry, offset in found:
             if offset is None:
+                if state is None and account.status is not pending:
+                    # most spaces: active, no failure kept (as _summary_of makes it, no call)
+                    append(new_summary(account, False, None, 0, None, now))
+                    continue
                 read_at = now
             else:  # a training room poste's space: read on that poste's clock
                 real = real or self._real_clock.now()
                 read_at = real + timedelta(seconds=offset)
-            summaries.append(_summary_of(account, state, expiry, read_at))
+            append(_summary_of(account, state, expiry, read_at))
         return summaries
 
     def search_hint(self, query: str) -> str:
