@@ -283,8 +283,23 @@ def _v7(conn: sqlite3.Connection) -> None:
     _run(conn, _V7_SCHEMA)
 
 
+_V8_SCHEMA = (
+    # The newest link of an account (the help desk's search, latest_token) is its last by
+    # (issued_at, id): the index now names id after issued_at. SQLite's index held it already
+    # (the rowid ends every index entry); PostgreSQL's did not, and its server sorted each
+    # pending space's links. The same index on both engines, as schema 8.
+    "DROP INDEX tokens_account_purpose",
+    "CREATE INDEX tokens_newest ON tokens (account_id, purpose, issued_at, id)",
+)
+
+
+def _v8(conn: sqlite3.Connection) -> None:
+    """The tokens' index in the order of an account's newest link."""
+    _run(conn, _V8_SCHEMA)
+
+
 #: In order; the database's ``user_version`` is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 
 #: The schema version this code writes.
 LATEST_VERSION = len(MIGRATIONS)

@@ -241,9 +241,12 @@ def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
     assert "Index Only Scan using accounts_by_name on accounts a " in plan, plan
     assert "Index Scan using account_name_parts_pkey" in plan, plan
     assert "Sort" not in plan, plan
-    # The help desk's search too, with each space's poste (migration 7).
+    # The help desk's search too, with each space's poste (migration 7), and the newest link
+    # of a pending space from a backward scan of the tokens' index, not sorted (migration 8).
     plan = generic_plan(with_state=True)
     assert "Index Only Scan using accounts_by_name on accounts a " in plan, plan
+    assert "Index Scan Backward using tokens_newest on tokens t" in plan, plan
+    assert "Sort" not in plan, plan
     with store.read() as tx:
         found = tx.search_accounts(name_prefix="bca")
     assert found and all(a.birth_name.startswith("BCA") for a in found)

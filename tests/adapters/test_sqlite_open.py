@@ -137,7 +137,7 @@ def test_a_version_5_database_gets_rooms_and_keeps_its_spaces_mails_and_journal(
         tx.insert_poste(room, "Camille", clock.now())
     store.close()
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 8
     assert conn.execute("SELECT poste_id FROM accounts").fetchall() == [(None,)]
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("UPDATE events SET poste_id = 1")
