@@ -217,10 +217,12 @@ class AssistanceService:
                 listed = tx.list_accounts(limit=limit)
                 at = self._space_times(tx, [a.nir for a in listed], now)
                 return [_summary(tx, a, at(a.nir)) for a in listed]
-        compact = _as_nir(text)
+        # A NIR has digits: a name is not parsed as one (a refused parse costs 3 us).
+        digits = any(c.isdigit() for c in text)
+        compact = _as_nir(text) if digits else None
         if compact is not None:
             found = self._store.search_spaces(nir=compact, limit=limit)
-        elif any(c.isdigit() for c in text) or len(text) > MAX_QUERY_LENGTH:
+        elif digits or len(text) > MAX_QUERY_LENGTH:
             found = []
         else:
             # One statement, outside any transaction, for the accounts, their throttling

@@ -172,6 +172,11 @@ class Services:
 
     @property
     def assistance(self) -> AssistanceService:
+        # Once built, given back without the import, the lock and ``activation`` (4 us): the
+        # help desk's console asks for it at each search.
+        made = self._made.get("assistance")
+        if made is not None:
+            return made  # type: ignore[return-value]
         from ensap_tui.services.assistance import AssistanceService
 
         # Built outside the lock: asking for ``activation`` takes it too.
