@@ -482,7 +482,7 @@ def _search_sql(
 
     # With the state, the halves read the accounts alone (and each one's poste), and the state
     # is read once over the page they make, at most ``limit`` rows: a server then prepares one
-    # join and one set of subqueries, not one per half (on PostgreSQL, about a quarter of the
+    # join and one set of subqueries, not one per half (on PostgreSQL, about a tenth of the
     # statement's execution).
     inner = f"{_ACCOUNT_COLUMNS_A}, a.poste_id" if with_state else _ACCOUNT_COLUMNS_A
     halves = (
