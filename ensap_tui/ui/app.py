@@ -25,6 +25,7 @@ from ensap_tui.services.ports import Clock, TokenSource
 from ensap_tui.typography import keep_non_breaking_spaces
 from ensap_tui.ui.browser_keys import BROWSER_KEYMAP, key_label, shown_key
 from ensap_tui.ui.journeys import AppNavigator
+from ensap_tui.ui.partial_renders import install as install_partial_renders
 from ensap_tui.ui.screens.base import EnsapScreen
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.widgets.busy_line import FRAMES_PER_SECOND as BUSY_LINE_FRAMES_PER_SECOND
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from ensap_tui.ui.poste import PosteLink
+
+# A screen update renders only the rows it sends (see partial_renders.py).
+install_partial_renders()
 
 # Start-up time: only the home page is imported here. The help (Markdown), the palettes and
 # the demo page are imported when first opened.
