@@ -180,3 +180,41 @@ async def test_a_pushed_step_shows_its_footer_keys_without_rebuilding_them(
             == ["Aide", "Quitter"],
             "the home page's keys",
         )
+
+
+async def test_a_pushed_step_is_drawn_once_as_it_opens(make_app: Any) -> None:
+    # Textual lays a new screen out at its resume and again at the next update (the first
+    # gives each widget its size, which asks for a layout): each layout drew a frame, and the
+    # screen's repaint a third, full ones each (sent to a training room's browser by 30
+    # postes at once). The first frame shown is the settled one, and the screen is still
+    # drawn when something changes.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step_1 = app.screen
+        await wait_until(
+            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
+        )
+        for _ in range(3):
+            await pilot.pause()
+        frames: list[Screen[Any]] = []
+        display = app._display
+
+        def counting(screen: Screen[Any], renderable: Any) -> None:
+            frames.append(screen)
+            display(screen, renderable)
+
+        app._display = counting  # type: ignore[method-assign]
+        # Without the mouse: a pointer left over the new screen redraws what it hovers.
+        app.navigator.wizard(step_1.draft).next(step_1)
+        await wait_for_screen(pilot, "PasswordScreen")
+        step_2 = app.screen
+        await wait_until(pilot, lambda: step_2 in frames, "step 2 drawn")
+        for _ in range(3):
+            await pilot.pause()
+        assert frames == [step_2]
+        assert step_2.query_one("#mot-de-passe").region.width > 0
+        await pilot.press("a")
+        await wait_until(pilot, lambda: len(frames) > 1, "step 2 drawn again")

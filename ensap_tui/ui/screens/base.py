@@ -131,6 +131,12 @@ class EnsapScreen(Screen[object]):
         self._last_trouble: tuple[str, float] | None = None
         self._values_at_error: dict[str, object] = {}
         self._resumed = False
+        #: True from the first resume to the end of the layout Textual then does at once.
+        self._first_layout = False
+        #: True while that layout runs: its frame is left to the layout due next, if any.
+        self._frame_deferred = False
+        #: True from the first resume until the screen's first frame is drawn.
+        self._opening = False
         #: The right of the header line (``#entete-simulateur``), kept for the clocks that
         #: write it every second (a query would walk the whole screen each time).
         self.header_tag: Static | None = None
@@ -225,6 +231,39 @@ class EnsapScreen(Screen[object]):
             self._resumed = True
             if self.EARLY_BREAKPOINTS:
                 event.refresh_styles = False
+            # Textual's handler lays the new screen out now, on the same condition.
+            self._first_layout = self.is_attached and self._size != self.app.size
+            self._opening = True
+
+    # A new screen is laid out twice: at its resume, then at the next update, because the
+    # first layout gives each widget its size, which asks for another (Textual's AwaitMount
+    # asks one more once the children are mounted). Each drew a full frame, and the repaint
+    # the resume asks for a third: the same picture sent three times to a training room's
+    # browser. The first frame drawn is now the second layout's, and the only one.
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        self._frame_deferred, self._first_layout = self._first_layout, False
+        try:
+            super()._refresh_layout(size, scroll)
+        finally:
+            self._frame_deferred = False
+
+    def _compositor_refresh(self) -> None:
+        if not self._opening:
+            super()._compositor_refresh()
+            return
+        if self._frame_deferred and self._layout_required:
+            return  # the layout due at the next update draws the screen
+        full = (
+            self is self.app.screen
+            and self._compositor.size.region in self._compositor._dirty_regions
+        )
+        super()._compositor_refresh()
+        self._opening = False
+        if full:
+            # The repaint Textual's resume asked for (after its layout) is this whole frame:
+            # the update would otherwise draw the same full frame again at once.
+            self._repaint_required = False
 
     @property
     def _demo(self) -> bool:
