@@ -7,6 +7,7 @@ import pkgutil
 from typing import Any
 
 import pytest
+from textual.theme import Theme
 from textual.widgets import Button, Footer, Markdown, Static
 from textual.widgets._toast import Toast
 
@@ -174,6 +175,38 @@ async def test_our_theme_is_pinned_and_builtin_themes_stay_usable(make_app: Any)
             assert "Créer mon espace" in str(
                 app.screen.query_one("#creer-espace", Button).label
             )
+
+
+async def test_the_current_theme_is_looked_up_once_per_theme_and_follows_changes(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual looked the theme up by name (copying the dict of themes twice) for each colour
+    # drawn: 500 times as a wizard step opens.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        looked_up: list[str] = []
+        get_theme = app.get_theme
+
+        def counting(name: str) -> Theme | None:
+            looked_up.append(name)
+            return get_theme(name)
+
+        monkeypatch.setattr(app, "get_theme", counting)
+        assert [app.current_theme.name for _ in range(3)] == ["ensap"] * 3
+        app.theme = "nord"
+        await pilot.pause()
+        assert app.current_theme.name == "nord"
+        assert app.screen.query_one("#creer-espace", Button).background_colors
+        assert app.current_theme.name == "nord"
+        assert looked_up.count("ensap") <= 1 and looked_up.count("nord") == 1
+        # A theme registered again under the current name replaces the one kept.
+        lighter = Theme("nord", primary="#123456", dark=True)
+        app.register_theme(lighter)
+        assert app.current_theme is lighter
+        app.unregister_theme("nord")
+        app.theme = "ensap"
+        assert app.current_theme.name == "ensap"
 
 
 async def test_with_no_color_the_level_is_still_written(
