@@ -16,7 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.selection import SelectState
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
@@ -122,6 +124,22 @@ class EnsapScreen(Screen[object]):
     #: size before it is first styled (see :meth:`breakpoint_classes`); False: at its first
     #: Resize, as Textual gives them (the screen is then styled twice).
     EARLY_BREAKPOINTS: ClassVar[bool] = True
+
+    # Textual's screen repaints itself whole when its focused widget or its mouse-selection
+    # state changes, that is twice on every click into a field or a list (a mouse-selection
+    # starts on the press and is dropped on the release): every widget rendered again and
+    # the whole screen sent, for nothing, since the widgets concerned repaint themselves (a
+    # focused or blurred widget is restyled; a widget whose selected text changes is told so
+    # through ``selections`` and refreshes). Here neither change repaints the screen itself.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    _select_state: Reactive[SelectState | None] = Reactive(None, repaint=False)
+
+    def _watch__select_state(self, select_state: SelectState | None) -> None:
+        if select_state is None:
+            # Textual's watcher also repaints the screen here (see above).
+            self._selecting = False
+            return
+        super()._watch__select_state(select_state)
 
     def __init__(
         self, name: str | None = None, id: str | None = None, classes: str | None = None
