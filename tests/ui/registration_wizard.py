@@ -82,9 +82,10 @@ async def fill_contacts(pilot: Pilot[object], person: Person = Person()) -> None
 
 
 def error_text(pilot: Pilot[object], field: str) -> str:
-    """The message shown in ``#<field>-erreur`` (empty when hidden)."""
-    line = pilot.app.screen.query_one(f"#{field}-erreur", FieldErrorLine)
-    return line.message if line.display else ""
+    """The message shown in ``#<field>-erreur`` (empty when hidden, or not created yet: a
+    step creates most of its lines with their first error)."""
+    lines = pilot.app.screen.query(f"#{field}-erreur").results(FieldErrorLine)
+    return "".join(line.message for line in lines if line.display)
 
 
 async def wait_for_screen(pilot: Pilot[object], name: str) -> None:

@@ -215,6 +215,55 @@ async def test_each_error_shows_under_its_field_and_the_first_gets_the_focus(
             await wait_for_focus(pilot, "mois", "date without its month")
 
 
+async def test_steps_open_without_their_error_lines_which_come_in_their_place(
+    make_app: Any,
+) -> None:
+    # Every line was a hidden widget composed, mounted and styled as its step opened, though
+    # most steps are filled in right: steps 1 and 3 open without them (a tenth of their
+    # widgets), and a line comes with its field's first error, where it always was.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = IdentityScreen(RegistrationDraft())
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert not screen.query(FieldErrorLine)
+        await pilot.press("enter")  # Continuer with nothing filled in
+        await wait_for_focus(pilot, "nir", "the first wrong field")
+        for field, after in (("nir", "nir"), ("nom-naissance", "nom-naissance"),
+                             ("date-naissance", "date-naissance"), ("cgu", "lire-cgu")):
+            line = screen.query_one(f"#{field}-erreur", FieldErrorLine)
+            assert line.parent is not None
+            siblings = list(line.parent.children)
+            assert siblings[siblings.index(line) - 1].id == after, field
+            await wait_until(pilot, lambda line=line: line.region.height > 0, f"{field} shown")
+        assert len(screen.error_lines) == 4  # each tells the form it is there (live checks)
+        # A second attempt uses the same lines.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(screen.query(FieldErrorLine)) == 4
+
+        draft = RegistrationDraft(nir=NIR, birth_name="DUPONT", birth_day="14",
+                                  birth_month="05", birth_year="1985", terms_accepted=True,
+                                  password=STRONG_PASSWORD,
+                                  password_confirmation=STRONG_PASSWORD)
+        contacts = ContactsScreen(draft)
+        await app.push_screen(contacts)
+        await pilot.pause()
+        # The phones' lines come after their examples: composed with them.
+        assert {line.field for line in contacts.query(FieldErrorLine)} == {
+            "telephone", "telephone-secondaire"
+        }
+        contacts.show_errors([FieldError("confirmation-courriel", "Différent.")])
+        line = contacts.query_one("#confirmation-courriel-erreur", FieldErrorLine)
+        assert line.parent is not None
+        assert [type(child).__name__ for child in line.parent.children] == [
+            "Label", "SteadyInput", "FieldErrorLine"
+        ]
+        await wait_until(pilot, lambda: line.region.height > 0, "the line shown")
+        assert "Différent." in shown_text(line)
+
+
 async def test_a_line_disappears_once_its_field_is_corrected(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:

@@ -101,9 +101,10 @@ class EnsapScreen(Screen[object]):
       never imports another to open it.
     - :meth:`go_back` is what Escape does (the app calls it); by default it closes the screen.
     - :meth:`show_errors` puts each :class:`~ensap_tui.domain.errors.FieldError` in the
-      ``FieldErrorLine`` of its field (``#<field>-erreur``) and focuses the first invalid field;
-      ``FOCUS_FOR_FIELD`` maps a field to another widget id when they differ (e.g.
-      ``{"date-naissance": "jour"}``). Changing a field hides its error line (see
+      ``FieldErrorLine`` of its field (``#<field>-erreur``, created then for the fields of
+      ``LAZY_ERROR_LINES``) and focuses the first invalid field; ``FOCUS_FOR_FIELD`` maps a
+      field to another widget id when they differ (e.g. ``{"date-naissance": "jour"}``).
+      Changing a field hides its error line (see
       :meth:`FormScreen.refresh_errors`); a screen the journey comes back to shows none.
     """
 
@@ -120,6 +121,11 @@ class EnsapScreen(Screen[object]):
     #: steal the focus back from a user who already typed Tab on a slow machine).
     AUTO_FOCUS: ClassVar[str | None] = "#corps *"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {}
+    #: Error lines the screen creates when an error first shows rather than with the screen:
+    #: each field, and the id of the widget its line comes right after (see
+    #: :meth:`error_line`). A hidden line is still a widget composed, mounted and styled as
+    #: the screen opens, for forms that are mostly filled in right.
+    LAZY_ERROR_LINES: ClassVar[dict[str, str]] = {}
     #: The screen has its breakpoint classes (``-court``, ``-etroit``...) for the terminal's
     #: size before it is first styled (see :meth:`breakpoint_classes`); False: at its first
     #: Resize, as Textual gives them (the screen is then styled twice).
@@ -491,6 +497,10 @@ class EnsapScreen(Screen[object]):
         for error in errors:
             messages.setdefault(error.field, error.message)
         lines = {line.field: line for line in self.query(FieldErrorLine)}
+        for field in messages.keys() - lines.keys():
+            created = self.error_line(field)
+            if created is not None:
+                lines[field] = created
         for field, line in lines.items():
             line.message = messages.get(field, "")
         # What each wrong field held: a change of it (not a mere repaint) clears its line.
@@ -502,6 +512,21 @@ class EnsapScreen(Screen[object]):
             self.focus_field(errors[0].field)
             self.post_message(self.FieldErrorsShown(len(messages)))
         return bool(errors)
+
+    def error_line(self, field: str) -> FieldErrorLine | None:
+        """The error line of ``field`` (``#<field>-erreur``): the one on the screen, else a new
+        hidden one put in its place when ``field`` is in :attr:`LAZY_ERROR_LINES`, else
+        None."""
+        for line in self.query(f"#{field}-erreur"):
+            if isinstance(line, FieldErrorLine):
+                return line
+        after = self.LAZY_ERROR_LINES.get(field)
+        if after is None:
+            return None
+        anchor = self.query_one(f"#{after}")
+        line = FieldErrorLine(field)
+        cast(Widget, anchor.parent).mount(line, after=anchor)
+        return line
 
     def clear_errors(self) -> None:
         """Hides every error line of this screen."""

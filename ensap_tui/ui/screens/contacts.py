@@ -44,7 +44,9 @@ def _field(
         yield SteadyInput(value, placeholder=placeholder, id=field, max_length=254)
         if example:
             yield Static(example, classes="exemple", markup=False)
-        yield FieldErrorLine(field)
+            # Its line comes after the example: composed with it. The others' come with their
+            # first error, right after their field (ContactsScreen.LAZY_ERROR_LINES).
+            yield FieldErrorLine(field)
 
 
 class ContactsScreen(RegistrationStep):
@@ -53,13 +55,20 @@ class ContactsScreen(RegistrationStep):
     Ids: ``#etapes``, ``#courriel``, ``#confirmation-courriel``, ``#courriel-secours``,
     ``#confirmation-courriel-secours``, ``#telephone``, ``#telephone-secondaire``,
     ``#retour-etape``, ``#valider``, ``#travail-en-cours`` (shown while the space is created);
-    errors in ``#<field>-erreur``. «Valider et Continuer» checks the fields, then the wizard has
-    this step :meth:`register` in a thread worker; the receipt or the refused fields
-    (:class:`ValidationFailed`) go back to the wizard, which shows the finalisation or the step
-    owning the first wrong field.
+    errors in ``#<field>-erreur`` (the e-mails' created with their first error). «Valider et
+    Continuer» checks the fields, then the wizard has this step :meth:`register` in a thread
+    worker; the receipt or the refused fields (:class:`ValidationFailed`) go back to the
+    wizard, which shows the finalisation or the step owning the first wrong field.
     """
 
     STEP: ClassVar[int] = 3
+    LAZY_ERROR_LINES: ClassVar[dict[str, str]] = {
+        field: field
+        for field in (
+            "courriel", "confirmation-courriel", "courriel-secours",
+            "confirmation-courriel-secours",
+        )
+    }
     HELP_TOPIC: ClassVar[str] = "coordonnees"
     SCREEN_NAME: ClassVar[str] = "Étape 3 — Coordonnées"
 

@@ -13,7 +13,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ensap_tui.domain.errors import FieldError
 from ensap_tui.ui.screens.step import RegistrationStep
 from ensap_tui.ui.widgets.action_bar import action_bar
-from ensap_tui.ui.widgets.field_error import FieldErrorLine
 from ensap_tui.ui.widgets.select_list import SelectList
 from ensap_tui.ui.widgets.steady_input import SteadyInput
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
@@ -61,15 +60,22 @@ class IdentityScreen(RegistrationStep):
     Ids: ``#etapes``, ``#nir`` (``#aide-nir`` «?»), ``#nom-naissance`` (``#aide-nom-naissance``),
     ``#jour`` ``#mois`` ``#annee``, ``#cgu``, ``#lire-cgu``, ``#retour-accueil``, ``#continuer``;
     errors in ``#nir-erreur``, ``#nom-naissance-erreur``, ``#date-naissance-erreur``,
-    ``#cgu-erreur``. «Continuer» stores the fields in the draft and, when the services find
-    nothing wrong, the wizard goes on to step 2; «Lire les conditions…» asks the wizard for the
-    terms and ticks ``#cgu`` when they are accepted.
+    ``#cgu-erreur`` (each created with its field's first error). «Continuer» stores the fields
+    in the draft and, when the services find nothing wrong, the wizard goes on to step 2;
+    «Lire les conditions…» asks the wizard for the terms and ticks ``#cgu`` when they are
+    accepted.
     """
 
     STEP: ClassVar[int] = 1
     HELP_TOPIC: ClassVar[str] = "identite"
     SCREEN_NAME: ClassVar[str] = "Étape 1 — Identité"
     FOCUS_FOR_FIELD: ClassVar[dict[str, str]] = {"date-naissance": "jour"}
+    LAZY_ERROR_LINES: ClassVar[dict[str, str]] = {
+        "nir": "nir",
+        "nom-naissance": "nom-naissance",
+        "date-naissance": "date-naissance",
+        "cgu": "lire-cgu",
+    }
 
     def compose_body(self) -> ComposeResult:
         draft = self.draft
@@ -90,14 +96,12 @@ class IdentityScreen(RegistrationStep):
         )
         nir_input.tooltip = NIR_HELP
         yield nir_input
-        yield FieldErrorLine("nir")
 
         with Horizontal(classes="libelle"):
             yield Label("Nom de naissance *")
             yield HintMark(NAME_HELP, target="nom-naissance-aide", id="aide-nom-naissance")
         yield Static(NAME_HELP, id="nom-naissance-aide", classes="aide-depliee", markup=False)
         yield SteadyInput(draft.birth_name, placeholder="DUPONT", id="nom-naissance", max_length=80)
-        yield FieldErrorLine("nom-naissance")
 
         yield Label("Date de naissance *  (JJ/MM/AAAA)", classes="libelle")
         with Horizontal(id="date-naissance"):
@@ -113,7 +117,6 @@ class IdentityScreen(RegistrationStep):
                 id="annee",
                 value=draft.birth_year or Select.NULL,
             )
-        yield FieldErrorLine("date-naissance")
 
         yield TickBox(
             "* En cochant cette case, je déclare avoir lu, compris et accepté les conditions "
@@ -124,7 +127,6 @@ class IdentityScreen(RegistrationStep):
         yield Button(
             "Lire les conditions générales d'utilisation", id="lire-cgu", classes="lien"
         )
-        yield FieldErrorLine("cgu")
 
         yield from action_bar(
             Button("Retour à la page d'accueil", id="retour-accueil"),
