@@ -178,22 +178,24 @@ def wizard_keys(trainee: Trainee, *, phone: bool = True) -> list[Step]:
     """What a person does in the wizard's three steps, one list per step: «Identité» (NIR,
     birth name, day, month and year chosen in their lists, the terms ticked, «Continuer»),
     «Mot de passe» (password and its confirmation, Enter), «Coordonnées» (main address and
-    its confirmation, the main phone), each field reached by a click on it. The last step's
-    submit (Enter on «Valider et Continuer») is not in the list: every poste presses it at
-    the same moment."""
+    its confirmation, the main phone), each field reached by a click on it but the first of
+    each step, which has the cursor as the step opens: the person types there at once (a
+    click on it changes nothing on the screen, so no frame would say it was taken). The last
+    step's submit (Enter on «Valider et Continuer») is not in the list: every poste presses
+    it at the same moment."""
     identity: Step = [
-        Click("N° de sécurité sociale *"), Field(trainee.nir),
+        Field(trainee.nir),
         Click("Nom de naissance *"), Field(trainee.birth_name),
         Choose("JJ", "14"), Choose("MM", "05"), Choose("AAAA", "1985"),
         Click("☐ * En cochant", below=0), Shown("☑"), Click("Continuer", below=0),
     ]
     password: Step = [
-        Click("Mot de passe *"), Field(trainee.password, masked=True),
+        Field(trainee.password, masked=True),
         Click("Confirmation mot de passe *"), Field(trainee.password, masked=True, shown=2),
         "Enter",
     ]
     contacts: Step = [
-        Click("Courriel principal *"), Field(trainee.email),
+        Field(trainee.email),
         Click("Confirmation courriel principal *"), Field(trainee.email, shown=2),
     ]
     if phone:
@@ -406,6 +408,7 @@ class PosteRun:
     first_screen: float | None = None
     latencies: list[float] = field(default_factory=list)  # key → frame, seconds
     keys_without_frame: int = 0
+    clicks_without_frame: int = 0  # waited for up to ``Plan.frame_timeout`` each
     choices_again: int = 0  # lists where another value was picked, chosen again
     fields_again: int = 0  # fields that did not show what was typed, typed again
     typing: float = 0.0  # seconds from the first key to the last one before «Valider»
@@ -747,7 +750,8 @@ async def type_keys(poste: PosteRun, keys: Step, pace: float, plan: Plan) -> Non
             await poste.wait_for_screen(key.text, plan.step_timeout)
         elif isinstance(key, Click):
             before = await poste.click(key.text, key.below)
-            await poste.wait_for_drawn(before, plan.frame_timeout)
+            if await poste.wait_for_drawn(before, plan.frame_timeout) is None:
+                poste.clicks_without_frame += 1
             await asyncio.sleep(pace)
         elif isinstance(key, Choose):
             await choose(poste, key, pace, plan)
@@ -985,6 +989,7 @@ def summary(run: RoomRun) -> dict[str, Any]:
         "keys": len(all_latencies),
         "typing_median": statistics.median(p.typing for p in run.postes),
         "keys_without_frame": sum(p.keys_without_frame for p in run.postes),
+        "clicks_without_frame": sum(p.clicks_without_frame for p in run.postes),
         "choices_again": sum(p.choices_again for p in run.postes),
         "fields_again": sum(p.fields_again for p in run.postes),
         "registered_all": run.all_registered,

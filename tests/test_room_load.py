@@ -60,6 +60,7 @@ def test_a_small_room_joins_types_and_registers_at_once(tmp_path: Path) -> None:
         assert room_load.DONE_TEXT in poste.terminal.text()
         assert poste.trainee.email in poste.terminal.text()  # the address the mail went to
         assert poste.latencies and poste.keys_without_frame == 0
+        assert poste.clicks_without_frame == 0  # each click showed (a field focused…)
     poste_ids = {poste.poste_id for poste in run.postes}
     assert None not in poste_ids and len(poste_ids) == POSTES
 
