@@ -23,6 +23,7 @@ import aiohttp
 
 from ensap_tui.commands import app_launcher
 from ensap_tui.commands.app_launcher import (
+    APP_NICENESS,
     READY_LINE,
     app_arguments,
     poste_of_name,
@@ -68,6 +69,10 @@ def ended(pid: int | str) -> bool:
 
 def parent_of(pid: int | str) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+
+
+def niceness_of(pid: int | str) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def name_of(pid: int | str) -> str:
@@ -123,6 +128,8 @@ def test_each_tab_gets_an_app_forked_by_the_launcher_that_ends_with_its_tab_and_
             assert child_processes(server.pid) == [launcher]
             for app in apps:
                 assert parent_of(app) == launcher and name_of(app) == "ensap-app"
+                # Behind the server that relays every tab's frames (and the trainer's board).
+                assert niceness_of(app) == min(19, niceness_of(launcher) + APP_NICENESS)
             # A closed tab: its app ends, the other goes on.
             await first.close()
             await first_session.close()

@@ -53,6 +53,12 @@ SESSION_VARIABLES = frozenset({"COLUMNS", "ROWS", "ENSAP_TUI_DB"})
 POSTE_NAME, SHORT_POSTE_NAME, APP_NAME = "ensap-poste-", "ensap-p-", "ensap-app"
 COMM_MAX = 15
 
+#: How much lower than the launcher's the priority of each app it forks is (``nice``). The
+#: server relays every frame of every tab, and in a training room the trainer's board runs
+#: beside it: when 30 apps build a screen at the same moment, they still get the processor
+#: first, and no app's frame waits behind the others' work on its way to its browser.
+APP_NICENESS = 5
+
 
 def fork_available() -> bool:
     """Whether apps can be forked from a launcher here: Linux only (fork after importing
@@ -379,6 +385,8 @@ def _run_app(
             os.close(fd)
         fds.clear()
         _end_with_launcher(launcher)
+        with contextlib.suppress(OSError):
+            os.nice(APP_NICENESS)
         os.environ.clear()
         os.environ.update(env)
         import ensap_tui
