@@ -97,6 +97,13 @@ async def wait_for_screen(pilot: Pilot[object], name: str) -> None:
     )
 
 
+async def open_identity_step(pilot: Pilot[object]) -> None:
+    """From the home page as the app opens: «Créer mon espace», then waits for step 1."""
+    await pilot.pause()
+    await pilot.click("#creer-espace")
+    await wait_for_screen(pilot, "IdentityScreen")
+
+
 def shown_text(widget: Widget) -> str:
     """The text ``widget`` currently paints on screen, line by line (styles dropped)."""
     width, height = widget.outer_size

@@ -11,7 +11,7 @@ from textual.widgets import Select
 
 from tests.support.waiting import wait_for_focus, wait_until
 
-from .registration_wizard import type_text, wait_for_screen
+from .registration_wizard import open_identity_step, type_text
 
 SIZE = (100, 40)
 Cells = list[list[tuple[str, object]]]
@@ -81,9 +81,7 @@ async def test_a_click_into_a_field_repaints_no_whole_screen_and_leaves_it_right
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         terminal = Terminal(app, monkeypatch)
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         await terminal.wait_for_first_frame(pilot)
         screen = app.screen
         whole_repaints: list[str] = []
@@ -113,9 +111,7 @@ async def test_the_screen_stays_right_through_lists_and_a_mouse_selection(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         terminal = Terminal(app, monkeypatch)
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         await terminal.wait_for_first_frame(pilot)
         select = app.screen.query_one("#mois", Select)
         await pilot.click("#mois")

@@ -15,7 +15,7 @@ from textual.widgets._select import SelectOverlay
 
 from tests.support.waiting import wait_for_focus, wait_until
 
-from .registration_wizard import type_text, wait_for_screen
+from .registration_wizard import open_identity_step, type_text
 
 SIZE = (100, 40)
 
@@ -53,9 +53,7 @@ async def test_opening_and_closing_a_list_restyles_its_overlay_only_for_its_own_
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         await pilot.click("#nir")
         await wait_for_focus(pilot, "nir")
         select = app.screen.query_one("#jour", Select)
@@ -79,9 +77,7 @@ async def test_a_list_opened_and_closed_is_styled_as_a_full_restyle_styles_it(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         select = app.screen.query_one("#mois", Select)
 
         def styled_as_a_full_restyle(when: str) -> None:

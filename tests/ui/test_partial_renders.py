@@ -14,7 +14,7 @@ from textual.widgets import Input, Select
 from ensap_tui.ui import partial_renders
 from tests.support.waiting import wait_for_focus, wait_until
 
-from .registration_wizard import type_text, wait_for_screen
+from .registration_wizard import open_identity_step, type_text
 
 SIZE = (100, 40)
 
@@ -52,9 +52,7 @@ async def test_partial_updates_send_what_textual_sends(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         await pilot.click("#nir")
         await wait_for_focus(pilot, "nir")
         await type_text(pilot, "1 85 05")
@@ -73,9 +71,7 @@ async def test_a_typed_character_renders_only_the_widgets_on_its_field_rows(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
+        await open_identity_step(pilot)
         field = app.screen.query_one("#nir", Input)
         compositor = app.screen._compositor
         rendered = list(compositor._get_renders(field.region))
