@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
     from ensap_tui.ui.poste import PosteLink
 
-# A screen update renders only the rows it sends (see partial_renders.py).
-install_partial_renders()
-
 # Start-up time: only the home page is imported here. The help (Markdown), the palettes and
 # the demo page are imported when first opened.
 
@@ -182,6 +179,9 @@ class EnsapApp(App[None], inherit_bindings=False):
         # every Input value, passwords included: this application never feeds it.
         textual_constants.LOG_FILE = None  # type: ignore[misc]
         self.devtools = None
+        # A screen update renders only the rows it sends (see partial_renders.py): Textual's
+        # compositor is changed when an app is built, not as a side effect of an import.
+        install_partial_renders()
         self.services = services
         #: Opens the screens the others lead to (``ui/journeys.py``): no screen imports another.
         self.navigator = AppNavigator(self)
