@@ -7,7 +7,7 @@ import gc
 import threading
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import constants as textual_constants
 from textual import events
@@ -32,6 +32,7 @@ from ensap_tui.ui.widgets.busy_line import FRAMES_PER_SECOND as BUSY_LINE_FRAMES
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.widget import AwaitMount
 
     from ensap_tui.ui.poste import PosteLink
 
@@ -276,6 +277,17 @@ class EnsapApp(App[None], inherit_bindings=False):
 
             return BoardScreen(self.board_room, self._board_address)
         return HomeScreen()
+
+    def _get_screen(self, screen: Screen[Any] | str) -> tuple[Screen[Any], AwaitMount]:
+        # Textual's (private) step of every push or switch: it queues the awaiting of the
+        # screen's widgets' mounting, which ends by asking the screen for a layout. The
+        # screen is told when that is done (the callbacks queued here run one after the
+        # other), so that it draws its first frame after that layout request, not before.
+        found, await_mount = super()._get_screen(screen)
+        if isinstance(found, EnsapScreen) and not found._resumed:
+            found.mount_pending = True
+            self.call_next(found.mount_awaited)
+        return found, await_mount
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         """Textual's, except for a node not in the DOM yet: the classes a widget gives itself

@@ -4,15 +4,18 @@ postes each pay for every step of the wizard)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+import textual.screen
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from ensap_tui.ui.screens.home import HomeScreen
 from ensap_tui.ui.screens.identity import IdentityScreen
+from ensap_tui.ui.screens.password import PasswordScreen
 from ensap_tui.ui.widgets.footer import EnsapFooter
 from ensap_tui.ui.widgets.step_indicator import StepIndicator
 from tests.support.waiting import wait_until
@@ -218,3 +221,68 @@ async def test_a_pushed_step_is_drawn_once_as_it_opens(make_app: Any) -> None:
         assert step_2.query_one("#mot-de-passe").region.width > 0
         await pilot.press("a")
         await wait_until(pilot, lambda: len(frames) > 1, "step 2 drawn again")
+
+
+class _Frames:
+    """The screens of the frames an app draws from now on (:attr:`screens`, in order), and a
+    way to wait for the first one without ``pilot.pause()``, which lays out and draws the
+    current screen itself (as the update timer's tick would)."""
+
+    def __init__(self, app: Any) -> None:
+        self.screens: list[Screen[Any]] = []
+        self._drawn = asyncio.Event()
+        display = app._display
+
+        def counting(screen: Screen[Any], renderable: Any) -> None:
+            if renderable is not None:
+                self.screens.append(screen)
+                self._drawn.set()
+            display(screen, renderable)
+
+        app._display = counting
+
+    async def first(self) -> Screen[Any]:
+        """The screen of the first frame, once drawn (a bound turns a screen never drawn
+        into a failure, not a hang)."""
+        await asyncio.wait_for(self._drawn.wait(), timeout=30)
+        return self.screens[0]
+
+
+async def test_the_first_screen_is_drawn_without_waiting_for_its_update_timer(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual lays out what a screen asks for at the tick of its update timer, a sixtieth of
+    # a second after the screen goes idle: the first frame of ensap-tui waited for it (a new
+    # screen is drawn at its second layout). It is drawn as soon as every widget on it is
+    # settled: here the timer never ticks (an hour), and the home page is drawn, laid out.
+    monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 3600.0)
+    app = make_app()
+    frames = _Frames(app)
+    async with app.run_test(size=(100, 40)):
+        home = await frames.first()
+        assert isinstance(home, HomeScreen)
+        assert home.query_one("#creer-espace").region.width > 0
+
+
+async def test_a_pushed_step_is_drawn_without_waiting_for_its_update_timer(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same for every screen opened (a wizard step here): its timer never ticks.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#creer-espace")
+        await wait_for_screen(pilot, "IdentityScreen")
+        step_1 = app.screen
+        await wait_until(
+            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
+        )
+        for _ in range(3):
+            await pilot.pause()
+        monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 3600.0)  # for the screens to come
+        frames = _Frames(app)
+        app.navigator.wizard(step_1.draft).next(step_1)
+        step_2 = await frames.first()
+        assert isinstance(step_2, PasswordScreen)
+        assert step_2.query_one("#mot-de-passe").region.width > 0
+        assert frames.screens == [step_2]

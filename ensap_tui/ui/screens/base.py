@@ -4,6 +4,7 @@ step screens share (errors next to fields, Enter submits)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -161,6 +162,9 @@ class EnsapScreen(Screen[object]):
         self._frame_deferred = False
         #: True from the first resume until the screen's first frame is drawn.
         self._opening = False
+        #: True from a push until Textual has awaited the mounting of the screen's widgets
+        #: (see :meth:`mount_awaited`); the first screen of the app is not pushed.
+        self.mount_pending = False
         #: The right of the header line (``#entete-simulateur``), kept for the clocks that
         #: write it every second (a query would walk the whole screen each time).
         self.header_tag: Static | None = None
@@ -271,6 +275,51 @@ class EnsapScreen(Screen[object]):
             super()._refresh_layout(size, scroll)
         finally:
             self._frame_deferred = False
+
+    # That settled layout, and with it the first frame, is done as soon as the new screen and
+    # every widget on it have nothing left to do, rather than at the next tick of Textual's
+    # update timer (a sixtieth of a second later), which every screen opened waited for idle.
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if not (
+            self._opening
+            and self._layout_required
+            and not self.mount_pending  # mount_awaited() brings the screen its next idle
+            and self.is_current
+            and not self.app._batch_count
+        ):
+            return  # Textual's Screen._on_idle runs next (handlers go along the classes)
+        if self._widgets_settled():
+            event.prevent_default()  # Textual's handler would start the update timer
+            self._on_timer_update()
+            return
+        # A widget still busy may have nothing to report once done, which would bring the
+        # screen no idle: it looks again once the widgets' pending steps have run. Textual's
+        # handler, next, still starts the timer, whose update is the latest one.
+        asyncio.get_running_loop().call_soon(self.check_idle)
+
+    def _widgets_settled(self) -> bool:
+        """Whether no widget of the screen has a message or a callback waiting, or a change
+        not yet reported to the screen (each widget reports its changes when idle)."""
+        if self._next_callbacks:
+            return False
+        for widget in self.walk_children(with_self=False):
+            if (
+                widget._next_callbacks
+                or not widget._message_queue.empty()
+                or widget._layout_required
+                or widget._repaint_required
+                or widget._scroll_required
+                or widget._refresh_styles_required
+            ):
+                return False
+        return True
+
+    def mount_awaited(self) -> None:
+        """Called by the app once Textual has awaited the mounting of this pushed screen's
+        widgets (which then asks for a layout): the screen may now draw its first frame."""
+        self.mount_pending = False
+        self.check_idle()
 
     def _compositor_refresh(self) -> None:
         if not self._opening:
