@@ -20,7 +20,7 @@ from psycopg import pq
 
 from ensap_tui.adapters.database_url import DatabaseUrlError, PostgresUrl, parse_postgres_url
 from ensap_tui.adapters.pg_migrations import LATEST_VERSION, VERSION_TABLE, migrate
-from ensap_tui.adapters.sql_store import SqlStore, to_pyformat
+from ensap_tui.adapters.sql_store import SearchForm, SqlStore, to_pyformat
 from ensap_tui.services.ports import StoreBusyError, StoreError
 
 #: How long connecting may take before the server counts as unreachable (seconds).
@@ -159,10 +159,14 @@ def connect(
         # statements are index lookups and index range scans whose plan does not depend on the
         # values; the help desk's search cost a millisecond of planning at every run (its
         # estimates for a custom plan never let the server settle on the generic one).
+        # max_parallel_workers_per_gather: no parallel plans. The help desk's search takes the
+        # first rows of a UNION ALL, whose halves a parallel append could mix (see
+        # sql_store._search_sql); the store's statements read a few rows by index anyway.
         conn.execute(
             f"SET lock_timeout = {int(lock_timeout_ms)}; "
             f"SET idle_in_transaction_session_timeout = {int(idle_in_transaction_ms)}; "
-            "SET plan_cache_mode = force_generic_plan"
+            "SET plan_cache_mode = force_generic_plan; "
+            "SET max_parallel_workers_per_gather = 0"
         )
     except psycopg.Error as error:
         conn.close()
@@ -412,3 +416,4 @@ class PostgresStore(SqlStore[_Connection]):
 
     #: psycopg's placeholders for the shared SQL.
     _convert = staticmethod(to_pyformat)
+    _search_form: SearchForm = "postgresql"

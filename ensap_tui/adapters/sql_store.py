@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from ensap_tui.adapters.name_keys import name_key, part_keys
 from ensap_tui.services.ports import DamagedRecord, StoreBusyError, StoreError, StoreTx
@@ -54,6 +54,10 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
     def __iter__(self) -> Iterator[Any]: ...
     def close(self) -> None: ...
+
+
+#: The help desk's search as each engine's planner runs it best (see :func:`_search_sql`).
+SearchForm = Literal["sqlite", "postgresql"]
 
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)|\?")
@@ -180,6 +184,8 @@ class SqlStore(ABC, Generic[_C]):
 
     #: Rewrites the shared SQL for the driver (None: SQLite's placeholders as they are).
     _convert: Callable[[str], str] | None = None
+    #: The form of the help desk's search this engine runs faster (see ``_search_sql``).
+    _search_form: SearchForm = "sqlite"
 
     # -- connections -----------------------------------------------------------------------
 
@@ -269,7 +275,8 @@ class SqlStore(ABC, Generic[_C]):
 
     def _transaction(self, *, writable: bool) -> Iterator[StoreTx]:
         conn = self._begun(writable=writable)
-        tx = SqlTx(conn, writable=writable, damaged=self._damaged(), convert=self._convert)
+        tx = SqlTx(conn, writable=writable, damaged=self._damaged(), convert=self._convert,
+                   search_form=self._search_form)
         try:
             yield tx
             self._commit(conn)
@@ -342,7 +349,10 @@ class SqlStore(ABC, Generic[_C]):
         a transaction it is its own consistent snapshot, with no ``BEGIN``/``COMMIT`` around
         it, so one round trip to a server. Damaged rows are left out and noted (see
         :meth:`take_damaged`)."""
-        return _hits(_search_rows(self._peek, True, nir, name_prefix, limit), self._damaged())
+        return _hits(
+            _search_rows(self._peek, True, nir, name_prefix, limit, self._search_form),
+            self._damaged(),
+        )
 
     def _raise_as_store_error(self, error: Exception) -> None:
         """Raises the French error of a driver's ``error``; returns for any other."""
@@ -405,7 +415,7 @@ def _prefix_range(key: str, column: str) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def _state(space: str) -> tuple[str, str]:
+def _state(space: str, form: SearchForm = "sqlite") -> tuple[str, str]:
     """What the help desk's search reads of each space beside its account (the row ``space``,
     with its ``poste_id``), as columns and the join they need: the kept throttling state, the
     expiry of the newest activation link when pending, and the clock offset (its room's plus
@@ -420,7 +430,11 @@ def _state(space: str) -> tuple[str, str]:
         f"CASE WHEN {space}.poste_id IS NOT NULL THEN (SELECT r.clock_offset_seconds + "
         "s.clock_offset_seconds FROM postes s JOIN rooms r ON r.id = s.room_id "
         f"WHERE s.id = {space}.poste_id) END AS clock_offset",
-        f" LEFT JOIN login_failures f ON f.nir = {space}.nir",
+        # PostgreSQL joins an empty or small table by scanning it again for each row (a file
+        # size asked of the system each time): a lateral lookup probes its primary key.
+        f" LEFT JOIN LATERAL (SELECT * FROM login_failures l WHERE l.nir = {space}.nir) f ON TRUE"
+        if form == "postgresql"
+        else f" LEFT JOIN login_failures f ON f.nir = {space}.nir",
     )
 
 
@@ -430,7 +444,11 @@ _STATE_WIDTH = _ACCOUNT_WIDTH + 6
 
 
 def _search_statement(
-    with_state: bool, nir: str | None, name_prefix: str | None, limit: int
+    with_state: bool,
+    nir: str | None,
+    name_prefix: str | None,
+    limit: int,
+    form: SearchForm = "sqlite",
 ) -> tuple[str, dict[str, Any]]:
     """The one statement of an account search and its parameters: its rows are the account's
     columns (:data:`_ACCOUNT_COLUMNS`), then with ``with_state`` those of
@@ -455,19 +473,25 @@ def _search_statement(
         if upper is not None:
             params["upper"] = upper
     sql = _search_sql(with_state, nir is not None, name_prefix is not None, bool(key),
-                      upper is not None)
+                      upper is not None, form)
     return sql, params
 
 
 @cache
 def _search_sql(
-    with_state: bool, by_nir: bool, by_name: bool, keyed: bool, bounded: bool
+    with_state: bool,
+    by_nir: bool,
+    by_name: bool,
+    keyed: bool,
+    bounded: bool,
+    form: SearchForm = "sqlite",
 ) -> str:
     """The text of :func:`_search_statement`'s statement, one of a few shapes: made once, and
     the same string at each search (the drivers' caches of converted and prepared statements
-    then find it by a hash already computed)."""
+    then find it by a hash already computed). The two ``form``s give the same rows; each is
+    the one its engine runs faster (see below)."""
     if not keyed:
-        state, joins = _state("a") if with_state else ("", "")
+        state, joins = _state("a", form) if with_state else ("", "")
         order = "a.name_key, a.nir" if by_name else "a.created_at DESC, a.id DESC"
         return (
             f"SELECT {_ACCOUNT_COLUMNS_A}{', ' if state else ''}{state} FROM accounts a{joins}"
@@ -485,6 +509,21 @@ def _search_sql(
     # join and one set of subqueries, not one per half (on PostgreSQL, about a tenth of the
     # statement's execution).
     inner = f"{_ACCOUNT_COLUMNS_A}, a.poste_id" if with_state else _ACCOUNT_COLUMNS_A
+    if form == "postgresql":
+        # The first ``limit`` rows of the two halves, in that order: PostgreSQL's Append runs
+        # a UNION ALL's halves one after the other (the store's connections plan nothing in
+        # parallel, which could mix them), so it reads no later part when the whole names
+        # fill the page. (SQLite would copy each row of a union cut so through one more
+        # co-routine, instead of joining each half's rows to the state directly.)
+        later_limit = ":limit) later LIMIT :limit"
+    else:
+        # As many as the whole names left room for, those counted again from the index alone
+        # (once): a limit of 0 when they fill the page, and no later part is read.
+        later_limit = (
+            "(SELECT :limit - count(*) FROM (SELECT 1 "
+            f"FROM accounts c WHERE {starts('c.name_key')}{of_nir('c')}"
+            " LIMIT :limit) whole)) later"
+        )
     halves = (
         f"SELECT * FROM (SELECT {inner}, 0 AS search_rank, a.name_key AS search_key "
         f"FROM accounts a WHERE {starts('a.name_key')}{of_nir('a')} "
@@ -495,15 +534,11 @@ def _search_sql(
         f"AND NOT ({starts('a.name_key')}) "
         "AND NOT EXISTS (SELECT 1 FROM account_name_parts q WHERE q.account_id = p.account_id "
         f"AND {starts('q.part_key')} AND q.part_key < p.part_key) "
-        # As many as the whole names left room for, those counted again from the index alone
-        # (once): a limit of 0 when they fill the page, and no later part is read.
-        "ORDER BY p.part_key, p.nir LIMIT (SELECT :limit - count(*) FROM (SELECT 1 "
-        f"FROM accounts c WHERE {starts('c.name_key')}{of_nir('c')}"
-        " LIMIT :limit) whole)) later"
+        f"ORDER BY p.part_key, p.nir LIMIT {later_limit}"
     )
     if not with_state:
         return halves
-    state, joins = _state("page")
+    state, joins = _state("page", form)
     page_columns = ", ".join(f"page.{name.strip()}" for name in _ACCOUNT_COLUMNS.split(","))
     return (
         f"SELECT {page_columns}, {state}, page.search_rank, page.search_key "
@@ -517,13 +552,14 @@ def _search_rows(
     nir: str | None,
     name_prefix: str | None,
     limit: int,
+    form: SearchForm,
 ) -> list[Any]:
     """The rows of a search (see :func:`_search_statement`), ``fetch`` running its one
     statement, in the search's order and at most ``limit``. The two halves of a name search
     come in order from either engine; SQL promises no order of a UNION ALL without an ORDER BY,
     so the rows are put in order here (already in order: one pass), rather than sorted again by
     the server (SQLite would sort each half in a temporary tree)."""
-    sql, params = _search_statement(with_state, nir, name_prefix, limit)
+    sql, params = _search_statement(with_state, nir, name_prefix, limit, form)
     rows = fetch(sql, params)
     if "search_rank" in sql:
         width = _STATE_WIDTH if with_state else _ACCOUNT_WIDTH
@@ -849,11 +885,13 @@ class SqlTx:
         writable: bool,
         damaged: list[DamagedRecord],
         convert: Callable[[str], str] | None = None,
+        search_form: SearchForm = "sqlite",
     ) -> None:
         self._conn = conn
         self._writable = writable
         self._damaged = damaged
         self._convert = convert
+        self._search_form: SearchForm = search_form
         self.finished = False
 
     def _readable(self, rows: Iterable[Any], build: Callable[[Any], _T]) -> list[_T]:
@@ -976,7 +1014,7 @@ class SqlTx:
         with it first, in name order, then those where a later part does, in that part's
         order; else newest first. One statement of index range scans (see
         :func:`_search_statement`)."""
-        rows = _search_rows(self._fetch, False, nir, name_prefix, limit)
+        rows = _search_rows(self._fetch, False, nir, name_prefix, limit, self._search_form)
         return self._readable(rows, lambda row: _account(row[:_ACCOUNT_WIDTH]))
 
     def search_with_state(
@@ -985,7 +1023,9 @@ class SqlTx:
         """As :meth:`search_accounts`, in one query: each account with its kept throttling
         state (None when none is kept) and, when pending, the expiry of its newest activation
         link (None otherwise)."""
-        hits = self._readable(_search_rows(self._fetch, True, nir, name_prefix, limit), _hit)
+        hits = self._readable(
+            _search_rows(self._fetch, True, nir, name_prefix, limit, self._search_form), _hit
+        )
         return [(account, state, expiry) for account, state, expiry, _offset in hits]
 
     # tokens

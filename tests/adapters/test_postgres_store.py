@@ -215,7 +215,7 @@ def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
                 created_at=at,
             ))
     def generic_plan(with_state: bool) -> str:
-        sql, params = _search_statement(with_state, None, "bca", 50)
+        sql, params = _search_statement(with_state, None, "bca", 50, "postgresql")
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE accounts")
             # As the store plans it: once, for any values (see postgres_store.connect).
@@ -246,10 +246,31 @@ def test_the_name_search_is_an_index_only_scan_of_the_covering_index(
     plan = generic_plan(with_state=True)
     assert "Index Only Scan using accounts_by_name on accounts a " in plan, plan
     assert "Index Scan Backward using tokens_newest on tokens t" in plan, plan
+    # Each space's throttling state from the primary key, not a scan of the table per space.
+    assert "Index Scan using login_failures_pkey on login_failures l" in plan, plan
+    assert "Seq Scan on login_failures" not in plan, plan
     assert "Sort" not in plan, plan
     with store.read() as tx:
         found = tx.search_accounts(name_prefix="bca")
     assert found and all(a.birth_name.startswith("BCA") for a in found)
+    # 77 names start with «b»: the whole names fill the page, and the server stops there,
+    # without reading the later parts (nor counting the whole names again).
+    sql, params = _search_statement(True, None, "b", 50, "postgresql")
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("SET max_parallel_workers_per_gather = 0")  # as the store's connections
+        plan = "\n".join(str(line[0]) for line in conn.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + to_pyformat(sql), params
+        ).fetchall())
+    assert "Index Only Scan using accounts_by_name on accounts a (actual rows=50 " in plan, plan
+    assert "Subquery Scan on later (never executed)" in plan, plan
+    assert "Aggregate" not in plan, plan
+
+
+def test_the_store_s_connections_plan_nothing_in_parallel(store: PostgresStore) -> None:
+    # The name search takes the first rows of a UNION ALL, whose halves a parallel append
+    # could mix.
+    row = store._connection().execute("SHOW max_parallel_workers_per_gather").fetchone()
+    assert row == ("0",)
 
 
 def test_a_prepared_statement_keeps_its_generic_plan(store: PostgresStore) -> None:

@@ -148,9 +148,8 @@ def _reference_hit(row: Any) -> tuple[Any, ...]:
 @pytest.mark.parametrize("text", ["martin", "lef", "dupont", ""])
 def test_a_search_builds_what_the_constructors_build(services: Services, text: str) -> None:
     _varied_spaces(services)
-    rows = sql_store._search_rows(
-        services.store._peek, True, None, text, SPACES  # type: ignore[attr-defined]
-    )
+    store: Any = services.store
+    rows = sql_store._search_rows(store._peek, True, None, text, SPACES, store._search_form)
     assert len(rows) >= (SPACES // 5 if text in ("lef", "dupont") else SPACES)
     damaged: list[Any] = []
     hits = sql_store._hits(rows, damaged)
