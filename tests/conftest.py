@@ -3,7 +3,10 @@ cheap (but real) argon2, and a pinned environment so screens render the same eve
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,6 +32,11 @@ os.environ.pop("NO_COLOR", None)
 os.environ.pop("ENSAP_TUI_DB", None)
 os.environ.pop("ENSAP_TUI_SECRET_FILE", None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+# The parsed stylesheets the app keeps (ui/css_cache.py) go to a cache folder of the test run,
+# not the user's, shared by its apps and the programs the tests start.
+_CACHE_HOME = tempfile.mkdtemp(prefix="ensap-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
 
 settings.register_profile("default", max_examples=200, deadline=None)
 settings.register_profile(

@@ -157,6 +157,11 @@ def warm_up() -> None:
     importlib.import_module("ensap_tui.cli")
 
     _warm_libraries()
+    # The stylesheets earlier apps parsed and kept (ui/css_cache.py): each forked app finds
+    # them in its memory rather than loading them from their files.
+    from ensap_tui.ui import css_cache
+
+    css_cache.preload()
 
 
 #: Modules an app imports only once it runs (found with ``python -X importtime``): the web

@@ -24,6 +24,7 @@ from ensap_tui.services.container import Services
 from ensap_tui.services.ports import Clock, TokenSource
 from ensap_tui.typography import keep_non_breaking_spaces
 from ensap_tui.ui.browser_keys import BROWSER_KEYMAP, key_label, shown_key
+from ensap_tui.ui.css_cache import install as install_css_cache
 from ensap_tui.ui.journeys import AppNavigator
 from ensap_tui.ui.partial_renders import install as install_partial_renders
 from ensap_tui.ui.screens.base import EnsapScreen
@@ -183,6 +184,9 @@ class EnsapApp(App[None], inherit_bindings=False):
         # A screen update renders only the rows it sends (see partial_renders.py): Textual's
         # compositor is changed when an app is built, not as a side effect of an import.
         install_partial_renders()
+        # The stylesheets parsed at a former start are loaded from the user's cache folder
+        # (see css_cache.py): Textual parses them once the app runs, after this.
+        install_css_cache()
         self.services = services
         #: Opens the screens the others lead to (``ui/journeys.py``): no screen imports another.
         self.navigator = AppNavigator(self)
