@@ -590,10 +590,9 @@ def _scale_figures(where: Any, sample: dict[str, Any], repeat: int,
     unknown = "299129912345678"
 
     def lookup(nir: str) -> None:
-        # What sign-in reads before argon2: the throttling state and the account.
-        with store.read() as tx:
-            tx.failure_state(nir)
-            tx.account_by_nir(nir)
+        # What sign-in reads before argon2: the account, the throttling state and the clock of
+        # its poste, in one statement (Store.sign_in_reading, read by PersonDoor).
+        store.sign_in_reading(nir)
 
     lookups = []
     for _ in range(repeat):
@@ -672,7 +671,8 @@ def bench_scale(report: Report, folder: Path, count: int, repeat: int) -> None:
         "noms composés), 90 % d'espaces actifs et 10 % en attente avec leur jeton "
         "d'activation, empreintes argon2 synthétiques de longueur réelle. Lecture de "
         f"connexion : {repeat} NIR tirés au hasard (10 % inconnus), par le magasin SQLite de "
-        "l'application (état de blocage puis compte, dans une transaction de lecture). "
+        "l'application (ce que la connexion lit avant argon2 : compte, état de blocage et horloge "
+        "de son poste, en une requête). "
         f"Recherche : {repeat} débuts de nom de 1 à 6 lettres, en minuscules, sans accents ou "
         "en capitales, par le service d'assistance de la console (statuts compris) — en "
         f"moyenne {num(big['found'], 1)} espaces trouvés par recherche (au plus 50) ; "
@@ -886,7 +886,8 @@ def bench_postgres(report: Report, folder: Path, count: int, repeat: int,
         "PostgreSQL), index secondaires retirés, lignes chargées par COPY, index reconstruits, "
         "puis VACUUM ANALYZE. Les mêmes mesures que pour SQLite, par le magasin PostgreSQL et "
         "le service d'assistance de l'application, à travers une connexion TCP locale : "
-        f"{repeat} lectures de connexion (10 % de NIR inconnus), {repeat} recherches par début "
+        f"{repeat} lectures de connexion (10 % de NIR inconnus ; une requête, hors transaction, "
+        f"comme la connexion la fait), {repeat} recherches par début "
         f"de nom (en moyenne {num(big['found'], 1)} espaces trouvés ; 90e centile : "
         f"{ms(big['search_p90'])}) et {repeat} par une partie suivante d'un nom composé. "
         "Chaque recherche est un aller-retour entre deux processus : le serveur attend la "

@@ -354,6 +354,24 @@ class SqlStore(ABC, Generic[_C]):
             self._damaged(),
         )
 
+    def sign_in_reading(self, nir: str) -> tuple[Account | None, FailureState, int | None]:
+        """What a person's sign-in reads before the password is verified, in one statement
+        read as :meth:`_peek` reads (outside a transaction, its own consistent snapshot: one
+        round trip to a server, none for ``BEGIN`` or ``COMMIT``): the account of ``nir``
+        (None when it has no space), the throttling state kept for ``nir`` (a fresh one when
+        none is kept, as :meth:`SqlTx.failure_state` gives it), and the clock offset of the
+        training-room poste the space was created from (None outside a room). The same
+        statement for a NIR with or without a space."""
+        row = self._peek(_SIGN_IN_READING, {"nir": nir})[0]
+        account = None if row[0] is None else _account(row[:_ACCOUNT_WIDTH])
+        failures, blocks, blocked, last_failure, offset = row[_ACCOUNT_WIDTH:]
+        state = (
+            _failure(nir, 0, 0, None, None)
+            if failures is None
+            else _failure(nir, failures, blocks, blocked, last_failure)
+        )
+        return account, state, None if offset is None else int(offset)
+
     def _raise_as_store_error(self, error: Exception) -> None:
         """Raises the French error of a driver's ``error``; returns for any other."""
         translated = self._store_error(error)
@@ -437,6 +455,18 @@ def _state(space: str, form: SearchForm = "sqlite") -> tuple[str, str]:
         else f" LEFT JOIN login_failures f ON f.nir = {space}.nir",
     )
 
+
+#: :meth:`SqlStore.sign_in_reading`'s statement: one row whether or not ``nir`` has a space
+#: or a kept throttling state (the NIR typed, as a derived table, joined to both).
+_SIGN_IN_READING = (
+    f"SELECT {_ACCOUNT_COLUMNS_A}, f.failures, f.blocks, f.blocked_until, f.last_failure_at, "
+    "CASE WHEN a.poste_id IS NOT NULL THEN (SELECT r.clock_offset_seconds + "
+    "s.clock_offset_seconds FROM postes s JOIN rooms r ON r.id = s.room_id "
+    "WHERE s.id = a.poste_id) END "
+    "FROM (SELECT CAST(:nir AS TEXT) AS nir) typed "
+    "LEFT JOIN accounts a ON a.nir = typed.nir "
+    "LEFT JOIN login_failures f ON f.nir = typed.nir"
+)
 
 #: How many columns an account's row has, and one of the help desk's search.
 _ACCOUNT_WIDTH = 13

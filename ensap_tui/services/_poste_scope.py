@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from ensap_tui.services.models import Event, NewAccount
+    from ensap_tui.services.models import Account, Event, FailureState, NewAccount
     from ensap_tui.services.ports import DamagedRecord, SearchHit, Store, StoreTx
 
 
@@ -66,6 +66,9 @@ class PosteStore:
         self, *, nir: str | None = None, name_prefix: str | None = None, limit: int = 50
     ) -> list[SearchHit]:
         return self.inner.search_spaces(nir=nir, name_prefix=name_prefix, limit=limit)
+
+    def sign_in_reading(self, nir: str) -> tuple[Account | None, FailureState, int | None]:
+        return self.inner.sign_in_reading(nir)
 
     def close(self) -> None:
         self.inner.close()

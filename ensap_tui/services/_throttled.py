@@ -48,6 +48,14 @@ class Door(ABC, Generic[S, R]):
         on a clock of its own (a training room poste's space)."""
         return now
 
+    def first_reading(self, store: Store, now: datetime) -> tuple[S | None, FailureState, datetime]:
+        """What an attempt reads before verifying the password, as one consistent snapshot:
+        the subject (:meth:`find`), its stored counter (:meth:`failure_state`) and the time to
+        judge it at (:meth:`clock_at`). A door may read them in fewer round trips."""
+        with store.read() as tx:
+            subject = self.find(tx)
+            return subject, self.failure_state(tx, subject), self.clock_at(tx, subject, now)
+
     @abstractmethod
     def password_hash(self, subject: S) -> str:
         """The subject's stored hash."""
@@ -83,9 +91,8 @@ class Door(ABC, Generic[S, R]):
 
 def attempt(store: Store, hasher: Hasher, door: Door[S, R], candidate: str, now: datetime) -> R:
     """One sign-in attempt through ``door`` with the normalised password ``candidate``."""
-    with store.read() as tx:
-        subject = door.find(tx)
-        state, until = _standing(tx, door, subject, door.clock_at(tx, subject, now))
+    subject, kept, at = door.first_reading(store, now)
+    until = blocked_until(effective_failure_state(kept, at), at)
     if until is not None:
         return door.answer(SignInStatus.BLOCKED, until=until)
 

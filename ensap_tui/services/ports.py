@@ -238,6 +238,13 @@ class Store(Protocol):
         too, in one statement outside any transaction (its own consistent snapshot): one
         round trip to a server, none for ``BEGIN`` or ``COMMIT``."""
         ...
+    def sign_in_reading(self, nir: str) -> tuple[Account | None, FailureState, int | None]:
+        """What a person's sign-in reads before verifying the password, in one statement
+        outside any transaction (its own consistent snapshot): the account of ``nir`` (None:
+        no space), the throttling state kept for ``nir`` (a fresh one when none is kept), and
+        the clock offset of the training-room poste its space was created from (None outside
+        a room)."""
+        ...
     def close(self) -> None: ...
     def take_damaged(self) -> list[DamagedRecord]:
         """The damaged rows that the lists read on this thread left out since the last call

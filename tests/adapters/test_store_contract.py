@@ -409,6 +409,27 @@ def test_failure_state_round_trip_without_an_account(store: Store,
         assert tx.failure_state("185057511512364").failures == 1
 
 
+def test_the_sign_in_reading_is_what_a_transaction_reads(store: Store,
+                                                          clock: FixedClock) -> None:
+    known, unknown = "185057511512364", "278072B03300742"
+    # No space, no counter: nothing found, a fresh counter, no poste.
+    assert store.sign_in_reading(unknown) == (None, FailureState(nir=unknown), None)
+    with store.write() as tx:
+        tx.insert_account(new_account(known, at=clock.now()))
+    with store.read() as tx:
+        account = tx.account_by_nir(known)
+    assert account is not None
+    assert store.sign_in_reading(known) == (account, FailureState(nir=known), None)
+    # A counter kept for each, with or without a space.
+    counted = FailureState(nir=known, failures=2, blocks=1, last_failure_at=clock.now(),
+                           blocked_until=clock.now() + timedelta(minutes=15))
+    with store.write() as tx:
+        tx.save_failure_state(counted)
+        tx.save_failure_state(FailureState(nir=unknown, failures=1))
+    assert store.sign_in_reading(known) == (account, counted, None)
+    assert store.sign_in_reading(unknown) == (None, FailureState(nir=unknown, failures=1), None)
+
+
 # -- outbox, events, meta -------------------------------------------------------------------
 
 

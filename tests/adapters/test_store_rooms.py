@@ -148,6 +148,10 @@ def test_a_spaces_clock_is_that_of_the_poste_it_was_created_from(
         assert tx.space_clock_offsets([NIR_A, NIR_B, "299999999999999"]) == {
             NIR_A: 86400 + 3600}
         assert tx.space_clock_offsets([]) == {}
+    # What a sign-in reads before the password, in one statement, has the same clock.
+    assert store.sign_in_reading(NIR_A)[2] == 86400 + 3600
+    assert store.sign_in_reading(NIR_B)[2] is None
+    assert store.sign_in_reading("299999999999999")[2] is None
 
 
 def test_the_help_desk_search_gives_each_space_its_postes_clock(

@@ -1,6 +1,7 @@
 """The help desk's search on each engine (the ``database`` fixture): one statement per search,
 so one round trip to a PostgreSQL server (no ``BEGIN``/``COMMIT`` around it, no second query for
-the postes' clocks or the later parts of compound names)."""
+the postes' clocks or the later parts of compound names). The same for what a sign-in reads
+before verifying the password."""
 
 from __future__ import annotations
 
@@ -65,3 +66,21 @@ def test_a_search_is_one_statement(database: Database, services: Services, text:
         found = services.assistance.search(text)
     assert counted == [1]
     assert found
+
+
+@pytest.mark.parametrize("nir", ["185057511512364", "278072B03300742"])
+def test_a_sign_in_reads_in_one_statement_before_the_password(
+        database: Database, services: Services, nir: str) -> None:
+    # With a space or without (the same statement: the time tells nothing), the account, the
+    # counter and the poste's clock come in one round trip, then argon2 runs, then the write.
+    from ensap_tui.services.signin import PersonDoor
+
+    with services.store.write() as tx:
+        tx.insert_account(new_account("185057511512364", "DUPONT", at=AT))
+    door = PersonDoor(nir, real_clock=services.clock)
+    door.first_reading(services.store, AT)  # the connection is warm
+    with round_trips(database, services) as counted:
+        subject, kept, at = door.first_reading(services.store, AT)
+    assert counted == [1]
+    assert (subject is not None) == (nir == "185057511512364")
+    assert (kept.nir, kept.failures, at) == (nir, 0, AT)
