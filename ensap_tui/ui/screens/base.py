@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, TypeVar, cast
 
 from rich.cells import cell_len
 from textual import events, on
@@ -72,8 +71,9 @@ class _HasServices(Protocol):
     demo: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
+# Named tuples rather than dataclasses: this module is imported as the app starts, and a
+# dataclass compiles its methods when its class is made (about half a millisecond each).
+class _Answer(NamedTuple):
     """What a service call's worker returns: the call's value, or the error it raised, and the
     damaged rows the lists read for it left out. The worker itself always succeeds, so that
     waiting for it (``App.workers.wait_for_complete``) never raises either."""
@@ -83,8 +83,7 @@ class _Answer:
     damaged: list[DamagedRecord]
 
 
-@dataclass(frozen=True, slots=True)
-class _Call:
+class _Call(NamedTuple):
     """What to do on the screen's thread when a call started by :meth:`EnsapScreen.call_service`
     ends."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,8 +13,9 @@ from ensap_tui.ui.screens import navigation as to
 from ensap_tui.ui.screens.base import EnsapScreen
 
 
-@dataclass(frozen=True)
-class HomeChoice:
+# Named tuples rather than dataclasses: this module is imported as the app starts, and a
+# dataclass compiles its methods when its class is made (about half a millisecond each).
+class HomeChoice(NamedTuple):
     """One top-level screen: the home page's button (``id``, ``label``) and its
     ``explanation``, also the command palette's line of the same name and explanation, and the
     ``destination`` both open."""

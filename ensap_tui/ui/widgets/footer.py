@@ -4,9 +4,8 @@ rebuilds its keys only when the keys it shows change."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ScreenStackError
 from textual.binding import Binding
@@ -19,8 +18,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@dataclass(frozen=True, slots=True)
-class ShownKey:
+# Named tuples rather than dataclasses: this module is imported as the app starts, and a
+# dataclass compiles its methods when its class is made (about half a millisecond each).
+class ShownKey(NamedTuple):
     """One key of the footer, with everything its ``FooterKey`` is built from."""
 
     key: str
@@ -33,8 +33,7 @@ class ShownKey:
     classes: str
 
 
-@dataclass(frozen=True, slots=True)
-class ShownGroup:
+class ShownGroup(NamedTuple):
     """Keys of one binding group shown together, then the group's description."""
 
     compact: bool
@@ -42,8 +41,7 @@ class ShownGroup:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class ShownKeys:
+class ShownKeys(NamedTuple):
     """Everything the footer's children are built from: two equal values give the same
     children."""
 
