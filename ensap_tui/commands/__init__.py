@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,8 +83,9 @@ def add_command(
     return parser
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+# Named tuples rather than dataclasses: this module is imported at every start of the app,
+# and a dataclass compiles its methods when its class is made (half a millisecond each).
+class ActionSpec(NamedTuple):
     """One action of a group (``demo clock``, ``accounts list``…): its ``name``, its line in
     the group's list of actions (``help``), the text of its own ``--help`` (``description``),
     the ``handler`` run when it is chosen, and ``arguments``, which adds its arguments."""
@@ -120,8 +120,7 @@ def add_actions(
     return actions
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """A sub-command of ``ensap-tui`` as the command line shows it before its arguments: its
     ``name``, its line in the list of commands (``help``), the text of its own ``--help``
     (``description``), and the ``module`` of ``ensap_tui.commands`` that builds it."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from functools import cache
 from typing import Any, NoReturn
 
 from ensap_tui.commands import visible
@@ -45,7 +46,11 @@ def _pattern(english: str) -> re.Pattern[str]:
     return re.compile(regex + r"\Z", re.DOTALL)
 
 
-_COMPILED = tuple((_pattern(english), french) for english, french in _MESSAGES)
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The patterns of :data:`_MESSAGES`, compiled when a first error is said (not at every
+    start of the app: eleven regular expressions, a millisecond)."""
+    return tuple((_pattern(english), french) for english, french in _MESSAGES)
 
 
 def french_message(message: str) -> str:
@@ -54,7 +59,7 @@ def french_message(message: str) -> str:
     about = _ABOUT_ARGUMENT.fullmatch(message)
     if about is not None:
         return f"argument {about['name']} : {french_message(about['message'])}"
-    for pattern, french in _COMPILED:
+    for pattern, french in _compiled():
         found = pattern.match(message)
         if found is not None:
             return french % found.groupdict()

@@ -74,9 +74,12 @@ def _textual_version() -> str:
     import textual
 
     site = Path(textual.__file__).resolve().parent.parent
-    found = sorted(site.glob("textual-*.dist-info"))
-    if len(found) == 1:
-        return found[0].name
+    # Not Path.glob: its pattern is a regular expression compiled at each start.
+    with contextlib.suppress(OSError):
+        found = [name for name in os.listdir(site)
+                 if name.startswith("textual-") and name.endswith(".dist-info")]
+        if len(found) == 1:
+            return found[0]
     from importlib.metadata import version  # another layout (an editable install...)
 
     return version("textual")
