@@ -37,12 +37,17 @@ SPACES = 90
 
 
 def _same(built: Any, reference: Any) -> None:
-    """Equal, of the same class, every field set and equal one by one, same hash and repr."""
+    """Equal, of the same class, every field set and equal one by one, same hash and repr, and
+    as frozen."""
     assert type(built) is type(reference)
     assert built == reference
     assert dataclasses.astuple(built) == dataclasses.astuple(reference)
     assert hash(built) == hash(reference)
     assert repr(built) == repr(reference)
+    field = dataclasses.fields(built)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(built, field, getattr(built, field))
+    assert dataclasses.replace(built) == reference
 
 
 def test_the_fast_constructors_build_what_the_dataclasses_build() -> None:
