@@ -289,6 +289,7 @@ class EnsapApp(App[None], inherit_bindings=False):
         # other), so that it draws its first frame after that layout request, not before.
         found, await_mount = super()._get_screen(screen)
         if isinstance(found, EnsapScreen) and not found._resumed:
+            found._pushed = True
             found.mount_pending = True
             self.call_next(found.mount_awaited)
         return found, await_mount

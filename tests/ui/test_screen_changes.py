@@ -264,6 +264,33 @@ async def test_the_first_screen_is_drawn_without_waiting_for_its_update_timer(
         assert home.query_one("#creer-espace").region.width > 0
 
 
+async def test_the_first_screen_is_laid_out_once_and_drawn_once(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual lays a new screen out at its resume and again once its widgets have reported
+    # what they changed while mounting: the app's first screen, on which nothing changes with
+    # the sizes a layout gives, is laid out once they have, and drawn once.
+    layouts: list[Screen[Any]] = []
+    laid_out = textual.screen.Screen._refresh_layout
+
+    def counting(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(screen)
+        laid_out(screen, *args, **kwargs)
+
+    monkeypatch.setattr(textual.screen.Screen, "_refresh_layout", counting)
+    app = make_app()
+    frames = _Frames(app)
+    async with app.run_test(size=(100, 40)) as pilot:
+        home = await frames.first()
+        for _ in range(3):
+            await asyncio.sleep(0)  # not pilot.pause(): it would lay the screen out itself
+        assert isinstance(home, HomeScreen)
+        assert layouts == [home]
+        assert frames.screens == [home]
+        assert home.query_one("#creer-espace").region.width > 0
+        await pilot.pause()
+
+
 async def test_a_pushed_step_is_drawn_without_waiting_for_its_update_timer(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -159,6 +159,10 @@ class EnsapScreen(Screen[object]):
         self._first_layout = False
         #: True while that layout runs: its frame is left to the layout due next, if any.
         self._frame_deferred = False
+        #: The size of the app's first screen's first layout, left for its update.
+        self._opening_size: Size | None = None
+        #: True for a screen pushed (or switched to), False for the app's first screen.
+        self._pushed = False
         #: True from the first resume until the screen's first frame is drawn.
         self._opening = False
         #: True from a push until Textual has awaited the mounting of the screen's widgets
@@ -269,6 +273,19 @@ class EnsapScreen(Screen[object]):
     # browser. The first frame drawn is now the second layout's, and the only one.
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        if self._first_layout and not self._pushed:
+            # The app's first screen: its resume's layout is left to its update. Its widgets
+            # have not yet reported what they changed while mounting (each asks for a layout
+            # as it goes idle), and nothing on it changes with the sizes a layout gives: one
+            # layout, once they have (see _on_idle), lays it out and draws it.
+            self._first_layout = False
+            self._opening_size = size
+            self._layout_required = True
+            self.check_idle()
+            return
+        if size is None and self._opening_size is not None:
+            size = self._opening_size  # a new screen has no size of its own before its layout
+        self._opening_size = None
         self._frame_deferred, self._first_layout = self._first_layout, False
         try:
             super()._refresh_layout(size, scroll)
