@@ -586,9 +586,9 @@ def _search_rows(
 ) -> list[Any]:
     """The rows of a search (see :func:`_search_statement`), ``fetch`` running its one
     statement, in the search's order and at most ``limit``. The two halves of a name search
-    come in order from either engine; SQL promises no order of a UNION ALL without an ORDER BY,
-    so the rows are put in order here (already in order: one pass), rather than sorted again by
-    the server (SQLite would sort each half in a temporary tree)."""
+    come in order from either engine (PostgreSQL's form cuts its page on that order, see
+    :func:`_search_sql`); they are put in order here (already in order: one pass) rather than
+    sorted again by the server (SQLite would sort each half in a temporary tree)."""
     sql, params = _search_statement(with_state, nir, name_prefix, limit, form)
     rows = fetch(sql, params)
     if "search_rank" in sql:
