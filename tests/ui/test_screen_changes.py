@@ -23,6 +23,16 @@ from tests.support.waiting import wait_until
 from .registration_wizard import wait_for_screen
 
 
+async def clicked_into_step_1(pilot: Any) -> IdentityScreen:
+    """«Créer mon espace» clicked on the home page: step 1, once laid out."""
+    await pilot.click("#creer-espace")
+    await wait_for_screen(pilot, "IdentityScreen")
+    step = pilot.app.screen
+    assert isinstance(step, IdentityScreen)
+    await wait_until(pilot, lambda: step.query_one("#nir").region.width > 0, "step 1 laid out")
+    return step
+
+
 async def test_a_pushed_step_has_its_size_class_before_it_is_styled(make_app: Any) -> None:
     # Textual gives a screen its breakpoint class at its first Resize, after its first layout:
     # the whole step was then styled a second time.
@@ -73,12 +83,7 @@ async def test_a_pushed_step_does_not_lay_out_the_home_page_under_it_again(
         assert isinstance(home, HomeScreen)
         home_layouts: list[Screen[Any]] = []
         home.screen_layout_refresh_signal.subscribe(app, home_layouts.append, immediate=True)
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
-        step = app.screen
-        await wait_until(
-            pilot, lambda: step.query_one("#nir").region.width > 0, "step 1 laid out"
-        )
+        await clicked_into_step_1(pilot)
         await pilot.pause()
         await pilot.pause()
         assert home_layouts == []
@@ -122,12 +127,7 @@ async def test_pushed_steps_are_not_restyled_whole(make_app: Any) -> None:
             update_styles(node, animate)
 
         app.update_styles = counting
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
-        step_1 = app.screen
-        await wait_until(
-            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
-        )
+        step_1 = await clicked_into_step_1(pilot)
         app.navigator.wizard(step_1.draft).next(step_1)
         await wait_for_screen(pilot, "PasswordScreen")
         step_2 = app.screen
@@ -194,12 +194,7 @@ async def test_a_pushed_step_is_drawn_once_as_it_opens(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
-        step_1 = app.screen
-        await wait_until(
-            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
-        )
+        step_1 = await clicked_into_step_1(pilot)
         for _ in range(3):
             await pilot.pause()
         frames: list[Screen[Any]] = []
@@ -298,12 +293,7 @@ async def test_a_pushed_step_is_drawn_without_waiting_for_its_update_timer(
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        await pilot.click("#creer-espace")
-        await wait_for_screen(pilot, "IdentityScreen")
-        step_1 = app.screen
-        await wait_until(
-            pilot, lambda: step_1.query_one("#nir").region.width > 0, "step 1 laid out"
-        )
+        step_1 = await clicked_into_step_1(pilot)
         for _ in range(3):
             await pilot.pause()
         monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 3600.0)  # for the screens to come
